@@ -1,0 +1,1 @@
+"""The TradingView protocol: framing, messages, decoding, the client. No UI imports here."""

@@ -1,0 +1,1 @@
+"""Pure market state: candle series, study series, quotes, the visible session."""
