@@ -65,7 +65,9 @@ def test_round_trip_for_arbitrary_unicode_payloads(payloads: list[str]) -> None:
 @settings(max_examples=500)
 @given(
     st.lists(
-        st.dictionaries(st.text(), st.text() | st.integers() | st.floats(allow_nan=False)),
+        st.dictionaries(
+            st.text(), st.text() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+        ),
         min_size=1,
         max_size=4,
     )
