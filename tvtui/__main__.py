@@ -1,0 +1,7 @@
+"""``python -m tvtui`` is the ``tvtui`` command."""
+
+import sys
+
+from tvtui.cli import main
+
+sys.exit(main())
