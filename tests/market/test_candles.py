@@ -72,6 +72,19 @@ def test_backfill_of_older_history_is_inserted_in_order() -> None:
     assert series.times() == [60.0 * i for i in range(90, 201)]
 
 
+def test_large_backfill_in_one_batch_is_merged_with_last_write_wins() -> None:
+    series = CandleSeries(max_bars=1000)
+    series.apply([bar(60 * i, 1.0) for i in range(500, 600)])
+    # newest first, overlapping the kept bars, with one time sent twice (the second wins)
+    batch = [bar(60 * i, 2.0) for i in reversed(range(0, 550))] + [bar(60 * 10, 3.0)]
+    result = series.apply(batch)
+    assert (result.new_bars, result.updated, result.closed) == (500, 50, False)
+    assert series.times() == [60.0 * i for i in range(600)]
+    closes = [b.close for b in series.bars()]
+    assert closes[10] == 3.0 and closes[:10] == [2.0] * 10 and closes[550:] == [1.0] * 50
+    assert series.apply([bar(60 * 600)]).closed
+
+
 def test_gaps_reports_the_missing_bar_times() -> None:
     series = CandleSeries()
     series.apply([bar(t) for t in (0, 60, 120, 300, 360, 600)])
@@ -163,7 +176,7 @@ versions = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(updates=versions, chunk=st.integers(min_value=1, max_value=17))
+@given(updates=versions, chunk=st.integers(min_value=1, max_value=200))
 def test_any_order_and_duplication_gives_sorted_unique_last_write_wins(
     updates: list[tuple[int, float]], chunk: int
 ) -> None:

@@ -30,6 +30,10 @@ class _Timed(Protocol):
 
 T = TypeVar("T", bound=_Timed)
 
+#: Up to this many out-of-order rows in one apply are inserted one by one; more are merged
+#: with one sort.
+_BISECT_MAX = 32
+
 
 @dataclass(frozen=True, slots=True)
 class ApplyResult:
@@ -83,6 +87,7 @@ class Timeline(Generic[T]):
         with self._lock:
             times, store = self._times, self._rows
             before_last = times[-1] if len(times) > self._start else None
+            older: dict[float, T] = {}
             for row in rows:
                 t = row.time
                 self._seen(row)
@@ -95,20 +100,48 @@ class Timeline(Generic[T]):
                         updated += 1
                     store[-1] = row
                 else:
-                    i = bisect_left(times, t, self._start)
-                    if times[i] == t:
-                        if not self._same(store[i], row):
-                            updated += 1
-                        store[i] = row
-                    else:
-                        times.insert(i, t)
-                        store.insert(i, row)
-                        new += 1
+                    # Placed after the loop: a later row for the same time still wins.
+                    older[t] = row
+            if older:
+                n, u = self._place_older(older)
+                new += n
+                updated += u
             dropped = self._trim()
+            times = self._times
             closed = before_last is not None and len(times) > 0 and times[-1] > before_last
             if new or updated or dropped:
                 self._revision += 1
         return ApplyResult(new, updated, closed, dropped)
+
+    def _place_older(self, older: dict[float, T]) -> tuple[int, int]:
+        """Rows older than the newest: a few go in by bisect, a large backfill by one sort
+        (inserting thousands of bars one by one at the front would be quadratic)."""
+        new = updated = 0
+        times, store, start = self._times, self._rows, self._start
+        if len(older) <= _BISECT_MAX:
+            for t, row in older.items():
+                i = bisect_left(times, t, start)
+                if times[i] == t:
+                    if not self._same(store[i], row):
+                        updated += 1
+                    store[i] = row
+                else:
+                    times.insert(i, t)
+                    store.insert(i, row)
+                    new += 1
+            return new, updated
+        merged = dict(zip(times[start:], store[start:], strict=True))
+        for t, row in older.items():
+            old = merged.get(t)
+            if old is None:
+                new += 1
+            elif not self._same(old, row):
+                updated += 1
+            merged[t] = row
+        self._times = sorted(merged)
+        self._rows = [merged[t] for t in self._times]
+        self._start = 0
+        return new, updated
 
     def _trim(self) -> int:
         excess = len(self._times) - self._start - self.max_len
