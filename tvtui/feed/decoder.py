@@ -70,13 +70,14 @@ def decode(message: str | bytes | bytearray) -> Decoded:
             events.append(MalformedFrame(count=1, sample=payload[:_SAMPLE]))
             continue
         out.packets.append(packet)
-        produced: list[Event] = []
+        mark = len(events)
         try:
-            packet_events(packet, produced)
-            events.extend(produced)
+            packet_events(packet, events)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             # The JSON parsed but its shape is not what the protocol promises: keep the
-            # packet for raw consumers, report the frame as malformed for event consumers.
+            # packet for raw consumers, report the frame as malformed for event consumers,
+            # and take back any event it half-produced.
+            del events[mark:]
             out.dropped += 1
             events.append(MalformedFrame(count=1, sample=payload[:_SAMPLE]))
     return out

@@ -67,14 +67,15 @@ class Heartbeat(Event):
 class QuoteUpdate(Event):
     """``qsd``: ``changes`` holds the fields this packet carried; ``quote`` the merged view.
 
-    The decoder fills only ``changes``; a :class:`tvtui.feed.quotes.QuoteBook` merges them and
-    fills ``quote`` (the client does this before handing the event on).
+    The decoder fills only ``changes`` (``quote`` stays ``None``, which keeps decoding cheap); a
+    :class:`tvtui.feed.quotes.QuoteBook` merges them and fills ``quote`` (the client does this
+    before handing the event on, so every event a client emits has it).
     """
 
     symbol: str = ""
     status: str = "ok"
     changes: dict[str, Any] = field(default_factory=dict)
-    quote: dict[str, Any] = field(default_factory=dict)
+    quote: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
