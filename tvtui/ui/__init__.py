@@ -1,0 +1,1 @@
+"""The Textual app: panes, screens, the stream worker bridge, themes."""

@@ -1,0 +1,168 @@
+"""Theme files -> Textual ``Theme`` objects, and the app's own colour variables.
+
+Textual has no theme-file loader, so this is tvtui's (posting's pattern): TOML files from the
+shipped ``themes`` folder and from ``platformdirs.user_data_dir("tvtui")/themes``. A broken
+file is reported (one sentence per file, collected so the app shows ONE notification) and the
+rest still load. The app variables below (``$price-up`` ...) have defaults, so Textual's own
+themes colour candles and changes correctly too; each theme file may override them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from textual.color import Color, ColorParseError
+from textual.theme import Theme
+
+#: Colours every theme gets unless it sets its own ([variables] in a theme file).
+APP_VARIABLE_DEFAULTS: dict[str, str] = {
+    "price-up": "#26a69a",
+    "price-down": "#ef5350",
+    "price-flat": "#9598a1",
+    "chart-volume": "#5d6d8a",
+    "chart-last": "#f0b90b",
+    "study-line": "#7e57c2",
+    "study-signal": "#ff9800",
+    "study-level": "#787b86",
+}
+#: Light themes need darker up/down colours to stay readable on a white background.
+LIGHT_VARIABLE_DEFAULTS: dict[str, str] = {
+    "price-up": "#00796b",
+    "price-down": "#c62828",
+    "price-flat": "#5d606b",
+    "chart-volume": "#9aa3b8",
+    "chart-last": "#b26a00",
+    "study-line": "#5e35b1",
+    "study-signal": "#e65100",
+    "study-level": "#9598a1",
+}
+
+_COLOUR_FIELDS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "warning",
+    "error",
+    "success",
+)
+_OTHER_FIELDS = ("name", "dark", "luminosity_spread", "text_alpha", "variables")
+
+
+class ThemeFileError(ValueError):
+    """A theme file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass
+class ThemeLoad:
+    themes: list[Theme] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def shipped_themes_dir() -> Path:
+    """The package's ``themes`` folder when installed as a wheel, else the repo's ``themes/``."""
+    import tvtui
+
+    packaged = Path(tvtui.__file__).resolve().parent / "themes"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "themes"
+
+
+def user_themes_dir() -> Path:
+    """A person's own theme files (``XDG_DATA_HOME`` moves it, which tests use)."""
+    return platformdirs.user_data_path("tvtui") / "themes"
+
+
+def load_theme_file(path: Path) -> Theme:
+    """One TOML theme file -> ``Theme``; ``ThemeFileError`` with a readable reason otherwise."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThemeFileError(f"{path.name}: cannot read it ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeFileError(f"{path.name}: not valid TOML ({exc})") from None
+    return theme_from_mapping(data, default_name=path.stem, source=path.name)
+
+
+def theme_from_mapping(data: dict[str, Any], default_name: str, source: str) -> Theme:
+    unknown = sorted(set(data) - set(_COLOUR_FIELDS) - set(_OTHER_FIELDS))
+    if unknown:
+        raise ThemeFileError(f"{source}: unknown key {unknown[0]!r}")
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not name.strip():
+        raise ThemeFileError(f"{source}: 'name' must be a non-empty string")
+    if "primary" not in data:
+        raise ThemeFileError(f"{source}: 'primary' colour is required")
+    colours: dict[str, str] = {}
+    for key in _COLOUR_FIELDS:
+        if key in data:
+            colours[key] = _colour(data[key], key, source)
+    dark = data.get("dark", True)
+    if not isinstance(dark, bool):
+        raise ThemeFileError(f"{source}: 'dark' must be true or false")
+    variables_in = data.get("variables", {})
+    if not isinstance(variables_in, dict):
+        raise ThemeFileError(f"{source}: [variables] must be a table")
+    variables = dict(APP_VARIABLE_DEFAULTS if dark else LIGHT_VARIABLE_DEFAULTS)
+    for key, value in variables_in.items():
+        variables[key] = _colour(value, f"variables.{key}", source)
+    extra: dict[str, float] = {}
+    for key in ("luminosity_spread", "text_alpha"):
+        if key in data:
+            value = data[key]
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise ThemeFileError(f"{source}: {key!r} must be a number")
+            extra[key] = float(value)
+    return Theme(name=name.strip(), dark=dark, variables=variables, **colours, **extra)
+
+
+def _colour(value: Any, key: str, source: str) -> str:
+    if not isinstance(value, str):
+        raise ThemeFileError(f"{source}: {key!r} must be a colour string like '#26a69a'")
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise ThemeFileError(f"{source}: {key!r} = {value!r} is not a colour") from None
+    return value
+
+
+def load_themes(*folders: Path) -> ThemeLoad:
+    """Every ``*.toml`` theme in ``folders`` (later folders win on a name clash)."""
+    result = ThemeLoad()
+    by_name: dict[str, Theme] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                theme = load_theme_file(path)
+            except ThemeFileError as exc:
+                result.errors.append(str(exc))
+                continue
+            by_name[theme.name] = theme
+    result.themes = list(by_name.values())
+    return result
+
+
+def load_all_themes() -> ThemeLoad:
+    """The shipped themes plus the person's own."""
+    return load_themes(shipped_themes_dir(), user_themes_dir())
+
+
+def rgb(variables: dict[str, str], name: str, fallback: str = "#888888") -> tuple[int, int, int]:
+    """A theme variable as an ``(r, g, b)`` tuple, the form plotext takes for colours."""
+    value = variables.get(name) or APP_VARIABLE_DEFAULTS.get(name) or fallback
+    try:
+        colour = Color.parse(value)
+    except ColorParseError:
+        colour = Color.parse(fallback)
+    return colour.rgb
