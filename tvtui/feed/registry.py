@@ -1,0 +1,235 @@
+"""The subscription registry: what the client is subscribed to, and how to say it again.
+
+The registry is the single truth of the client's subscriptions. Every command changes it and
+returns the messages that express the change on a live connection; after a reconnect,
+:meth:`Registry.replay` rebuilds every subscription from scratch, in the order the server needs
+(auth, locale, quote session, then per chart: session, timezone, symbol, series, studies).
+
+It is pure (no socket, no clock of its own: ``now`` is passed in) and only ever touched by the
+client's socket thread, so it needs no lock and can be tested on its own.
+
+Backfill: the registry remembers, per series, the open time of the last bar handed on. On
+replay it asks ``create_series`` for enough bars to cover the time the link was down, so the
+consumer (who keys bars by time) sees no gap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tvtui.feed import messages
+from tvtui.feed.events import Bar
+from tvtui.feed.studies import Indicator
+from tvtui.feed.timeframes import Timeframe, parse_timeframe
+
+Message = dict[str, Any]
+
+#: TradingView serves at most this many bars per series request.
+MAX_BARS = 5000
+TIMEZONE = "Etc/UTC"
+SCRIPT_TYPE = "Script@tv-scripting-101!"
+#: TradingView's parent name for studies on the main series.
+STUDY_PARENT = "st1"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesHandle:
+    """A consumer's key to one series: its chart session and series id stay the same for the
+    life of the subscription, across reconnects and ``modify_series``. ``version`` and
+    ``symbol_id`` change with ``modify_series`` (TradingView's ``s2``, ``sds_sym_2``)."""
+
+    chart_session: str
+    series_id: str
+    symbol: str
+    timeframe: str
+    count: int
+    version: str = "s1"
+    symbol_id: str = "sds_sym_1"
+
+    @property
+    def tf(self) -> Timeframe:
+        return parse_timeframe(self.timeframe)
+
+
+@dataclass(slots=True)
+class ChartEntry:
+    """One chart session with its single series and its studies (in creation order)."""
+
+    handle: SeriesHandle
+    extra: int = 0  #: bars asked for with ``request_more``
+    last_bar_time: float | None = None
+    studies: dict[str, Indicator] = field(default_factory=dict)
+
+    @property
+    def wanted(self) -> int:
+        return min(MAX_BARS, self.handle.count + self.extra)
+
+
+def backfill_count(count: int, last_bar_time: float | None, now: float, seconds: int) -> int:
+    """Bars to ask for so the history reaches back past ``last_bar_time``:
+    ``max(count, ceil((now - last) / seconds) + 2)``, capped at :data:`MAX_BARS`."""
+    if last_bar_time is None or seconds <= 0:
+        return min(MAX_BARS, max(1, count))
+    gap = math.ceil(max(0.0, now - last_bar_time) / seconds) + 2
+    return min(MAX_BARS, max(count, gap))
+
+
+class Registry:
+    """Quote symbols, chart sessions, series and studies, in the order they were added."""
+
+    def __init__(
+        self,
+        quote_session: str,
+        token: str = messages.DEFAULT_TOKEN,
+        locale: tuple[str, str] = ("en", "US"),
+        fields: tuple[str, ...] = messages.QUOTE_FIELDS,
+    ) -> None:
+        self.quote_session = quote_session
+        self.token = token
+        self.locale = locale
+        self.fields = fields
+        self.symbols: list[str] = []
+        self.charts: dict[str, ChartEntry] = {}
+        # Whether the quote session exists on the current connection.
+        self._quote_open = False
+
+    # --- quotes -----------------------------------------------------------------------------
+
+    def _open_quote_session(self) -> list[Message]:
+        self._quote_open = True
+        return [
+            messages.quote_create_session(self.quote_session),
+            messages.quote_set_fields(self.quote_session, self.fields),
+        ]
+
+    def add_symbols(self, symbols: Iterable[str]) -> list[Message]:
+        new = [s for s in dict.fromkeys(symbols) if s not in self.symbols]
+        if not new:
+            return []
+        self.symbols.extend(new)
+        out = [] if self._quote_open else self._open_quote_session()
+        out.append(messages.quote_add_symbols(self.quote_session, *new))
+        out.append(messages.quote_fast_symbols(self.quote_session, *self.symbols))
+        return out
+
+    def remove_symbols(self, symbols: Iterable[str]) -> list[Message]:
+        gone = [s for s in dict.fromkeys(symbols) if s in self.symbols]
+        if not gone:
+            return []
+        self.symbols = [s for s in self.symbols if s not in gone]
+        if not self._quote_open:
+            return []
+        return [messages.quote_remove_symbols(self.quote_session, *gone)]
+
+    # --- series -----------------------------------------------------------------------------
+
+    def open_series(self, handle: SeriesHandle) -> list[Message]:
+        entry = ChartEntry(handle)
+        self.charts[handle.chart_session] = entry
+        return self._chart_messages(entry, handle.count)
+
+    def modify_series(self, handle: SeriesHandle) -> list[Message]:
+        """Switch an open series to ``handle``'s symbol/timeframe (new version and symbol id)."""
+        entry = self.charts.get(handle.chart_session)
+        if entry is None:
+            return []
+        entry.handle = handle
+        entry.extra = 0
+        entry.last_bar_time = None
+        cs = handle.chart_session
+        return [
+            messages.resolve_symbol(cs, handle.symbol_id, handle.symbol),
+            messages.modify_series(
+                cs, handle.series_id, handle.version, handle.symbol_id, handle.tf.resolution
+            ),
+        ]
+
+    def close_series(self, chart_session: str) -> list[Message]:
+        if self.charts.pop(chart_session, None) is None:
+            return []
+        return [messages.chart_delete_session(chart_session)]
+
+    def request_more(self, chart_session: str, count: int) -> list[Message]:
+        entry = self.charts.get(chart_session)
+        if entry is None or count <= 0:
+            return []
+        entry.extra += count
+        return [messages.request_more_data(chart_session, entry.handle.series_id, count)]
+
+    def note_bars(self, chart_session: str, series_id: str, version: str, bars: list[Bar]) -> None:
+        """Remember the newest bar time handed on for a series (ignores stale versions)."""
+        entry = self.charts.get(chart_session)
+        if entry is None or not bars or series_id != entry.handle.series_id:
+            return
+        if version and version != entry.handle.version:
+            return
+        newest = max(bar.time for bar in bars)
+        if entry.last_bar_time is None or newest > entry.last_bar_time:
+            entry.last_bar_time = newest
+
+    def handle(self, chart_session: str) -> SeriesHandle | None:
+        entry = self.charts.get(chart_session)
+        return entry.handle if entry else None
+
+    # --- studies ----------------------------------------------------------------------------
+
+    def add_study(self, chart_session: str, study_id: str, indicator: Indicator) -> list[Message]:
+        entry = self.charts.get(chart_session)
+        if entry is None:
+            return []
+        entry.studies[study_id] = indicator
+        return [self._study_message(entry, study_id, indicator)]
+
+    def remove_study(self, chart_session: str, study_id: str) -> list[Message]:
+        entry = self.charts.get(chart_session)
+        if entry is None or entry.studies.pop(study_id, None) is None:
+            return []
+        return [messages.remove_study(chart_session, study_id)]
+
+    @staticmethod
+    def _study_message(entry: ChartEntry, study_id: str, indicator: Indicator) -> Message:
+        return messages.create_study(
+            entry.handle.chart_session,
+            study_id,
+            entry.handle.series_id,
+            indicator.inputs,
+            SCRIPT_TYPE,
+            STUDY_PARENT,
+        )
+
+    # --- replay -----------------------------------------------------------------------------
+
+    def _chart_messages(self, entry: ChartEntry, count: int) -> list[Message]:
+        h = entry.handle
+        cs = h.chart_session
+        out = [
+            messages.chart_create_session(cs),
+            messages.switch_timezone(cs, TIMEZONE),
+            messages.resolve_symbol(cs, h.symbol_id, h.symbol),
+            messages.create_series(cs, h.series_id, h.version, h.symbol_id, h.tf.resolution, count),
+        ]
+        out.extend(self._study_message(entry, sid, ind) for sid, ind in entry.studies.items())
+        return out
+
+    def replay(self, now: float) -> list[Message]:
+        """Everything a fresh connection must hear, in order, with backfilled bar counts."""
+        out: list[Message] = [
+            messages.set_auth_token(self.token),
+            messages.set_locale(*self.locale),
+        ]
+        self._quote_open = False
+        if self.symbols:
+            out.extend(self._open_quote_session())
+            out.append(messages.quote_add_symbols(self.quote_session, *self.symbols))
+            out.append(messages.quote_fast_symbols(self.quote_session, *self.symbols))
+        for entry in self.charts.values():
+            count = backfill_count(entry.wanted, entry.last_bar_time, now, entry.handle.tf.seconds)
+            out.extend(self._chart_messages(entry, count))
+        return out
+
+    def connection_lost(self) -> None:
+        """The server forgot our sessions: the next quote command must recreate it."""
+        self._quote_open = False
