@@ -165,6 +165,8 @@ class FeedClient:
     def start(self) -> FeedClient:
         """Start the socket thread (once). Returns ``self`` for chaining."""
         with self._lock:
+            if self._stop.is_set():
+                raise RuntimeError("FeedClient was closed; create a new one")
             if self._thread is not None:
                 return self
             self._thread = threading.Thread(target=self._run, name="tvtui-feed", daemon=True)
@@ -176,16 +178,21 @@ class FeedClient:
         self._stop.set()
         self._wake()
         thread = self._thread
-        if thread is None or thread is threading.current_thread():
+        if thread is None:  # never started: nothing owns the wake-up sockets
             self._state = LinkState.CLOSED
+            for sock in (self._wake_r, self._wake_w):
+                sock.close()
+            return
+        if thread is threading.current_thread():  # called from the sink: the loop sees _stop
             return
         deadline = time.monotonic() + timeout
-        thread.join(min(0.5, timeout / 2))
-        if thread.is_alive():  # blocked in a read or a send: break it from here
+        thread.join(min(0.2, timeout / 2))
+        if thread.is_alive():  # blocked in a handshake, a read or a send: break it from here
             ws = self._ws
-            if ws is not None:
-                with contextlib.suppress(Exception):
-                    ws.abort()
+            sock = ws.sock if ws is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
             thread.join(max(0.0, deadline - time.monotonic()))
 
     def __enter__(self) -> FeedClient:
@@ -423,16 +430,15 @@ class FeedClient:
             self._drain_commands()
 
     def _connect(self) -> websocket.WebSocket:
+        """Open the socket and do the handshake. The ``WebSocket`` object is published in
+        ``self._ws`` before the handshake, so ``close()`` can cut a hanging handshake short."""
+        ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=True)
+        self._ws = ws
+        ws.settimeout(self._connect_timeout)
         # ``origin=`` and ``header=`` are the keywords websocket-client really reads; a second
         # Origin inside ``header`` would be sent twice (protocol reference §1.2).
-        return websocket.create_connection(
-            self.endpoints.ws,
-            timeout=self._connect_timeout,
-            origin=ORIGIN,
-            header=list(HEADERS),
-            skip_utf8_validation=True,
-            enable_multithread=True,
-        )
+        ws.connect(self.endpoints.ws, origin=ORIGIN, header=list(HEADERS))
+        return ws
 
     def _connection(self) -> tuple[str, str, float]:
         """One connection's life: connect, read until it ends; returns (outcome, reason, extra)."""
@@ -441,11 +447,14 @@ class FeedClient:
         try:
             ws = self._connect()
         except websocket.WebSocketBadStatusException as exc:
+            self._close_socket()
             reason = f"HTTP {exc.status_code} {exc.status_message or ''}".strip()
             return _Outcome.REFUSED, redact(reason, self._token), _retry_after(exc)
         except (OSError, websocket.WebSocketException) as exc:
+            self._close_socket()
+            if self._stop.is_set():
+                return _Outcome.STOP, "", 0.0
             return _Outcome.FAILED, self._reason(exc), 0.0
-        self._ws = ws
         try:
             return self._read_loop(ws)
         finally:
