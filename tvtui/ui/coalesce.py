@@ -40,6 +40,7 @@ class ChartTarget:
     timeframe: str
     chart_session: str = ""
     series_id: str = ""
+    version: str = ""  #: the series version (``s1``, ``s2`` ...) after the latest switch
     awaiting_history: bool = True
     studies: dict[str, StudySeries] = field(default_factory=dict)  # study_id -> series
 
@@ -185,6 +186,8 @@ class Coalescer:
             return []
         if chart.series_id and event.series_id != chart.series_id:
             return []
+        if chart.version and event.version and event.version != chart.version:
+            return []  # bars of the series before the latest modify_series
         history = event.update == "history"
         if chart.awaiting_history and not history:
             return []  # a late update of the previous symbol: never mix it into the new chart

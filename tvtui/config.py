@@ -1,0 +1,295 @@
+"""The app's settings: one TOML file, read strictly, written only when it is safe.
+
+Where: ``platformdirs.user_config_path("tvtui")/config.toml``, or the file named by
+``TVTUI_CONFIG`` (tests point it at a temporary file). What: the watchlist, the timeframe, the
+indicators, the theme, the export format and folder, and a keymap (binding id -> keys).
+
+Why strict: a typo (``timeframe = "5 min"``, ``thme = ...``) that silently falls back to a
+default is the kind of bug a person never finds. A broken file therefore yields the defaults
+plus ONE readable message, and the file is never overwritten (the person's edits survive);
+the watchlist is only saved back to a file that parsed cleanly.
+
+Saving edits the ``watchlist = [...]`` line in place when it can (comments and the rest of the
+file survive) and verifies the result by parsing it again before an atomic replace.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from tvtui.feed.timeframes import parse_timeframe
+
+ENV_CONFIG = "TVTUI_CONFIG"
+
+DEFAULT_WATCHLIST: tuple[str, ...] = (
+    "BINANCE:BTCUSDT",
+    "BINANCE:ETHUSDT",
+    "NASDAQ:AAPL",
+    "NASDAQ:MSFT",
+    "FX:EURUSD",
+    "SP:SPX",
+    "KRX:005930",
+)
+
+#: Short names a person can write in ``indicators`` for the standard TradingView scripts.
+KNOWN_INDICATORS: dict[str, str] = {
+    "RSI": "STD;RSI",
+    "MACD": "STD;MACD",
+    "CCI": "STD;CCI",
+    "STOCH": "STD;Stochastic",
+    "MFI": "STD;Money_Flow",
+    "ATR": "STD;Average_True_Range",
+}
+DEFAULT_INDICATORS: tuple[str, ...] = ("STD;RSI", "STD;MACD")
+EXPORT_FORMATS: tuple[str, ...] = ("json", "csv")
+DEFAULT_THEME = "tvtui-dark"
+DEFAULT_TIMEFRAME = "5m"
+
+_TOP_KEYS = {"watchlist", "timeframe", "indicators", "theme", "export", "keymap"}
+_EXPORT_KEYS = {"format", "folder"}
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message says where and why, for a person."""
+
+
+def config_path() -> Path:
+    """The settings file: ``$TVTUI_CONFIG`` if set, else the platform's config folder."""
+    override = os.environ.get(ENV_CONFIG)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path("tvtui") / "config.toml"
+
+
+def default_export_dir() -> Path:
+    """Where exports go unless told otherwise: ``./export``, as the headless library does."""
+    return Path.cwd() / "export"
+
+
+def pine_id(name: str) -> str:
+    """``RSI`` -> ``STD;RSI``; a full pine id (``STD;MACD``, ``PUB;abc``) passes through."""
+    return KNOWN_INDICATORS.get(name.strip().upper(), name.strip())
+
+
+@dataclass
+class Settings:
+    """Everything the app reads from the config file, already validated."""
+
+    watchlist: list[str] = field(default_factory=lambda: list(DEFAULT_WATCHLIST))
+    timeframe: str = DEFAULT_TIMEFRAME
+    indicators: list[str] = field(default_factory=lambda: list(DEFAULT_INDICATORS))
+    theme: str = DEFAULT_THEME
+    export_format: str = "json"
+    export_dir: Path = field(default_factory=default_export_dir)
+    keymap: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedConfig:
+    """A settings file as read: ``error`` is set when it was broken (and must not be saved)."""
+
+    settings: Settings
+    path: Path
+    error: str | None = None
+    exists: bool = False
+
+    @property
+    def can_save(self) -> bool:
+        return self.error is None
+
+
+def load_config(path: Path | None = None) -> LoadedConfig:
+    """Read the settings. Never raises: a missing file gives the defaults, a broken one the
+    defaults plus ``error`` (a sentence naming the file and the problem)."""
+    path = config_path() if path is None else path
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadedConfig(Settings(), path, None, exists=False)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        return LoadedConfig(Settings(), path, f"Cannot read {path}: {reason}", exists=True)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+        settings = parse_settings(data)
+    except UnicodeDecodeError:
+        error = f"{path} is not UTF-8 text; using the defaults (the file was left as it is)."
+        return LoadedConfig(Settings(), path, error, exists=True)
+    except tomllib.TOMLDecodeError as exc:
+        error = f"{path} is not valid TOML ({exc}); using the defaults (file left untouched)."
+        return LoadedConfig(Settings(), path, error, exists=True)
+    except ConfigError as exc:
+        error = f"{path}: {exc}; using the defaults (file left untouched)."
+        return LoadedConfig(Settings(), path, error, exists=True)
+    return LoadedConfig(settings, path, None, exists=True)
+
+
+def parse_settings(data: dict[str, Any]) -> Settings:
+    """Validate a parsed TOML document into :class:`Settings` (``ConfigError`` otherwise)."""
+    from tvtui.feed.symbols import parse_symbol  # the one place the symbol syntax lives
+
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+    settings = Settings()
+    if "watchlist" in data:
+        symbols = _list_of_str(data["watchlist"], "watchlist")
+        for symbol in symbols:
+            try:
+                parse_symbol(symbol)
+            except ValueError as exc:
+                raise ConfigError(f"watchlist entry {symbol!r}: {exc}") from None
+        settings.watchlist = list(dict.fromkeys(s.strip() for s in symbols))
+    if "timeframe" in data:
+        value = _str(data["timeframe"], "timeframe")
+        try:
+            settings.timeframe = parse_timeframe(value).name
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    if "indicators" in data:
+        names = _list_of_str(data["indicators"], "indicators")
+        settings.indicators = list(dict.fromkeys(pine_id(n) for n in names if n.strip()))
+    if "theme" in data:
+        settings.theme = _str(data["theme"], "theme").strip() or DEFAULT_THEME
+    if "export" in data:
+        export = data["export"]
+        if not isinstance(export, dict):
+            raise ConfigError("'export' must be a table ([export] with format and folder)")
+        unknown = sorted(set(export) - _EXPORT_KEYS)
+        if unknown:
+            raise ConfigError(f"unknown setting 'export.{unknown[0]}' (known: format, folder)")
+        if "format" in export:
+            fmt = _str(export["format"], "export.format").lower()
+            if fmt not in EXPORT_FORMATS:
+                raise ConfigError(f"export.format must be one of {', '.join(EXPORT_FORMATS)}")
+            settings.export_format = fmt
+        if "folder" in export:
+            folder = _str(export["folder"], "export.folder").strip()
+            if folder:
+                settings.export_dir = Path(folder).expanduser()
+    if "keymap" in data:
+        keymap = data["keymap"]
+        if not isinstance(keymap, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
+        ):
+            raise ConfigError("'keymap' must map binding ids to key strings, e.g. 'app.quit' = 'q'")
+        settings.keymap = dict(keymap)
+    return settings
+
+
+def _str(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{name!r} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _list_of_str(value: Any, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{name!r} must be a list of strings")
+    return value
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _toml_str(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _watchlist_toml(symbols: list[str]) -> str:
+    if not symbols:
+        return "watchlist = []"
+    body = "".join(f"    {_toml_str(s)},\n" for s in symbols)
+    return f"watchlist = [\n{body}]"
+
+
+# A top-level ``watchlist = [ ... ]`` assignment (symbols never contain brackets).
+_WATCHLIST_RE = re.compile(r"(?m)^[ \t]*watchlist[ \t]*=[ \t]*\[[^\]]*\][ \t]*(#[^\n]*)?$")
+
+
+def render_watchlist_update(text: str, symbols: list[str]) -> str:
+    """``text`` (a config file) with its watchlist replaced by ``symbols``; comments kept."""
+    replacement = _watchlist_toml(symbols)
+    match = _WATCHLIST_RE.search(text)
+    if match and match.start() < _first_table(text):
+        return text[: match.start()] + replacement + text[match.end() :]
+    # No top-level watchlist yet: top-level keys must come before the first [table].
+    cut = _first_table(text)
+    head, tail = text[:cut], text[cut:]
+    if head and not head.endswith("\n"):
+        head += "\n"
+    return head + replacement + "\n" + ("\n" if tail else "") + tail
+
+
+_TABLE_HEADER_RE = re.compile(r"(?m)^[ \t]*\[\[?[A-Za-z0-9_.\"' -]+\]\]?[ \t]*(#[^\n]*)?$")
+
+
+def _first_table(text: str) -> int:
+    """Offset of the first ``[table]`` header (top-level keys must come before it)."""
+    match = _TABLE_HEADER_RE.search(text)
+    return match.start() if match else len(text)
+
+
+def save_watchlist(loaded: LoadedConfig, symbols: list[str]) -> None:
+    """Write ``symbols`` as the watchlist, atomically. Refuses (``ConfigError``) when the file
+    was broken at start, so a person's half-edited file is never replaced."""
+    if not loaded.can_save:
+        raise ConfigError("the config file had errors at start, so it is not overwritten")
+    path = loaded.path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = "# tvtui settings (see `tvtui --help`)\n"
+    new_text = render_watchlist_update(text, symbols)
+    try:
+        ok = tomllib.loads(new_text).get("watchlist") == symbols
+    except tomllib.TOMLDecodeError:
+        ok = False
+    if not ok:  # the in-place edit did not round-trip: fall back to a full rewrite
+        new_text = render_settings(loaded.settings, symbols)
+    atomic_write(path, new_text)
+    loaded.settings.watchlist = list(symbols)
+    loaded.exists = True
+
+
+def render_settings(settings: Settings, watchlist: list[str] | None = None) -> str:
+    """A whole config file for ``settings`` (used when an in-place edit is not possible)."""
+    lines = [
+        "# tvtui settings",
+        _watchlist_toml(settings.watchlist if watchlist is None else watchlist),
+        f"timeframe = {_toml_str(settings.timeframe)}",
+        "indicators = [" + ", ".join(_toml_str(i) for i in settings.indicators) + "]",
+        f"theme = {_toml_str(settings.theme)}",
+        "",
+        "[export]",
+        f"format = {_toml_str(settings.export_format)}",
+        f"folder = {_toml_str(str(settings.export_dir))}",
+    ]
+    if settings.keymap:
+        lines += ["", "[keymap]"]
+        lines += [f"{_toml_str(k)} = {_toml_str(v)}" for k, v in settings.keymap.items()]
+    return "\n".join(lines) + "\n"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
