@@ -28,7 +28,7 @@ from tvtui.market.studies import StudySeries
 from tvtui.ui import messages as msg
 
 #: Price points kept per symbol for the watchlist's trend column.
-TREND_POINTS = 24
+TREND_POINTS = 60
 
 
 @dataclass
@@ -79,7 +79,7 @@ class Coalescer:
         self.rate = 0.0
         self.last_message_at: float | None = None
 
-    # --- what the worker tells it ----------------------------------------------------------
+    # --- what the worker tells it ------------------------------------------------------------
 
     def watch(self, symbols: list[str]) -> None:
         """The watchlist, in order. Quotes of symbols no longer watched are forgotten."""
@@ -117,7 +117,7 @@ class Coalescer:
     def preview(self, symbol: str, now: float, timeout: float) -> None:
         self.previews[symbol] = now + timeout
 
-    # --- events ---------------------------------------------------------------------------
+    # --- events ------------------------------------------------------------------------------
 
     def feed(self, event: ev.Event, now: float) -> list[Message]:
         """Merge one feed event; return what must go out at once."""
@@ -224,7 +224,7 @@ class Coalescer:
             series.error = event.reason
         return [msg.StudyFailed(pine_id, event.reason or "refused by the server")]
 
-    # --- flushing -------------------------------------------------------------------------
+    # --- flushing ----------------------------------------------------------------------------
 
     def _candles_message(self, *, closed: bool, history: bool = False) -> msg.CandlesChanged:
         chart = self.chart

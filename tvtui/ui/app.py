@@ -1,0 +1,524 @@
+"""The tvtui App: composition, bindings, and routing between the stream worker and the panes.
+
+The App is the one controller (harlequin's shape): panes are passive views that hold what
+they draw; the stream bridge (``ui/worker.py``) runs in ONE thread worker and posts domain
+messages (``ui/messages.py``) here; the handlers below hand each to the pane it concerns.
+Blocking work (indicator metadata, symbol checks, exports) runs in short thread workers with
+``exit_on_error=False``; their failures become notifications, never crashes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from tvtui.config import LoadedConfig, Settings, save_watchlist
+from tvtui.feed.endpoints import Endpoints
+from tvtui.feed.events import LinkState
+from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
+from tvtui.market.session import SessionView
+from tvtui.ui import messages as msg
+from tvtui.ui.commands import SymbolCommands
+from tvtui.ui.screens.export import ExportRequest, ExportScreen
+from tvtui.ui.screens.help import HelpRow, HelpScreen
+from tvtui.ui.screens.indicators import IndicatorScreen
+from tvtui.ui.screens.symbol_entry import SymbolEntry
+from tvtui.ui.themes import APP_VARIABLE_DEFAULTS, LIGHT_VARIABLE_DEFAULTS, load_all_themes
+from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, ChartPane
+from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.status import StatusLine
+from tvtui.ui.widgets.watchlist import Watchlist
+from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
+
+FALLBACK_THEME = "tvtui-dark"
+
+
+class TvtuiApp(App[int]):
+    """Watchlist, candle chart, indicators and a status line over one feed stream."""
+
+    CSS_PATH = "tvtui.tcss"
+    TITLE = "tvtui"
+    COMMANDS = App.COMMANDS | {SymbolCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("a,slash", "add_symbol", "Add", id="watchlist.add"),
+        Binding("d,delete", "remove_symbol", "Remove", id="watchlist.remove"),
+        Binding("K,shift+up", "move(-1)", "Move up", show=False, id="watchlist.move_up"),
+        Binding("J,shift+down", "move(1)", "Move down", show=False, id="watchlist.move_down"),
+        Binding("left_square_bracket", "step_timeframe(-1)", "TF-", id="chart.prev_timeframe"),
+        Binding("right_square_bracket", "step_timeframe(1)", "TF+", id="chart.next_timeframe"),
+        *[
+            Binding(str(n), f"timeframe({n - 1})", tf, show=False, id=f"chart.timeframe_{n}")
+            for n, tf in enumerate(TIMEFRAME_KEYS, start=1)
+        ],
+        Binding("i", "choose_indicators", "Indicators", id="indicators.choose"),
+        Binding("e", "export", "Export", id="app.export"),
+        Binding("r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
+        Binding("T", "cycle_theme", "Theme", show=False, id="app.cycle_theme"),
+    ]
+
+    #: Actions that make sense only on the main screen (not under a dialog).
+    MAIN_ONLY = {
+        "add_symbol",
+        "remove_symbol",
+        "move",
+        "step_timeframe",
+        "timeframe",
+        "choose_indicators",
+        "export",
+        "cycle_theme",
+    }
+
+    def __init__(
+        self,
+        config: LoadedConfig,
+        *,
+        endpoints: Endpoints | None = None,
+        mode: str = "live",
+        token: str | None = None,
+        symbols: list[str] | None = None,
+        timeframe: str | None = None,
+        theme: str | None = None,
+        export_dir: Path | None = None,
+        client_factory: Callable[[Callable[[Any], None]], FeedLike] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        extra_notices: Iterable[str] = (),
+    ) -> None:
+        self.config = config
+        self.settings: Settings = config.settings
+        self.endpoints = endpoints or Endpoints.from_env()
+        self.mode = mode
+        self.clock = clock
+        self.symbols: list[str] = list(symbols or self.settings.watchlist)
+        #: symbols given on the command line are for this run: never saved over the config
+        self.persist_watchlist = symbols is None
+        self.timeframe = timeframe or self.settings.timeframe
+        self.theme_name = theme or self.settings.theme
+        self.export_dir = export_dir or self.settings.export_dir
+        self.export_format = self.settings.export_format
+        self.indicator_ids: list[str] = list(self.settings.indicators)
+        self.active_symbol: str | None = None
+        self.generation = 0
+        self._notices = list(extra_notices)
+        self._save_warned = False
+        super().__init__()
+        factory = client_factory or default_client_factory(self.endpoints, token)
+        self.bridge = StreamBridge(self.post_message, factory, clock=clock)
+
+    # --- composition -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Watchlist(id="watchlist", clock=self.clock)
+        yield ChartPane(id="chart")
+        yield IndicatorPane(id="indicators")
+        yield StatusLine(self.mode, id="status", clock=self.clock)
+        yield Footer()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        try:
+            dark = self.current_theme.dark
+        except Exception:
+            dark = True
+        return dict(APP_VARIABLE_DEFAULTS if dark else LIGHT_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        self._setup_themes()
+        self._setup_keymap()
+        watchlist = self.query_one(Watchlist)
+        watchlist.border_title = "Watchlist"
+        watchlist.set_symbols(self.symbols)
+        watchlist.focus()
+        if self.config.error:
+            self.notify(self.config.error, title="Settings", severity="error", timeout=15)
+        for notice in self._notices:
+            self.notify(notice, severity="warning", timeout=10)
+        self.run_stream()
+        self.bridge.watch(self.symbols)
+        if self.symbols:
+            self.open_symbol(self.symbols[0])
+        self.set_indicators(self.indicator_ids)
+
+    def _setup_themes(self) -> None:
+        loaded = load_all_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        if loaded.errors:
+            self.notify(
+                "\n".join(loaded.errors),
+                title=f"{len(loaded.errors)} theme file(s) skipped",
+                severity="warning",
+                timeout=12,
+            )
+        name = self.theme_name
+        if name not in self.available_themes:
+            self.notify(
+                f"Theme {name!r} is unknown; using {FALLBACK_THEME}. "
+                f"Known: {', '.join(sorted(self.available_themes))}",
+                severity="warning",
+                timeout=12,
+            )
+            name = FALLBACK_THEME
+        self.theme = name
+
+    def _setup_keymap(self) -> None:
+        keymap = self.settings.keymap
+        if not keymap:
+            return
+        known = {row[3] for row in self.help_rows() if row[3]}
+        unknown = sorted(set(keymap) - known)
+        if unknown:
+            self.notify(
+                f"Unknown binding id(s) in [keymap]: {', '.join(unknown)}",
+                title="Settings",
+                severity="warning",
+            )
+        self.set_keymap({k: v for k, v in keymap.items() if k in known})
+
+    # --- the stream worker -------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, name="stream", group="stream", description="feed")
+    def run_stream(self) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        self.bridge.run(lambda: worker.is_cancelled)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state != WorkerState.ERROR:
+            return
+        error = worker.error
+        if worker.name == "stream":
+            self.notify(
+                f"The feed worker stopped: {error}. Press r to restart it.",
+                title="Feed",
+                severity="error",
+                timeout=20,
+            )
+        else:
+            self.notify(f"{worker.description or worker.name}: {error}", severity="error")
+
+    def on_unmount(self) -> None:
+        self.bridge.stop()
+
+    async def action_quit(self) -> None:
+        self.bridge.stop()
+        self.exit(0)
+
+    # --- routing: worker -> panes ---------------------------------------------------------
+
+    def on_quotes_changed(self, message: msg.QuotesChanged) -> None:
+        self.query_one(Watchlist).update_quotes(message.quotes, message.trends)
+        if self.active_symbol in message.quotes:
+            self.query_one(ChartPane).set_quote(message.quotes[self.active_symbol])
+
+    def on_symbol_rejected(self, message: msg.SymbolRejected) -> None:
+        self.query_one(Watchlist).reject(message.symbol, message.reason)
+
+    def on_chart_reset(self, message: msg.ChartReset) -> None:
+        if message.generation != self.generation:
+            return
+        self.query_one(ChartPane).reset(message.generation, message.symbol, message.timeframe)
+        self.query_one(IndicatorPane).reset(message.generation)
+
+    def on_candles_changed(self, message: msg.CandlesChanged) -> None:
+        if self.query_one(ChartPane).set_bars(message.generation, message.bars):
+            times = [bar.time for bar in message.bars]
+            self.query_one(IndicatorPane).set_times(message.generation, times)
+
+    def on_study_changed(self, message: msg.StudyChanged) -> None:
+        self.query_one(IndicatorPane).set_points(
+            message.generation, message.pine_id, message.titles, message.points
+        )
+
+    def on_study_failed(self, message: msg.StudyFailed) -> None:
+        self.query_one(IndicatorPane).fail(message.pine_id, message.reason)
+
+    def on_chart_failed(self, message: msg.ChartFailed) -> None:
+        self.query_one(ChartPane).fail(message.generation, message.reason)
+        self.notify(f"{message.symbol}: {message.reason}", title="Chart", severity="error")
+
+    def on_link_changed(self, message: msg.LinkChanged) -> None:
+        self.query_one(StatusLine).set_link(message.status, message.at)
+        if message.status.state == LinkState.AUTH_FAILED:
+            self.notify(message.status.message, title="Feed", severity="error", timeout=20)
+
+    def on_feed_stats(self, message: msg.FeedStats) -> None:
+        self.query_one(StatusLine).set_stats(message.rate, message.last_message_at)
+
+    def on_feed_problem(self, message: msg.FeedProblem) -> None:
+        severity = "error" if message.severity == "error" else "warning"
+        self.notify(message.text, title="Feed", severity=severity, timeout=12)
+
+    def on_preview_ready(self, message: msg.PreviewReady) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SymbolEntry):
+                screen.preview_ready(message.symbol, message.quote, message.error)
+
+    def on_watchlist_opened(self, message: Watchlist.Opened) -> None:
+        self.open_symbol(message.symbol)
+
+    # --- chart and indicators ----------------------------------------------------------------
+
+    def open_symbol(self, symbol: str, timeframe: str | None = None) -> None:
+        """Show ``symbol`` (on ``timeframe``, else the current one) in the chart pane."""
+        self.timeframe = timeframe or self.timeframe
+        self.active_symbol = symbol
+        self.generation = self.bridge.open_chart(symbol, self.timeframe)
+        self.query_one(ChartPane).reset(self.generation, symbol, self.timeframe)
+        self.query_one(ChartPane).set_quote(self.quote_of(symbol))
+        self.query_one(IndicatorPane).reset(self.generation)
+        self.query_one(Watchlist).set_active(symbol)
+        self.query_one(StatusLine).set_chart(symbol, self.timeframe)
+
+    def set_indicators(self, pine_ids: list[str]) -> None:
+        self.indicator_ids = list(pine_ids)
+        self.query_one(IndicatorPane).set_studies(self.indicator_ids)
+        self._load_indicators(list(pine_ids))
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="indicators")
+    def _load_indicators(self, pine_ids: list[str]) -> None:
+        loaded: list[Indicator] = []
+        failed: list[tuple[str, str]] = []
+        for pine_id in pine_ids:
+            try:
+                loaded.append(fetch_indicator(pine_id, "last", self.endpoints))
+            except IndicatorError as exc:
+                failed.append((pine_id, exc.reason or str(exc)))
+        self.call_from_thread(self._indicators_loaded, pine_ids, loaded, failed)
+
+    def _indicators_loaded(
+        self, pine_ids: list[str], loaded: list[Indicator], failed: list[tuple[str, str]]
+    ) -> None:
+        if pine_ids != self.indicator_ids:
+            return  # chosen again meanwhile
+        self.bridge.set_studies(loaded)
+        pane = self.query_one(IndicatorPane)
+        for pine_id, reason in failed:
+            pane.fail(pine_id, reason)
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in self.MAIN_ONLY and self.screen is not self.screen_stack[0])
+
+    def action_step_timeframe(self, step: int) -> None:
+        current = TIMEFRAME_KEYS.index(self.timeframe) if self.timeframe in TIMEFRAME_KEYS else 0
+        self.action_timeframe((current + step) % len(TIMEFRAME_KEYS))
+
+    def action_timeframe(self, index: int) -> None:
+        timeframe = TIMEFRAME_KEYS[index]
+        if self.active_symbol and timeframe != self.timeframe:
+            self.open_symbol(self.active_symbol, timeframe)
+        self.timeframe = timeframe
+
+    def action_add_symbol(self, initial: str = "") -> None:
+        screen = SymbolEntry(self.endpoints, list(self.symbols), self.bridge, initial=initial)
+        self.push_screen(screen, self._symbol_chosen)
+
+    def add_symbol_checked(self, symbol: str) -> None:
+        """From the palette: the entry dialog, pre-filled, so the symbol is still checked."""
+        self.action_add_symbol(symbol)
+
+    def _symbol_chosen(self, symbol: str | None) -> None:
+        if not symbol:
+            return
+        if symbol not in self.symbols:
+            self.symbols.append(symbol)
+            self._watchlist_changed(keep=symbol)
+        self.bridge.end_preview(symbol)
+        self.notify(f"Added {symbol}", timeout=3)
+
+    def action_remove_symbol(self) -> None:
+        watchlist = self.query_one(Watchlist)
+        symbol = watchlist.selected_symbol
+        if symbol is None:
+            return
+        self.symbols.remove(symbol)
+        watchlist.quotes.pop(symbol, None)
+        self._watchlist_changed()
+        self.notify(f"Removed {symbol}", timeout=3)
+
+    def action_move(self, step: int) -> None:
+        watchlist = self.query_one(Watchlist)
+        symbol = watchlist.selected_symbol
+        if symbol is None:
+            return
+        index = self.symbols.index(symbol)
+        target = index + step
+        if not 0 <= target < len(self.symbols):
+            return
+        self.symbols.insert(target, self.symbols.pop(index))
+        self._watchlist_changed(keep=symbol)
+
+    def _watchlist_changed(self, keep: str | None = None) -> None:
+        self.query_one(Watchlist).set_symbols(self.symbols, keep=keep)
+        self.bridge.watch(self.symbols)
+        if not self.persist_watchlist:
+            return
+        if not self.config.can_save:
+            if not self._save_warned:
+                self._save_warned = True
+                self.notify(
+                    "The watchlist is not saved: the config file had errors at start "
+                    "(fix it and restart).",
+                    title="Settings",
+                    severity="warning",
+                )
+            return
+        try:
+            save_watchlist(self.config, list(self.symbols))
+        except OSError as exc:
+            self.notify(f"Could not save the watchlist: {exc}", severity="error")
+
+    def action_choose_indicators(self) -> None:
+        def chosen(pine_ids: list[str] | None) -> None:
+            if pine_ids is not None and pine_ids != self.indicator_ids:
+                self.set_indicators(pine_ids)
+
+        self.push_screen(IndicatorScreen(self.indicator_ids), chosen)
+
+    def action_reconnect(self) -> None:
+        worker_running = any(w.name == "stream" and w.is_running for w in self.workers)
+        if not worker_running:
+            self.bridge = StreamBridge(self.post_message, self.bridge._factory, clock=self.clock)
+            self.run_stream()
+            self.bridge.watch(self.symbols)
+            if self.active_symbol:
+                self.open_symbol(self.active_symbol)
+            self._load_indicators(list(self.indicator_ids))
+        else:
+            self.bridge.reconnect()
+        self.notify("Reconnecting…", timeout=2)
+
+    def action_cycle_theme(self) -> None:
+        names = sorted(n for n in self.available_themes if n.startswith("tvtui-"))
+        names += sorted(n for n in self.available_themes if not n.startswith("tvtui-"))
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_rows()))
+
+    # --- export ------------------------------------------------------------------------------
+
+    def session_view(self) -> SessionView:
+        """What the panes hold right now, as the exporter's session (built on the UI thread)."""
+        chart = self.query_one(ChartPane)
+        view = SessionView(
+            symbol=chart.symbol or (self.active_symbol or ""),
+            timeframe=chart.timeframe,
+            source=self.mode if self.mode == "demo" else "live",
+        )
+        view.candles.apply(chart.bars)
+        pane = self.query_one(IndicatorPane)
+        for pine_id in pane.order:
+            block = pane.blocks().get(pine_id)
+            if block is None:
+                continue
+            series = view.study(pine_id, block.titles)
+            series.apply(block.points)
+            series.error = block.error
+        view.update_quote(self.quote_of(view.symbol))
+        return view
+
+    def action_export(self) -> None:
+        chart = self.query_one(ChartPane)
+        if not chart.bars:
+            self.notify("Nothing to export yet: the chart has no bars.", severity="warning")
+            return
+        studies = ", ".join(self.query_one(IndicatorPane).order) or "no indicators"
+        summary = f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}"
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.export_format = request.fmt
+                self.export_dir = request.folder
+                self._export(self.session_view(), request)
+
+        self.push_screen(ExportScreen(summary, self.export_format, self.export_dir), chosen)
+
+    @work(thread=True, exit_on_error=False, group="export", description="export")
+    def _export(self, view: SessionView, request: ExportRequest) -> None:
+        from tvtui.export import ExportError, export_session
+
+        try:
+            path = export_session(view, request.fmt, request.folder)
+        except (ExportError, OSError, ValueError) as exc:
+            self.call_from_thread(
+                self.notify, str(exc), title="Export failed", severity="error", timeout=15
+            )
+            return
+        self.last_export = path
+        self.call_from_thread(
+            self.notify, str(path), title=f"Exported {request.fmt.upper()}", timeout=10
+        )
+
+    last_export: Path | None = None
+
+    # --- helpers for panes, palette and help -------------------------------------------------
+
+    def watchlist_symbols(self) -> list[str]:
+        return list(self.symbols)
+
+    def quote_of(self, symbol: str) -> dict[str, Any]:
+        return dict(self.query_one(Watchlist).quotes.get(symbol, {}))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Add symbol", "Check a symbol and add it", self.action_add_symbol)
+        yield SystemCommand("Export session", "Write JSON or CSV", self.action_export)
+        yield SystemCommand(
+            "Choose indicators", "RSI, MACD and more", self.action_choose_indicators
+        )
+        yield SystemCommand("Reconnect", "Drop the link and connect again", self.action_reconnect)
+        yield SystemCommand("Help", "Every key binding", self.action_help)
+        for index, timeframe in enumerate(TIMEFRAME_KEYS):
+            yield SystemCommand(
+                f"Timeframe {timeframe}",
+                f"Show {timeframe} candles",
+                lambda i=index: self.action_timeframe(i),
+            )
+
+    def help_rows(self) -> list[HelpRow]:
+        """Every binding with its current keys (after the keymap), for the help screen."""
+        keymap = self.settings.keymap
+        sections = {
+            "app": "General",
+            "watchlist": "Watchlist",
+            "chart": "Chart",
+            "indicators": "Indicators",
+        }
+        rows: list[HelpRow] = []
+        bindings = list(self.BINDINGS) + list(Watchlist.BINDINGS)
+        for binding in bindings:
+            assert isinstance(binding, Binding)
+            binding_id = binding.id or ""
+            keys = keymap.get(binding_id, binding.key)
+            section = sections.get(binding_id.split(".")[0], "General")
+            description = binding.description or binding.action
+            if binding_id.startswith("chart.timeframe_"):
+                description = f"Timeframe {description}"
+            display = ", ".join(self.get_key_display(Binding(k, "")) for k in keys.split(","))
+            rows.append((section, display, description, binding_id))
+        rows += [
+            ("Watchlist", "↑ ↓", "Select a symbol", ""),
+            ("Watchlist", "enter", "Show the selected symbol on the chart", ""),
+            ("General", "ctrl+p", "Command palette: symbols, themes, commands", ""),
+        ]
+        order = ["General", "Watchlist", "Chart", "Indicators"]
+        return sorted(rows, key=lambda r: order.index(r[0]) if r[0] in order else 9)

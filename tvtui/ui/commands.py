@@ -1,0 +1,75 @@
+"""Command palette (ctrl+p): the watchlist's symbols, and TradingView's symbol search.
+
+The app's own commands (export, theme, timeframe, reconnect, add symbol, indicators) are
+system commands (``TvtuiApp.get_system_commands``); this provider adds symbols: "Open X" for
+every watchlist entry, and "Add X" from the symbol search when the query looks like a ticker.
+A failing search never breaks the palette: it just yields nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tvtui.feed.symbols import SymbolLookupError, search_symbols
+
+if TYPE_CHECKING:
+    from tvtui.ui.app import TvtuiApp
+
+SEARCH_TIMEOUT = 3.0
+
+
+class SymbolCommands(Provider):
+    @property
+    def tvtui(self) -> TvtuiApp:
+        return cast("TvtuiApp", self.app)
+
+    async def discover(self) -> Hits:
+        app = self.tvtui
+        for symbol in app.watchlist_symbols():
+            description = app.quote_of(symbol).get("description", "")
+            yield DiscoveryHit(
+                f"Open {symbol}",
+                partial(app.open_symbol, symbol),
+                help=str(description) or "Show it on the chart",
+            )
+
+    async def search(self, query: str) -> Hits:
+        app = self.tvtui
+        matcher = self.matcher(query)
+        for symbol in app.watchlist_symbols():
+            command = f"Open {symbol}"
+            score = matcher.match(command)
+            if score > 0:
+                description = str(app.quote_of(symbol).get("description", ""))
+                yield Hit(
+                    score,
+                    matcher.highlight(command),
+                    partial(app.open_symbol, symbol),
+                    help=description or "Show it on the chart",
+                )
+        text = query.strip()
+        if len(text) < 2 or " " in text:
+            return
+        try:
+            results = await asyncio.wait_for(
+                asyncio.to_thread(search_symbols, text, app.endpoints, 8, SEARCH_TIMEOUT),
+                SEARCH_TIMEOUT + 1,
+            )
+        except (SymbolLookupError, ValueError, TimeoutError, OSError):
+            return
+        known = set(app.watchlist_symbols())
+        for row in results:
+            symbol = str(row.get("id") or "")
+            if not symbol or symbol in known or ":" not in symbol:
+                continue
+            command = f"Add {symbol}"
+            yield Hit(
+                max(0.1, matcher.match(command) * 0.9),
+                matcher.highlight(command),
+                partial(app.add_symbol_checked, symbol),
+                help=str(row.get("description") or "Add it to the watchlist"),
+            )

@@ -1,0 +1,53 @@
+"""The help screen: every binding with the key it has now (after the config's keymap)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+HelpRow = tuple[str, str, str, str]  # (section, keys, description, binding id)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, rows: list[HelpRow]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="dialog"):
+            yield Label("tvtui · keys", classes="dialog-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(self._table(), id="help-table")
+            yield Static(
+                'Rebind any key in config.toml under [keymap], e.g. "watchlist.add" = "plus". '
+                "Ctrl+P opens the command palette.  Esc closes this.",
+                id="help-footer",
+            )
+
+    def _table(self) -> Text:
+        text = Text()
+        section = None
+        key_width = max((len(r[1]) for r in self.rows), default=8) + 2
+        for row_section, keys, description, binding_id in self.rows:
+            if row_section != section:
+                if section is not None:
+                    text.append("\n")
+                text.append(f"{row_section}\n", style="bold underline")
+                section = row_section
+            text.append(f"  {keys.ljust(key_width)}", style="bold")
+            text.append(description)
+            if binding_id:
+                text.append(f"  ({binding_id})", style="dim")
+            text.append("\n")
+        return text
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,210 @@
+"""The chart pane: candles of the selected symbol and timeframe, volume bars under them.
+
+Only the bars that fit the width are drawn (plotext's build time grows with the number of
+candles, tui-anchors §C.3), on an integer x axis with our own time labels (no weekend gaps).
+The pane keeps every bar it was sent, which is what the export writes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from tvtui.feed.events import Bar
+from tvtui.feed.timeframes import parse_timeframe
+from tvtui.ui import format as fmt
+from tvtui.ui.widgets.plots import ThemedPlot, pad_label, visible_bars
+
+#: The timeframes on the number keys 1-9 (and cycled with [ and ]).
+TIMEFRAME_KEYS: tuple[str, ...] = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M")
+
+#: Columns between two time labels on the x axis.
+LABEL_SPACING = 14
+
+
+def xtick_positions(count: int, columns_per_bar: int = 2) -> list[int]:
+    """Bar positions that get a time label, counted back from the newest bar."""
+    step = max(1, LABEL_SPACING // columns_per_bar)
+    return list(range(count - 1, -1, -step))[::-1]
+
+
+def draw_columns(plt, values: list[float], up: list[bool], plot: ThemedPlot) -> None:
+    """Bars from zero at x = 0..n-1, coloured ``$price-up`` where ``up`` else ``$price-down``."""
+    opens = [0.0 if is_up else v for v, is_up in zip(values, up, strict=True)]
+    closes = [v if is_up else 0.0 for v, is_up in zip(values, up, strict=True)]
+    data = {
+        "Open": opens,
+        "Close": closes,
+        "High": [max(o, c) for o, c in zip(opens, closes, strict=True)],
+        "Low": [min(o, c) for o, c in zip(opens, closes, strict=True)],
+    }
+    colours = [plot.colour("price-up"), plot.colour("price-down")]
+    plt.candlestick(list(range(len(values))), data, colors=colours)
+
+
+class CandlePlot(ThemedPlot):
+    """Candlesticks with the last price marked (a line and a label on the price axis)."""
+
+    def __init__(self, pane: ChartPane, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pane = pane
+
+    def draw(self, width: int, height: int) -> None:
+        plt = self.plt
+        capacity = visible_bars(width)
+        bars = self.pane.bars[-capacity:]
+        if not bars:
+            return
+        decimals = fmt.decimals_for(self.pane.quote, bars[-1].close)
+        xs = list(range(len(bars)))
+        data = {
+            "Open": [b.open for b in bars],
+            "High": [b.high for b in bars],
+            "Low": [b.low for b in bars],
+            "Close": [b.close for b in bars],
+        }
+        plt.candlestick(xs, data, colors=[self.colour("price-up"), self.colour("price-down")])
+        low = min(data["Low"])
+        high = max(data["High"])
+        pad = (high - low) * 0.04 or abs(high) * 0.001 or 1.0
+        low, high = low - pad, high + pad
+        plt.xlim(-0.5, capacity - 0.5)
+        plt.ylim(low, high)
+        last = bars[-1].close
+        plt.hline(last, self.colour("chart-last"))
+        rows = max(2, height - 2)
+        row_value = (high - low) / rows
+        ticks = [
+            t
+            for t in fmt.nice_ticks(low, high, max(2, rows // 3))
+            if abs(t - last) > row_value * 1.5
+        ]
+        ticks.append(last)
+        labels = [pad_label(fmt.price(t, decimals)) for t in ticks]
+        plt.yticks(ticks, labels)
+        plt.xticks([], [])
+
+
+class VolumePlot(ThemedPlot):
+    """Volume bars in the candle colours, with the time labels of the shared x axis."""
+
+    X_AXIS = True
+
+    def __init__(self, pane: ChartPane, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pane = pane
+
+    def draw(self, width: int, height: int) -> None:
+        plt = self.plt
+        capacity = visible_bars(width)
+        bars = self.pane.bars[-capacity:]
+        if not bars:
+            return
+        seconds = self.pane.timeframe_seconds
+        volumes = [b.volume or 0.0 for b in bars]
+        # Volume bars are drawn as candle bodies from 0 (up bars) or down to 0 (down bars):
+        # one column wide, in the candle colours, and exactly under their candles.
+        draw_columns(plt, volumes, [b.close > b.open for b in bars], self)
+        top = max((b.volume or 0.0) for b in bars) or 1.0
+        plt.xlim(-0.5, capacity - 0.5)
+        plt.ylim(0, top * 1.05)
+        plt.yticks([top], [pad_label(fmt.compact(top))])
+        positions = xtick_positions(len(bars))
+        plt.xticks(positions, [fmt.time_label(bars[i].time, seconds) for i in positions])
+
+
+class ChartPane(Vertical):
+    """Candles + volume for one symbol and timeframe; says 'loading' or why there is nothing."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.symbol = ""
+        self.timeframe = "5m"
+        self.generation = 0
+        self.bars: list[Bar] = []
+        self.quote: dict = {}
+        self.problem: str | None = None
+
+    @property
+    def timeframe_seconds(self) -> int:
+        try:
+            return parse_timeframe(self.timeframe).seconds
+        except ValueError:
+            return 60
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="chart-message")
+        yield CandlePlot(self, id="candles")
+        yield VolumePlot(self, id="volume")
+
+    def on_mount(self) -> None:
+        self._update_titles()
+        self._update_message()
+
+    # --- data --------------------------------------------------------------------------------
+
+    def reset(self, generation: int, symbol: str, timeframe: str) -> None:
+        self.generation = generation
+        self.symbol = symbol
+        self.timeframe = timeframe
+        self.bars = []
+        self.quote = {}
+        self.problem = None
+        self._update_titles()
+        self._update_message()
+        self._redraw()
+
+    def set_bars(self, generation: int, bars: list[Bar]) -> bool:
+        if generation != self.generation:
+            return False
+        self.bars = bars
+        self.problem = None
+        self._update_titles()
+        self._update_message()
+        self._redraw()
+        return True
+
+    def set_quote(self, quote: dict | None) -> None:
+        self.quote = quote or {}
+
+    def fail(self, generation: int, reason: str) -> None:
+        if generation == self.generation:
+            self.problem = reason
+            self._update_message()
+
+    # --- painting ----------------------------------------------------------------------------
+
+    def _redraw(self) -> None:
+        for plot in self.query(ThemedPlot):
+            plot.refresh()
+
+    def _update_message(self) -> None:
+        message = self.query_one("#chart-message", Static)
+        if self.problem:
+            message.update(Text(f"✗ {self.symbol}: {self.problem}", style="bold"))
+            message.set_class(True, "-error")
+        elif not self.bars:
+            what = f"{self.symbol} {self.timeframe}" if self.symbol else "the chart"
+            message.update(Text(f"Loading {what}…"))
+            message.set_class(False, "-error")
+        message.display = bool(self.problem or not self.bars)
+        for plot in self.query(ThemedPlot):
+            plot.display = bool(self.bars) and not self.problem
+
+    def _update_titles(self) -> None:
+        tabs = " ".join(
+            f"[reverse] {tf} [/reverse]" if tf == self.timeframe else tf for tf in TIMEFRAME_KEYS
+        )
+        self.border_title = f"[b]{self.symbol or 'Chart'}[/b] · {tabs}"
+        if self.bars:
+            bar = self.bars[-1]
+            decimals = fmt.decimals_for(self.quote, bar.close)
+            volume = f" V {fmt.compact(bar.volume)}" if bar.volume is not None else ""
+            self.border_subtitle = (
+                f"O {fmt.price(bar.open, decimals)} H {fmt.price(bar.high, decimals)} "
+                f"L {fmt.price(bar.low, decimals)} C {fmt.price(bar.close, decimals)}{volume}"
+            )
+        else:
+            self.border_subtitle = ""

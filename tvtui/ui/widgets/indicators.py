@@ -1,0 +1,221 @@
+"""The indicator pane: one block per study (RSI, MACD ... ) under the chart, bar for bar.
+
+Each block is a legend line (title and latest values in the line colours) over a plot that
+uses the chart's visible bar times as its x axis, so a study point sits exactly under its
+candle. A refused study shows the server's reason instead of a plot; a study still loading
+says so.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from tvtui.feed.events import StudyPoint
+from tvtui.market.studies import clean_value
+from tvtui.ui import format as fmt
+from tvtui.ui.widgets.plots import ThemedPlot, pad_label, visible_bars
+
+LINE_COLOURS = ("study-line", "study-signal", "accent", "secondary", "primary")
+#: Plots drawn as bars around zero rather than as lines.
+HISTOGRAM_HINTS = ("hist",)
+#: Fixed ranges and guide levels for bounded oscillators.
+LEVELS: dict[str, tuple[float, float, tuple[float, ...]]] = {
+    "STD;RSI": (0.0, 100.0, (30.0, 70.0)),
+    "STD;Stochastic": (0.0, 100.0, (20.0, 80.0)),
+    "STD;Money_Flow": (0.0, 100.0, (20.0, 80.0)),
+}
+SHORT_NAMES = {"STD;RSI": "RSI 14", "STD;MACD": "MACD 12 26 9"}
+
+
+def is_histogram(title: str) -> bool:
+    return any(h in title.lower() for h in HISTOGRAM_HINTS)
+
+
+class StudyPlot(ThemedPlot):
+    def histogram(self, xs: list[int], ys: list[float]) -> None:
+        """Bars from zero as one-column candle bodies (up colour above zero, down below)."""
+        opens = [0.0] * len(ys)
+        data = {
+            "Open": opens,
+            "Close": ys,
+            "High": [max(0.0, y) for y in ys],
+            "Low": [min(0.0, y) for y in ys],
+        }
+        # plotext colours a body "up" only when close > open, which is y > 0 here
+        self.plt.candlestick(xs, data, colors=[self.colour("price-up"), self.colour("price-down")])
+
+    def __init__(self, block: StudyBlock, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def draw(self, width: int, height: int) -> None:
+        plt = self.plt
+        block = self.block
+        capacity = visible_bars(width)
+        times = block.pane.times[-capacity:]
+        if not times or not block.points:
+            return
+        x_of = {t: i for i, t in enumerate(times)}
+        rows = [(x_of[p.time], p) for p in block.points if p.time in x_of]
+        if not rows:
+            return
+        values: list[float] = []
+        colour_index = 0
+        for k, title in enumerate(block.titles_for(rows[0][1])):
+            pairs = [(x, clean_value(p.values[k])) for x, p in rows if k < len(p.values)]
+            pairs = [(x, v) for x, v in pairs if isinstance(v, int | float)]
+            if not pairs:
+                continue
+            xs = [x for x, _ in pairs]
+            ys = [float(v) for _, v in pairs]
+            values += ys
+            if is_histogram(title):
+                self.histogram(xs, ys)
+            else:
+                colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
+                colour_index += 1
+                plt.plot(xs, ys, color=self.colour(colour), marker="braille")
+        level_spec = LEVELS.get(block.pine_id)
+        if level_spec:
+            low, high, levels = level_spec
+            for level in levels:
+                plt.hline(level, self.colour("study-level"))
+            ticks = list(levels)
+        else:
+            if not values:
+                return
+            low, high = min(*values, 0.0), max(*values, 0.0)
+            pad = (high - low) * 0.08 or 1.0
+            low, high = low - pad, high + pad
+            ticks = fmt.nice_ticks(low, high, max(2, (height - 1) // 3))
+        plt.xlim(-0.5, capacity - 0.5)
+        plt.ylim(low, high)
+        plt.yticks(ticks, [pad_label(f"{t:,.2f}") for t in ticks])
+        plt.xticks([], [])
+
+
+class StudyBlock(Vertical):
+    """Legend + plot of one study, or the reason it cannot be shown."""
+
+    def __init__(self, pane: IndicatorPane, pine_id: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pane = pane
+        self.pine_id = pine_id
+        self.titles: list[str] = []
+        self.points: list[StudyPoint] = []
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="legend")
+        yield StudyPlot(self)
+
+    def on_mount(self) -> None:
+        self.refresh_block()
+
+    def titles_for(self, point: StudyPoint) -> list[str]:
+        count = max(len(point.values), len(self.titles))
+        return [self.titles[k] if k < len(self.titles) else str(k) for k in range(count)]
+
+    @property
+    def name_text(self) -> str:
+        return SHORT_NAMES.get(self.pine_id, self.pine_id.removeprefix("STD;").replace("_", " "))
+
+    def refresh_block(self) -> None:
+        legend = self.query_one(".legend", Static)
+        plot = self.query_one(StudyPlot)
+        text = Text(self.name_text, style="bold")
+        if self.error:
+            text.append(f"  ✗ {self.error}", style=self.app.theme_variables.get("error", "red"))
+            plot.display = False
+            self.set_class(True, "-error")
+        elif not self.points:
+            text.append("  loading…", style="dim")
+            plot.display = False
+        else:
+            plot.display = True
+            self.set_class(False, "-error")
+            last = self.points[-1]
+            colour_index = 0
+            for k, title in enumerate(self.titles_for(last)):
+                value = clean_value(last.values[k]) if k < len(last.values) else None
+                if is_histogram(title):
+                    up = isinstance(value, int | float) and value >= 0
+                    colour = "price-up" if up else "price-down"
+                else:
+                    colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
+                    colour_index += 1
+                shown = f"{value:,.2f}" if isinstance(value, int | float) else "—"
+                text.append(f"  {title} ", style="dim")
+                text.append(shown, style=self.app.theme_variables.get(colour, ""))
+            plot.refresh()
+        legend.update(text)
+
+
+class IndicatorPane(Vertical):
+    """The studies of the chart, in the order chosen; holds every point it was sent."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.generation = 0
+        self.times: list[float] = []
+        self.order: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("No indicators (press i to choose)", id="indicators-empty")
+
+    def blocks(self) -> dict[str, StudyBlock]:
+        return {b.pine_id: b for b in self.query(StudyBlock)}
+
+    def set_studies(self, pine_ids: list[str]) -> None:
+        """Show blocks for exactly ``pine_ids`` (new ones say 'loading')."""
+        self.order = list(pine_ids)
+        existing = self.blocks()
+        for pine_id, block in existing.items():
+            if pine_id not in pine_ids:
+                block.remove()
+        for pine_id in pine_ids:
+            if pine_id not in existing:
+                self.mount(StudyBlock(self, pine_id, classes="study"))
+        self.query_one("#indicators-empty").display = not pine_ids
+        self.border_title = "Indicators · " + (
+            ", ".join(SHORT_NAMES.get(p, p.removeprefix("STD;")).split()[0] for p in pine_ids)
+            or "none"
+        )
+
+    def reset(self, generation: int) -> None:
+        self.generation = generation
+        self.times = []
+        for block in self.blocks().values():
+            block.points = []
+            block.error = None
+            block.refresh_block()
+
+    def set_times(self, generation: int, times: list[float]) -> None:
+        if generation != self.generation:
+            return
+        self.times = times
+        for block in self.blocks().values():
+            if block.points:
+                block.query_one(StudyPlot).refresh()
+
+    def set_points(
+        self, generation: int, pine_id: str, titles: list[str], points: list[StudyPoint]
+    ) -> None:
+        if generation != self.generation:
+            return
+        block = self.blocks().get(pine_id)
+        if block is None:
+            return
+        block.titles = titles
+        block.points = points
+        block.error = None
+        block.refresh_block()
+
+    def fail(self, pine_id: str, reason: str) -> None:
+        block = self.blocks().get(pine_id)
+        if block is not None:
+            block.error = reason
+            block.refresh_block()

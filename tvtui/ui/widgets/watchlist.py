@@ -1,0 +1,227 @@
+"""The watchlist pane: one DataTable row per symbol, updated in place.
+
+Why a DataTable with row key = symbol, fixed-width columns and ``update_cell`` for changed
+cells only: rows keep their place, the cursor never jumps (``clear()`` would reset it), and
+the columns never change width (tui-anchors §C.6). The cost of a DataTable refresh is per
+flush, not per cell, and flushes arrive at 4 Hz from the stream worker.
+
+A changed last price flashes (up/down colour as background) for :data:`FLASH_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
+
+from tvtui.ui import format as fmt
+
+FLASH_SECONDS = 0.8
+TREND_WIDTH = 12
+TREND_MAX = 60
+
+#: (key, label, width, right-aligned)
+COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
+    ("symbol", "Symbol", 19, False),
+    ("description", "Description", 22, False),
+    ("last", "Last", 12, True),
+    ("change", "Chg", 10, True),
+    ("change_pct", "Chg %", 8, True),
+    ("volume", "Volume", 8, True),
+    ("trend", "Trend", TREND_WIDTH, False),
+)
+
+
+class Watchlist(DataTable):
+    """Symbols with last price, change, change %, volume and a small trend."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="watchlist.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="watchlist.up"),
+    ]
+
+    class Opened(Message):
+        """Enter on a row: show this symbol on the chart."""
+
+        def __init__(self, symbol: str) -> None:
+            super().__init__()
+            self.symbol = symbol
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.clock = clock
+        self.symbols: list[str] = []
+        self.quotes: dict[str, dict[str, Any]] = {}
+        self.trends: dict[str, tuple[float, ...]] = {}
+        self.rejected: dict[str, str] = {}
+        self._shown: dict[tuple[str, str], str] = {}  # (symbol, column) -> text on screen
+        self._flash_until: dict[str, tuple[float, int]] = {}  # symbol -> (deadline, direction)
+        self.active_symbol: str | None = None
+        self.trend_width = TREND_WIDTH
+
+    def on_mount(self) -> None:
+        for key, label, width, right in COLUMNS:
+            self.add_column(Text(label, justify="right" if right else "left"), key=key, width=width)
+        self.set_interval(0.2, self._expire_flashes)
+        self._fit_trend()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repaint_all())
+
+    def on_resize(self) -> None:
+        self._fit_trend()
+
+    def _fit_trend(self) -> None:
+        """Give the trend column whatever width the other columns leave (it is the flexible
+        one, so the table fills the pane without any column ever jittering)."""
+        fixed = sum(width + 2 for key, _label, width, _right in COLUMNS if key != "trend")
+        available = self.scrollable_content_region.width - fixed - 2
+        width = max(TREND_WIDTH, min(TREND_MAX, available))
+        column = self.columns.get(ColumnKey("trend"))
+        if column is not None and column.width != width:
+            column.width = width
+            self.trend_width = width
+            self._shown = {k: v for k, v in self._shown.items() if k[1] != "trend"}
+            for symbol in self.symbols:
+                if symbol in self.rows:
+                    self._paint(symbol)
+            self.refresh()
+
+    # --- rows --------------------------------------------------------------------------------
+
+    def set_symbols(self, symbols: list[str], keep: str | None = None) -> None:
+        """Show exactly ``symbols`` in this order; the cursor stays on ``keep`` (or its row)."""
+        current = keep or self.selected_symbol
+        row = self.cursor_row
+        self.symbols = list(dict.fromkeys(symbols))
+        if set(self.symbols) == set(self.rows) and len(self.symbols) == len(self.rows):
+            order = {s: i for i, s in enumerate(self.symbols)}
+            self.sort("symbol", key=lambda cell: order[cell.plain[2:]])
+        else:
+            self.clear()
+            self._shown.clear()
+            for symbol in self.symbols:
+                self.add_row(*self._cells(symbol), key=symbol)
+        if current in self.symbols:
+            self.move_cursor(row=self.symbols.index(current), animate=False)
+        elif self.symbols:
+            self.move_cursor(row=min(row, len(self.symbols) - 1), animate=False)
+
+    @property
+    def selected_symbol(self) -> str | None:
+        if not self.symbols or self.row_count == 0:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return str(key.value) if key.value is not None else None
+
+    def set_active(self, symbol: str | None) -> None:
+        """Mark the symbol shown on the chart (a ▶ before its name)."""
+        previous, self.active_symbol = self.active_symbol, symbol
+        for s in (previous, symbol):
+            if s in self.rows:
+                self._set(s, "symbol", self._symbol_cell(s))
+
+    # --- data --------------------------------------------------------------------------------
+
+    def update_quotes(
+        self, quotes: dict[str, dict[str, Any]], trends: dict[str, tuple[float, ...]]
+    ) -> None:
+        """Merge a flush from the worker; touch only the cells whose text changed."""
+        now = self.clock()
+        for symbol, quote in quotes.items():
+            if symbol not in self.rows:
+                continue
+            old = self.quotes.get(symbol, {}).get("lp")
+            new = quote.get("lp")
+            if isinstance(old, int | float) and isinstance(new, int | float) and new != old:
+                self._flash_until[symbol] = (now + FLASH_SECONDS, 1 if new > old else -1)
+            self.quotes[symbol] = quote
+            self.rejected.pop(symbol, None)
+            if symbol in trends:
+                self.trends[symbol] = trends[symbol]
+            self._paint(symbol)
+
+    def reject(self, symbol: str, reason: str) -> None:
+        self.rejected[symbol] = reason
+        if symbol in self.rows:
+            self._paint(symbol)
+
+    def _expire_flashes(self) -> None:
+        now = self.clock()
+        for symbol, (deadline, _direction) in list(self._flash_until.items()):
+            if now >= deadline:
+                del self._flash_until[symbol]
+                if symbol in self.rows:
+                    self._paint(symbol)
+
+    def _repaint_all(self) -> None:
+        self._shown.clear()
+        for symbol in self.symbols:
+            if symbol in self.rows:
+                self._paint(symbol)
+
+    # --- cells -------------------------------------------------------------------------------
+
+    def _colour(self, name: str) -> str:
+        return self.app.theme_variables.get(name, "")
+
+    def _direction_style(self, value: Any) -> str:
+        if not isinstance(value, int | float) or value == 0:
+            return self._colour("price-flat")
+        return self._colour("price-up" if value > 0 else "price-down")
+
+    def _symbol_cell(self, symbol: str) -> Text:
+        marker = "▶ " if symbol == self.active_symbol else "  "
+        return Text(marker + symbol, style="bold" if symbol == self.active_symbol else "")
+
+    def _cells(self, symbol: str) -> list[Text]:
+        quote = self.quotes.get(symbol, {})
+        if symbol in self.rejected:
+            error = Text(f"✗ {self.rejected[symbol]}", style=self._colour("error"))
+            blank = Text("")
+            return [self._symbol_cell(symbol), error, blank, blank, blank, blank, blank]
+        decimals = fmt.decimals_for(quote, quote.get("lp"))
+        change = quote.get("ch")
+        direction = self._direction_style(change)
+        description = str(quote.get("description") or ("loading…" if not quote else ""))
+        last_style = direction
+        flash = self._flash_until.get(symbol)
+        if flash is not None:
+            background = self._colour("price-up" if flash[1] > 0 else "price-down")
+            last_style = f"bold {self._colour('background')} on {background}"
+        trend = self.trends.get(symbol, ())
+        trend_style = self._direction_style(trend[-1] - trend[0]) if len(trend) > 1 else direction
+        return [
+            self._symbol_cell(symbol),
+            Text(description[:22], style="dim" if not quote else ""),
+            Text(fmt.price(quote.get("lp"), decimals), style=last_style, justify="right"),
+            Text(fmt.signed(change, decimals), style=direction, justify="right"),
+            Text(fmt.signed(quote.get("chp"), 2, "%"), style=direction, justify="right"),
+            Text(fmt.compact(quote.get("volume")), justify="right"),
+            Text(fmt.sparkline(trend, self.trend_width), style=trend_style),
+        ]
+
+    def _paint(self, symbol: str) -> None:
+        for (key, *_rest), cell in zip(COLUMNS, self._cells(symbol), strict=True):
+            self._set(symbol, key, cell)
+
+    def _set(self, symbol: str, column: str, cell: Text) -> None:
+        signature = f"{cell.plain}\0{cell.style}"
+        if self._shown.get((symbol, column)) == signature:
+            return
+        self._shown[(symbol, column)] = signature
+        self.update_cell(symbol, column, cell)
+
+    # --- events ------------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.Opened(str(event.row_key.value)))

@@ -1,0 +1,274 @@
+"""The stream bridge: the one thread that owns the feed client and feeds the panes.
+
+Threads: the feed client reads the socket on its own thread and drops every event into
+``inbox`` (a ``queue.Queue``, the cheapest thread-safe hand-off). The app's UI thread drops
+commands (watch these symbols, show this chart, these studies, preview that symbol) into the
+same queue. :meth:`StreamBridge.run` runs in ONE Textual thread worker: it takes both from the
+queue, merges events in the :class:`Coalescer` and posts Textual messages at a steady rate
+(``post`` is ``App.post_message``, which is thread-safe). So the UI thread never parses, never
+merges and never waits for the network, and the client's socket thread never waits for the UI.
+
+Shutdown: ``stop()`` (or the worker being cancelled) ends the loop within one queue timeout
+(at most 0.25 s), then ``client.close()`` returns promptly even mid-read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from textual.message import Message
+
+from tvtui.feed import events as ev
+from tvtui.feed.endpoints import Endpoints
+from tvtui.feed.studies import Indicator
+from tvtui.ui import messages as msg
+from tvtui.ui.coalesce import ChartTarget, Coalescer
+
+log = logging.getLogger(__name__)
+
+#: How long a symbol preview waits for the feed's first quote.
+PREVIEW_TIMEOUT = 6.0
+#: Bars of history asked for per chart: several screens wide, so the export has depth too.
+HISTORY_BARS = 300
+#: At most this many queued items are handled before flushing (keeps flushes on time).
+DRAIN_LIMIT = 5000
+
+
+class FeedLike(Protocol):
+    """What the bridge needs from :class:`tvtui.feed.client.FeedClient`."""
+
+    def start(self) -> Any: ...
+    def close(self, timeout: float = ...) -> None: ...
+    def add_symbols(self, *symbols: str) -> list[str]: ...
+    def remove_symbols(self, *symbols: str) -> None: ...
+    def open_series(self, symbol: str, timeframe: str, count: int = ...) -> Any: ...
+    def modify_series(
+        self, handle: Any, symbol: str | None = ..., timeframe: str | None = ...
+    ) -> Any: ...
+    def add_study(self, handle: Any, indicator: Indicator) -> str: ...
+    def remove_study(self, handle: Any, study_id: str) -> None: ...
+    def reconnect(self) -> None: ...
+
+
+def default_client_factory(
+    endpoints: Endpoints, token: str | None
+) -> Callable[[Callable[[ev.Event], None]], FeedLike]:
+    def make(sink: Callable[[ev.Event], None]) -> FeedLike:
+        from tvtui.feed.client import FeedClient
+
+        return FeedClient(token=token, endpoints=endpoints, sink=sink)
+
+    return make
+
+
+@dataclass(frozen=True)
+class _Command:
+    kind: str
+    args: tuple[Any, ...] = ()
+
+
+class StreamBridge:
+    """Commands in (any thread), Textual messages out (posted from the worker thread)."""
+
+    def __init__(
+        self,
+        post: Callable[[Message], Any],
+        client_factory: Callable[[Callable[[ev.Event], None]], FeedLike],
+        *,
+        history_bars: int = HISTORY_BARS,
+        coalescer: Coalescer | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._post = post
+        self._factory = client_factory
+        self._history_bars = history_bars
+        self.coalescer = coalescer or Coalescer()
+        self._clock = clock
+        self.inbox: queue.Queue[Any] = queue.Queue()
+        self._generations = itertools.count(1)
+        self._gen_lock = threading.Lock()
+        self.generation = 0
+        self._stopped = threading.Event()
+        self.running = threading.Event()
+        # worker-thread state
+        self._client: FeedLike | None = None
+        self._handle: Any = None
+        self._watched: list[str] = []
+        self._previewing: set[str] = set()
+        self._studies: dict[str, str] = {}  # pine_id -> study_id
+        self._wanted_studies: list[Indicator] = []
+        self.paused = False
+
+    # --- commands: any thread ----------------------------------------------------------------
+
+    def _put(self, kind: str, *args: Any) -> None:
+        self.inbox.put(_Command(kind, args))
+
+    def watch(self, symbols: list[str]) -> None:
+        """Quote these symbols, in this order (the watchlist)."""
+        self._put("watch", list(symbols))
+
+    def open_chart(self, symbol: str, timeframe: str) -> int:
+        """Show ``symbol`` on ``timeframe``; returns the chart generation the panes expect."""
+        with self._gen_lock:
+            self.generation = next(self._generations)
+            generation = self.generation
+        self._put("chart", generation, symbol, timeframe)
+        return generation
+
+    def set_studies(self, indicators: list[Indicator]) -> None:
+        """Exactly these studies on the chart (others are removed)."""
+        self._put("studies", list(indicators))
+
+    def preview(self, symbol: str, timeout: float = PREVIEW_TIMEOUT) -> None:
+        """Ask for one quote of ``symbol``; the answer is a ``PreviewReady`` message."""
+        self._put("preview", symbol, timeout)
+
+    def end_preview(self, symbol: str) -> None:
+        """The preview is no longer needed (unsubscribe unless it is on the watchlist)."""
+        self._put("end_preview", symbol)
+
+    def reconnect(self) -> None:
+        self._put("reconnect")
+
+    def pause(self, paused: bool = True) -> None:
+        """Stop (or resume) posting; the state keeps merging. Snapshot tests freeze the panes."""
+        self._put("pause", paused)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._put("stop")
+
+    # --- the loop: the worker thread ---------------------------------------------------------
+
+    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Own the client until ``stop()`` or ``cancelled()``; never raises for feed trouble."""
+        client = self._factory(self.inbox.put)
+        self._client = client
+        try:
+            client.start()
+            self.running.set()
+            while not (self._stopped.is_set() or cancelled()):
+                now = self._clock()
+                timeout = min(self.coalescer.next_due(now), 0.25)
+                try:
+                    item = self.inbox.get(timeout=max(timeout, 0.0))
+                except queue.Empty:
+                    item = None
+                out: list[Message] = []
+                handled = 0
+                while item is not None:
+                    out += self._handle_item(item)
+                    handled += 1
+                    if handled >= DRAIN_LIMIT or self._stopped.is_set():
+                        break
+                    try:
+                        item = self.inbox.get_nowait()
+                    except queue.Empty:
+                        item = None
+                out += self.coalescer.flush(self._clock())
+                if not self.paused:
+                    for message in out:
+                        self._post(message)
+        finally:
+            self.running.clear()
+            client.close()
+            self._client = None
+
+    def _handle_item(self, item: Any) -> list[Message]:
+        if isinstance(item, _Command):
+            try:
+                return self._command(item)
+            except ValueError as exc:  # a malformed symbol or timeframe from a command
+                return [msg.FeedProblem(str(exc), "warning")]
+        if isinstance(item, ev.Event):
+            return self.coalescer.feed(item, self._clock())
+        return []
+
+    def _command(self, command: _Command) -> list[Message]:
+        client = self._client
+        assert client is not None
+        kind, args = command.kind, command.args
+        if kind == "watch":
+            symbols = client.add_symbols(*args[0]) if args[0] else []
+            gone = [s for s in self._watched if s not in symbols and s not in self._previewing]
+            if gone:
+                client.remove_symbols(*gone)
+            self._watched = symbols
+            self.coalescer.watch(symbols)
+            return []
+        if kind == "chart":
+            return self._open_chart(*args)
+        if kind == "studies":
+            self._wanted_studies = args[0]
+            return self._sync_studies()
+        if kind == "preview":
+            symbol, timeout = args
+            (key,) = client.add_symbols(symbol) if symbol not in self._watched else (symbol,)
+            self._previewing.add(key)
+            known = self.coalescer.quotes.get(key)
+            if known and "lp" in known:
+                return [msg.PreviewReady(key, dict(known), None)]
+            self.coalescer.preview(key, self._clock(), timeout)
+            return []
+        if kind == "end_preview":
+            symbol = args[0]
+            self._previewing.discard(symbol)
+            self.coalescer.previews.pop(symbol, None)
+            if symbol not in self._watched:
+                client.remove_symbols(symbol)
+                self.coalescer.quotes.pop(symbol, None)
+            return []
+        if kind == "reconnect":
+            client.reconnect()
+            return []
+        if kind == "pause":
+            self.paused = bool(args[0])
+            return []
+        return []
+
+    def _open_chart(self, generation: int, symbol: str, timeframe: str) -> list[Message]:
+        client = self._client
+        assert client is not None
+        try:
+            if self._handle is None:
+                self._handle = client.open_series(symbol, timeframe, self._history_bars)
+            else:
+                self._handle = client.modify_series(self._handle, symbol, timeframe)
+        except ValueError as exc:
+            return [msg.ChartFailed(generation, symbol, str(exc))]
+        handle = self._handle
+        target = ChartTarget(
+            generation,
+            handle.symbol,
+            handle.timeframe,
+            handle.chart_session,
+            handle.series_id,
+            version=getattr(handle, "version", ""),
+        )
+        out = self.coalescer.open_chart(target)
+        return out + self._sync_studies()
+
+    def _sync_studies(self) -> list[Message]:
+        client = self._client
+        if client is None or self._handle is None:
+            return []
+        wanted = {ind.pine_id: ind for ind in self._wanted_studies}
+        for pine_id, study_id in list(self._studies.items()):
+            if pine_id not in wanted:
+                client.remove_study(self._handle, study_id)
+                self.coalescer.remove_study(study_id)
+                del self._studies[pine_id]
+        for pine_id, indicator in wanted.items():
+            if pine_id not in self._studies:
+                study_id = client.add_study(self._handle, indicator)
+                self._studies[pine_id] = study_id
+                self.coalescer.add_study(study_id, pine_id, list(indicator.plot_titles))
+        return []
