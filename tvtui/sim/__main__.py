@@ -1,0 +1,52 @@
+"""``python -m tvtui.sim``: run the simulator until Ctrl-C (or ``--seconds``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from tvtui.sim import SimConfig, Simulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tvtui.sim", description="TradingView-compatible simulator on 127.0.0.1"
+    )
+    parser.add_argument("--port", type=int, default=0, help="WebSocket port (0: a free one)")
+    parser.add_argument("--http-port", type=int, default=0, help="HTTP port (0: a free one)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--time-scale", type=float, default=1.0, help="sim seconds per second")
+    parser.add_argument("--heartbeat", type=float, default=10.0, help="heartbeat interval (s)")
+    parser.add_argument("--seconds", type=float, default=None, help="stop after this long")
+    args = parser.parse_args(argv)
+    config = SimConfig(
+        seed=args.seed,
+        time_scale=args.time_scale,
+        heartbeat_interval=args.heartbeat,
+        ws_port=args.port,
+        http_port=args.http_port,
+    )
+    try:
+        sim = Simulator(config).start()
+    except (RuntimeError, OSError) as exc:
+        print(f"tvtui.sim: cannot start: {exc}", file=sys.stderr)
+        return 1
+    print(f"WebSocket: {sim.ws_url}")
+    print(f"HTTP:      {sim.http_url}")
+    for name, value in sim.env().items():
+        print(f"export {name}={value}")
+    sys.stdout.flush()
+    deadline = None if args.seconds is None else time.monotonic() + args.seconds
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.1 if deadline is None else min(0.1, max(0.0, deadline - time.monotonic())))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
