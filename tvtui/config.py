@@ -44,9 +44,9 @@ KNOWN_INDICATORS: dict[str, str] = {
     "RSI": "STD;RSI",
     "MACD": "STD;MACD",
     "CCI": "STD;CCI",
-    "STOCH": "STD;Stochastic",
-    "MFI": "STD;Money_Flow",
-    "ATR": "STD;Average_True_Range",
+    "SMA": "STD;SMA",
+    "EMA": "STD;EMA",
+    "BB": "STD;Bollinger_Bands",
 }
 DEFAULT_INDICATORS: tuple[str, ...] = ("STD;RSI", "STD;MACD")
 EXPORT_FORMATS: tuple[str, ...] = ("json", "csv")

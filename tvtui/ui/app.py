@@ -12,12 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
@@ -40,6 +42,7 @@ from tvtui.ui.widgets.watchlist import Watchlist
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 
 FALLBACK_THEME = "tvtui-dark"
+PaneT = TypeVar("PaneT", bound=Widget)
 
 
 class TvtuiApp(App[int]):
@@ -57,8 +60,8 @@ class TvtuiApp(App[int]):
         Binding("d,delete", "remove_symbol", "Remove", id="watchlist.remove"),
         Binding("K,shift+up", "move(-1)", "Move up", show=False, id="watchlist.move_up"),
         Binding("J,shift+down", "move(1)", "Move down", show=False, id="watchlist.move_down"),
-        Binding("left_square_bracket", "step_timeframe(-1)", "TF-", id="chart.prev_timeframe"),
-        Binding("right_square_bracket", "step_timeframe(1)", "TF+", id="chart.next_timeframe"),
+        Binding("left_square_bracket", "step_timeframe(-1)", "Prev TF", id="chart.prev_timeframe"),
+        Binding("right_square_bracket", "step_timeframe(1)", "Next TF", id="chart.next_timeframe"),
         *[
             Binding(str(n), f"timeframe({n - 1})", tf, show=False, id=f"chart.timeframe_{n}")
             for n, tf in enumerate(TIMEFRAME_KEYS, start=1)
@@ -113,9 +116,13 @@ class TvtuiApp(App[int]):
         self.generation = 0
         self._notices = list(extra_notices)
         self._save_warned = False
+        #: studies whose metadata could not be fetched; fetched again once the link is back
+        self._metadata_failed: set[str] = set()
         super().__init__()
         factory = client_factory or default_client_factory(self.endpoints, token)
-        self.bridge = StreamBridge(self.post_message, factory, clock=clock)
+        # The bridge keeps real time (its flush schedule); ``clock`` only drives what the
+        # panes display, so tests can freeze the status line without freezing the stream.
+        self.bridge = StreamBridge(self.post_message, factory)
 
     # --- composition -------------------------------------------------------------------------
 
@@ -219,44 +226,67 @@ class TvtuiApp(App[int]):
 
     # --- routing: worker -> panes ---------------------------------------------------------
 
+    def _pane(self, kind: type[PaneT]) -> PaneT | None:
+        """The pane of ``kind`` on the main screen, or None while the app is shutting down
+        (messages already in flight keep arriving after the widgets are gone)."""
+        try:
+            return self.screen_stack[0].query_one(kind)
+        except (NoMatches, IndexError):
+            return None
+
     def on_quotes_changed(self, message: msg.QuotesChanged) -> None:
-        self.query_one(Watchlist).update_quotes(message.quotes, message.trends)
+        watchlist, chart = self._pane(Watchlist), self._pane(ChartPane)
+        if watchlist is None or chart is None:
+            return
+        watchlist.update_quotes(message.quotes, message.trends)
         if self.active_symbol in message.quotes:
-            self.query_one(ChartPane).set_quote(message.quotes[self.active_symbol])
+            chart.set_quote(message.quotes[self.active_symbol])
 
     def on_symbol_rejected(self, message: msg.SymbolRejected) -> None:
-        self.query_one(Watchlist).reject(message.symbol, message.reason)
+        if watchlist := self._pane(Watchlist):
+            watchlist.reject(message.symbol, message.reason)
 
     def on_chart_reset(self, message: msg.ChartReset) -> None:
-        if message.generation != self.generation:
+        chart, indicators = self._pane(ChartPane), self._pane(IndicatorPane)
+        if message.generation != self.generation or chart is None or indicators is None:
             return
-        self.query_one(ChartPane).reset(message.generation, message.symbol, message.timeframe)
-        self.query_one(IndicatorPane).reset(message.generation)
+        chart.reset(message.generation, message.symbol, message.timeframe)
+        indicators.reset(message.generation, self._metadata_failed)
 
     def on_candles_changed(self, message: msg.CandlesChanged) -> None:
-        if self.query_one(ChartPane).set_bars(message.generation, message.bars):
-            times = [bar.time for bar in message.bars]
-            self.query_one(IndicatorPane).set_times(message.generation, times)
+        chart, indicators = self._pane(ChartPane), self._pane(IndicatorPane)
+        if chart is None or indicators is None:
+            return
+        if chart.set_bars(message.generation, message.bars):
+            indicators.set_times(message.generation, [bar.time for bar in message.bars])
 
     def on_study_changed(self, message: msg.StudyChanged) -> None:
-        self.query_one(IndicatorPane).set_points(
-            message.generation, message.pine_id, message.titles, message.points
-        )
+        if indicators := self._pane(IndicatorPane):
+            indicators.set_points(
+                message.generation, message.pine_id, message.titles, message.points
+            )
 
     def on_study_failed(self, message: msg.StudyFailed) -> None:
-        self.query_one(IndicatorPane).fail(message.pine_id, message.reason)
+        if indicators := self._pane(IndicatorPane):
+            indicators.fail(message.pine_id, message.reason)
 
     def on_chart_failed(self, message: msg.ChartFailed) -> None:
-        self.query_one(ChartPane).fail(message.generation, message.reason)
-        self.notify(f"{message.symbol}: {message.reason}", title="Chart", severity="error")
+        if chart := self._pane(ChartPane):
+            chart.fail(message.generation, message.reason)
+            self.notify(f"{message.symbol}: {message.reason}", title="Chart", severity="error")
 
     def on_link_changed(self, message: msg.LinkChanged) -> None:
-        self.query_one(StatusLine).set_link(message.status, message.at)
+        if status := self._pane(StatusLine):
+            status.set_link(message.status, message.at)
+        if message.status.state == LinkState.CONNECTED and self._metadata_failed:
+            self._metadata_failed.clear()
+            self._load_indicators(list(self.indicator_ids))
         if message.status.state == LinkState.AUTH_FAILED:
             self.notify(message.status.message, title="Feed", severity="error", timeout=20)
 
     def on_feed_stats(self, message: msg.FeedStats) -> None:
-        self.query_one(StatusLine).set_stats(message.rate, message.last_message_at)
+        if status := self._pane(StatusLine):
+            status.set_stats(message.rate, message.last_message_at)
 
     def on_feed_problem(self, message: msg.FeedProblem) -> None:
         severity = "error" if message.severity == "error" else "warning"
@@ -279,7 +309,7 @@ class TvtuiApp(App[int]):
         self.generation = self.bridge.open_chart(symbol, self.timeframe)
         self.query_one(ChartPane).reset(self.generation, symbol, self.timeframe)
         self.query_one(ChartPane).set_quote(self.quote_of(symbol))
-        self.query_one(IndicatorPane).reset(self.generation)
+        self.query_one(IndicatorPane).reset(self.generation, self._metadata_failed)
         self.query_one(Watchlist).set_active(symbol)
         self.query_one(StatusLine).set_chart(symbol, self.timeframe)
 
@@ -306,6 +336,7 @@ class TvtuiApp(App[int]):
             return  # chosen again meanwhile
         self.bridge.set_studies(loaded)
         pane = self.query_one(IndicatorPane)
+        self._metadata_failed = {pine_id for pine_id, _ in failed}
         for pine_id, reason in failed:
             pane.fail(pine_id, reason)
 
@@ -393,7 +424,7 @@ class TvtuiApp(App[int]):
     def action_reconnect(self) -> None:
         worker_running = any(w.name == "stream" and w.is_running for w in self.workers)
         if not worker_running:
-            self.bridge = StreamBridge(self.post_message, self.bridge._factory, clock=self.clock)
+            self.bridge = StreamBridge(self.post_message, self.bridge.factory)
             self.run_stream()
             self.bridge.watch(self.symbols)
             if self.active_symbol:

@@ -87,7 +87,7 @@ class StreamBridge:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._post = post
-        self._factory = client_factory
+        self.factory = client_factory
         self._history_bars = history_bars
         self.coalescer = coalescer or Coalescer()
         self._clock = clock
@@ -150,7 +150,7 @@ class StreamBridge:
 
     def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Own the client until ``stop()`` or ``cancelled()``; never raises for feed trouble."""
-        client = self._factory(self.inbox.put)
+        client = self.factory(self.inbox.put)
         self._client = client
         try:
             client.start()

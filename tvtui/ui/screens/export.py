@@ -21,6 +21,7 @@ class ExportRequest:
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    AUTO_FOCUS = "#export-ok"
 
     def __init__(self, summary: str, fmt: str, folder: Path) -> None:
         super().__init__()
@@ -41,9 +42,6 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", id="export-ok", variant="primary")
                 yield Button("Cancel", id="export-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#export-ok", Button).focus()
 
     def _request(self) -> ExportRequest | None:
         pressed = self.query_one(RadioSet).pressed_button

@@ -20,6 +20,8 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         Binding("enter", "apply", "Apply", priority=True, id="indicators.apply"),
     ]
 
+    AUTO_FOCUS = "#indicator-list"
+
     def __init__(self, chosen: list[str]) -> None:
         super().__init__()
         self.chosen = chosen
@@ -38,9 +40,6 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", id="indicators-ok", variant="primary")
                 yield Button("Cancel", id="indicators-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
 
     def action_apply(self) -> None:
         focused = self.focused

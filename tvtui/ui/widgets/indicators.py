@@ -185,12 +185,15 @@ class IndicatorPane(Vertical):
             or "none"
         )
 
-    def reset(self, generation: int) -> None:
+    def reset(self, generation: int, keep_errors: set[str] | frozenset[str] = frozenset()) -> None:
+        """A new chart: forget the points; errors stay only for ``keep_errors`` (studies that
+        never reached the server, e.g. their metadata could not be fetched)."""
         self.generation = generation
         self.times = []
         for block in self.blocks().values():
             block.points = []
-            block.error = None
+            if block.pine_id not in keep_errors:
+                block.error = None
             block.refresh_block()
 
     def set_times(self, generation: int, times: list[float]) -> None:

@@ -1,0 +1,129 @@
+"""Deterministic scenes of the app: the same pictures for the snapshot tests and the README.
+
+A scene is the app on a *frozen* simulator (``time_scale=0``: simulated time stands still at
+its fixed start, so every price, bar and study value is the same on every run), with a frozen
+clock for the status line, the cursor blink off, a pinned theme and fixed throughput figures,
+captured only after the data has arrived. ``scripts/screenshots`` saves these scenes as SVG
+files; ``tests/ui/test_snapshots.py`` compares them with ``snap_compare``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tvtui.config import load_config
+from tvtui.feed.endpoints import Endpoints
+from tvtui.ui import messages as msg
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.widgets.chart import ChartPane
+from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.watchlist import Watchlist
+
+#: What the status line shows in every scene (a real run measures these).
+FROZEN_RATE = 42.0
+FROZEN_NOW = 1000.0
+SCENE_SIZE = (160, 45)
+
+
+def frozen_clock() -> float:
+    return FROZEN_NOW
+
+
+def scene_app(sim_env: dict[str, str], config_file: Path, theme: str = "tvtui-dark") -> TvtuiApp:
+    """The app wired to a simulator (``sim.env()``), a private config file and a fixed clock."""
+    app = TvtuiApp(
+        load_config(config_file),
+        endpoints=Endpoints.from_env(sim_env),
+        mode="demo",
+        token="unauthorized_user_token",
+        theme=theme,
+        export_dir=Path("export"),
+        clock=frozen_clock,
+    )
+    return app
+
+
+async def wait_until(
+    pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0, what: str = ""
+) -> None:
+    """Pause the pilot until ``condition()`` holds; ``TimeoutError`` naming ``what`` after
+    ``timeout`` seconds (every wait in the tests and scenes is bounded)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for {what or condition}")
+        await pilot.pause(0.05)
+
+
+def data_ready(app: TvtuiApp) -> bool:
+    """Every watchlist row has a quote, the chart has bars, every study has points."""
+    try:
+        watchlist = app.query_one(Watchlist)
+        chart = app.query_one(ChartPane)
+        indicators = app.query_one(IndicatorPane)
+    except Exception:
+        return False
+    quotes_in = all("lp" in watchlist.quotes.get(s, {}) for s in app.symbols)
+    studies_in = all(b.points or b.error for b in indicators.blocks().values())
+    return bool(quotes_in and chart.bars and studies_in and indicators.times)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the data, then freeze what could still differ between runs."""
+    app = pilot.app
+    assert isinstance(app, TvtuiApp)
+    await wait_until(pilot, lambda: data_ready(app), 15.0, "the panes to fill")
+    app.bridge.pause(True)
+    await pilot.pause(0.3)  # let messages already posted land
+    app.post_message(msg.FeedStats(FROZEN_RATE, FROZEN_NOW, 0))
+    for widget in app.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause(0.2)
+    await pilot.wait_for_scheduled_animations()
+
+
+async def main_view(pilot: Pilot) -> None:
+    await settle(pilot)
+
+
+async def symbol_entry_error(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("a")
+    await pilot.pause(0.2)
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.press(*"NASDAQ:ZZZZ")
+    screen = pilot.app.screen
+    await wait_until(pilot, lambda: getattr(screen, "state", "") == "unknown", 10.0, "rejection")
+    await pilot.pause(0.2)
+
+
+async def export_dialog(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("e")
+    await pilot.pause(0.3)
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause(0.1)
+
+
+async def help_screen(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause(0.3)
+
+
+#: name -> (theme, run_before): the README screenshots and the snapshot tests.
+SCENES: dict[str, tuple[str, Callable[[Pilot], Awaitable[None]]]] = {
+    "main-dark": ("tvtui-dark", main_view),
+    "main-light": ("tvtui-light", main_view),
+    "symbol-entry-error": ("tvtui-dark", symbol_entry_error),
+    "export-dialog": ("tvtui-dark", export_dialog),
+    "help": ("tvtui-dark", help_screen),
+}
