@@ -17,6 +17,7 @@ from tvtui.feed import studies
 from tvtui.feed.endpoints import Endpoints
 from tvtui.sim import SimConfig, Simulator
 from tvtui.ui.app import TvtuiApp
+from tvtui.ui.scenes import frozen_sim_config
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +30,7 @@ def live_sim() -> Iterator[Simulator]:
 @pytest.fixture(scope="session")
 def frozen_sim() -> Iterator[Simulator]:
     """A market whose clock stands still: every run sees the same prices (snapshots)."""
-    with Simulator(SimConfig(seed=7, time_scale=0.0)) as sim:
+    with Simulator(frozen_sim_config()) as sim:
         yield sim
 
 

@@ -30,8 +30,20 @@ FROZEN_NOW = 1000.0
 SCENE_SIZE = (160, 45)
 
 
+#: Frozen simulated time: 2024-06-10 15:20:34 UTC, mid-session, so day changes are not zero
+#: and the newest bar is partly formed.
+FROZEN_SIM_TIME = 1_717_977_600 + 15 * 3600 + 1234
+
+
 def frozen_clock() -> float:
     return FROZEN_NOW
+
+
+def frozen_sim_config():  # -> SimConfig (imported lazily: the sim is only for demos/tests)
+    """A simulator whose clock stands still at :data:`FROZEN_SIM_TIME`."""
+    from tvtui.sim import SimConfig
+
+    return SimConfig(seed=7, time_scale=0.0, start_time=FROZEN_SIM_TIME)
 
 
 def scene_app(sim_env: dict[str, str], config_file: Path, theme: str = "tvtui-dark") -> TvtuiApp:
