@@ -4,8 +4,10 @@ series history and live updates, compared against ``sim.bars`` (the truth)."""
 from __future__ import annotations
 
 import itertools
+import time
 
 from tvtui.feed import messages as msg
+from tvtui.feed import wire
 from tvtui.feed.events import (
     Heartbeat,
     Hello,
@@ -178,3 +180,57 @@ def test_unknown_symbol_gets_symbol_error(sim, connect):
     client.send(msg.chart_create_session("cs_e"), msg.resolve_symbol("cs_e", "sym_1", "XX:NOPE"))
     error = client.wait_for(lambda e: isinstance(e, SymbolError))
     assert (error.symbol_id, error.reason) == ("sym_1", "invalid symbol")
+
+
+def test_heartbeats_are_sometimes_packed_with_data_in_one_message(sim, connect):
+    client = connect(sim)
+    _open_series(client, "BINANCE:BTCUSDT", "1", 5)
+    client.wait_for(lambda e: isinstance(e, SeriesData))
+    deadline = time.monotonic() + 5
+    mixed = None
+    while mixed is None and time.monotonic() < deadline:
+        text = client.ws.recv()
+        payloads = wire.unframe(text).payloads
+        beats = [p for p in payloads if wire.is_heartbeat(p)]
+        for beat in beats:
+            client.ws.send(wire.heartbeat(beat))
+        if beats and len(payloads) > len(beats):
+            mixed = payloads
+    assert mixed is not None, "no WebSocket message carried a heartbeat and data together"
+
+
+def test_removed_quote_symbols_and_deleted_sessions_go_quiet(sim, connect):
+    client = connect(sim)
+    client.send(
+        msg.quote_create_session("qs_r"),
+        msg.quote_add_symbols("qs_r", "BINANCE:BTCUSDT", "BINANCE:ETHUSDT"),
+    )
+    client.wait_for(lambda e: isinstance(e, QuoteCompleted) and e.symbol == "BINANCE:ETHUSDT")
+    client.send(msg.quote_remove_symbols("qs_r", "BINANCE:ETHUSDT"))
+    client.read_for(0.3)
+    later = client.read_for(0.6)
+    symbols = {e.symbol for e in later if isinstance(e, QuoteUpdate)}
+    assert symbols == {"BINANCE:BTCUSDT"}
+    client.send(msg.quote_delete_session("qs_r"))
+    client.read_for(0.3)
+    assert not any(isinstance(e, QuoteUpdate) for e in client.read_for(0.6))
+
+
+def test_deleted_chart_session_stops_its_updates(sim, connect):
+    client = connect(sim)
+    _open_series(client, "NASDAQ:AAPL", "1", 5)
+    client.wait_new(lambda e: isinstance(e, SeriesData) and e.update == "live")
+    client.send(msg.chart_delete_session("cs_test"))
+    client.read_for(0.3)
+    assert not any(isinstance(e, SeriesData) for e in client.read_for(0.6))
+
+
+def test_a_frozen_clock_sends_the_forming_bar_once(sim_factory, connect):
+    sim = sim_factory(time_scale=0.0)
+    client = connect(sim)
+    _open_series(client, "NASDAQ:AAPL", "5", 5)
+    history = client.wait_for(lambda e: isinstance(e, SeriesData))
+    events = client.read_for(0.8)
+    live = [e for e in events if isinstance(e, SeriesData)]
+    assert len(live) <= 1  # at most one du: nothing trades while the clock stands still
+    assert all(e.bars[-1] == history.bars[-1] for e in live)

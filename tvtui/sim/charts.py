@@ -45,6 +45,7 @@ class Series:
     base_open: int = 0  #: the bar with index 0
     earliest: int = 0  #: open time of the oldest bar sent
     forming: int = 0  #: open time of the forming bar last sent
+    last_sent: Bar | None = None  #: the forming bar as last sent live
 
     def index(self, open_t: int) -> int:
         if self.grid.monthly:
@@ -275,23 +276,34 @@ class ChartSession:
 
     # --- live ----------------------------------------------------------------------------------
 
-    def tick(self, now: float) -> Packet | None:
-        """One ``du`` with every series' forming bar (and closed ones) and their studies."""
+    def tick(self, now: float, force: bool = False) -> Packet | None:
+        """One ``du`` with every series' forming bar (and closed ones) and their studies.
+
+        A series whose forming bar has not changed is left out (the real feed only sends on
+        trades), unless ``force`` (burst mode sends regardless).
+        """
         body: dict[str, Any] = {}
         for series in self.series.values():
-            self._series_update(series, now, body)
+            self._series_update(series, now, body, force)
         return _p("du", self.id, body) if body else None
 
-    def _series_update(self, series: Series, now: float, body: dict[str, Any]) -> None:
+    def _series_update(
+        self, series: Series, now: float, body: dict[str, Any], force: bool = False
+    ) -> None:
         grid = series.grid
         path = self.market.path(series.inst, grid)
         forming_open = grid.open_of(now)
+        if forming_open < series.forming:  # a time from before the history was loaded
+            return
         closed: list[Bar] = []
         if forming_open != series.forming:
             count = min(MAX_CATCHUP, _bars_between(grid, series.forming, forming_open))
             closed = self.market.history(series.inst, grid, forming_open, count)
             series.forming = forming_open
         forming = path.forming_bar(forming_open, now)
+        if not closed and not force and forming == series.last_sent:
+            return
+        series.last_sent = forming
         body[series.id] = {
             "s": [series.row(b) for b in (*closed, forming)],
             "ns": {"d": "", "indexes": "nochange"},

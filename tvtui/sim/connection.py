@@ -53,16 +53,21 @@ class Connection:
         self.frame_count = 0
         self.bad_kind = 0
         self.closing = False
+        self.inbox: asyncio.Queue[Packet] = asyncio.Queue()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def run(self) -> None:
-        tasks = [asyncio.create_task(self._ticker()), asyncio.create_task(self._heartbeats())]
+        await self._send([self._hello()])
+        tasks = [
+            asyncio.create_task(self._ticker()),
+            asyncio.create_task(self._heartbeats()),
+            asyncio.create_task(self._worker()),
+        ]
         try:
-            await self._send([self._hello()])
             async for message in self.ws:
                 if isinstance(message, str):
-                    await self._on_message(message)
+                    self._on_message(message)
                 if self.closing:
                     break
         except ConnectionClosed:
@@ -89,7 +94,9 @@ class Connection:
 
     # --- incoming ------------------------------------------------------------------------------
 
-    async def _on_message(self, message: str) -> None:
+    def _on_message(self, message: str) -> None:
+        """Heartbeat echoes count at once; other messages queue for the worker, so a
+        ``reply_delay`` never delays an echo (and never trips the heartbeat timeout)."""
         for payload in wire.unframe(message).payloads:
             if wire.is_heartbeat(payload):
                 self._echoed(payload)
@@ -98,9 +105,14 @@ class Connection:
                 packet = orjson.loads(payload)
             except orjson.JSONDecodeError:
                 continue
-            if not isinstance(packet, dict):
-                continue
-            self.sim._record_received(packet)
+            if isinstance(packet, dict):
+                self.sim._record_received(packet)
+                self.inbox.put_nowait(packet)
+
+    async def _worker(self) -> None:
+        """Answer client messages in order, after the ``reply_delay`` fault if set."""
+        while True:
+            packet = await self.inbox.get()
             delay = self.sim.faults.reply_delay
             if delay:
                 await asyncio.sleep(min(float(delay), 60.0))
@@ -233,7 +245,7 @@ class Connection:
             if isinstance(target, QuoteSession):
                 out.extend(target.tick(t))
             else:
-                packet = target.tick(t)
+                packet = target.tick(t, force=True)
                 if packet is not None:
                     out.append(packet)
         return out
