@@ -41,6 +41,7 @@ import orjson
 from tvtui import __version__
 from tvtui.feed.endpoints import ENV_TOKEN, redact
 from tvtui.market.session import SessionView
+from tvtui.market.studies import StudySeries
 
 __all__ = [
     "FORMATS",
@@ -426,13 +427,16 @@ def session_metadata(view: SessionView, bars: int, moment: datetime) -> dict[str
     }
 
 
-def _session_table(view: SessionView, result: Mapping[str, Any]) -> tuple[bytes, list[dict]]:
-    """One row per bar, then one column per indicator plot named ``<pine id>:<title or key>``."""
+def _session_table(
+    result: Mapping[str, Any], studies: Mapping[str, StudySeries]
+) -> tuple[bytes, list[dict]]:
+    """One row per bar, then one column per indicator plot named ``<pine id>:<title or key>``
+    (the plot key where ``studies`` does not know the title)."""
     header = list(SESSION_COLUMNS)
     columns: list[dict[str, Any]] = []
     lookups: list[tuple[dict[Any, Mapping[str, Any]], str]] = []
     for pine_id, rows in result["indicator"].items():
-        series = view.studies.get(pine_id)
+        series = studies.get(pine_id)
         by_time = {row["timestamp"]: row for row in rows}
         used: set[str] = set()
         for key in _plot_keys(rows):
@@ -454,6 +458,12 @@ def _session_table(view: SessionView, result: Mapping[str, Any]) -> tuple[bytes,
         row += [by_time.get(t, {}).get(key) for by_time, key in lookups]
         body.append(row)
     return _csv_bytes(header, body), columns
+
+
+def result_csv(result: Mapping[str, Any]) -> str:
+    """A ``Streamer.stream`` result as one CSV table (``tvtui stream --format csv``): one row
+    per bar, one ``<pine id>:<plot key>`` column per indicator plot, aligned by time."""
+    return _session_table(result, {})[0].decode("utf-8")
 
 
 def export_session(
@@ -478,7 +488,7 @@ def export_session(
     if fmt == "json":
         document = {"metadata": metadata, "quote": quote, **result}
         return _write_group(Path(directory), [(stem, ".json", _json_bytes(document))])[0]
-    table, columns = _session_table(view, result)
+    table, columns = _session_table(result, view.studies)
     sidecar = {"metadata": metadata, "quote": quote, "indicator_columns": columns}
     files = [(stem, ".csv", table), (stem, ".meta.json", _json_bytes(sidecar))]
     return _write_group(Path(directory), files)[0]

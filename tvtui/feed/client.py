@@ -54,6 +54,7 @@ from tvtui.feed.events import (
     LinkState,
     ProtocolError,
     QuoteUpdate,
+    RawPackets,
     SeriesData,
 )
 from tvtui.feed.quotes import QuoteBook
@@ -128,8 +129,13 @@ class FeedClient:
         stale_after: float | None = None,
         backoff: Backoff | None = None,
         connect_timeout: float = 10.0,
+        packets: bool = False,
     ) -> None:
         self._token = resolve_token(token)
+        #: Also emit each message's parsed packets as one :class:`RawPackets` event, before its
+        #: typed events (for ``RealTimeData.get_data``, which yields the server's dicts).
+        self._packets = packets
+        self._pending_raw: list[dict[str, Any]] = []
         self.endpoints = endpoints or Endpoints.from_env()
         self.url = _display_url(self.endpoints.ws)
         self.events: queue.Queue[Event] = queue.Queue()
@@ -292,6 +298,14 @@ class FeedClient:
     def remove_study(self, handle: SeriesHandle, study_id: str) -> None:
         self._enqueue("remove_study", (handle.chart_session, study_id))
 
+    def send(self, message: dict[str, Any]) -> None:
+        """Send one raw ``{"m": ..., "p": [...]}`` message as is (queued until connected).
+
+        For ``StreamHandler.send_message``; it is not recorded for replay after a reconnect,
+        because the client cannot know what an arbitrary message subscribes to.
+        """
+        self._enqueue("send", message)
+
     def reconnect(self) -> None:
         """Drop the current connection (if any) and connect again now, also after AUTH_FAILED."""
         self._enqueue("reconnect")
@@ -343,6 +357,10 @@ class FeedClient:
         elif kind == "reconnect":
             self._retry_now = True
             out = []
+        elif kind == "send":
+            if not self._live:  # raw messages wait for the next hello, then go out once
+                self._pending_raw.append(arg)
+            out = [arg]
         else:  # pragma: no cover - programming error
             raise AssertionError(kind)
         if self._live:
@@ -561,6 +579,8 @@ class FeedClient:
                     interval if self._hb_period is None else 0.7 * self._hb_period + 0.3 * interval
                 )
             self._last_hb = now
+        if self._packets and decoded.packets:
+            self._emit(RawPackets(packets=decoded.packets))
         refused = False
         for ev in events:
             if isinstance(ev, QuoteUpdate):
@@ -589,6 +609,8 @@ class FeedClient:
         stamp = hello.info.get("timestamp")
         now = float(stamp) if isinstance(stamp, int | float) and stamp > 0 else time.time()
         self._send_all(self._registry.replay(now))
+        pending, self._pending_raw = self._pending_raw, []
+        self._send_all(pending)
         self._live = True
         self._stats.connections += 1
         self._stats.reconnects = self._stats.connections - 1

@@ -191,6 +191,15 @@ class MalformedFrame(Event):
     sample: str = ""
 
 
+@dataclass(slots=True)
+class RawPackets(Event):
+    """Every parsed JSON packet of one WebSocket message, in order (hello included, heartbeats
+    and unreadable frames not). Emitted only by a client asked for raw packets, for consumers
+    that want the server's dicts as they are (``RealTimeData.get_data``)."""
+
+    packets: list[dict[str, Any]] = field(default_factory=list)
+
+
 # --- client events ---------------------------------------------------------------------------
 
 

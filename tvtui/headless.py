@@ -1,0 +1,292 @@
+"""``tvtui stream``: the headless face, for scripts and pipes.
+
+Without ``--follow`` it prints what :meth:`tvtui.stream.Streamer.stream` returns (JSON, or CSV
+with one row per bar and one column per indicator plot). With ``--follow`` it prints one JSON
+object per line as data arrives (``bar``, ``study``, ``quote`` and ``status`` lines), until
+``--seconds`` runs out or the reader goes away.
+
+Exit codes, so a script can tell what went wrong: 0 ok, 2 bad input, 3 symbol not found or
+auth refused, 4 network unreachable. The message on stderr says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import queue
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from tvtui.export import result_csv
+from tvtui.feed.client import FeedClient
+from tvtui.feed.endpoints import Endpoints, redact, resolve_token
+from tvtui.feed.events import (
+    ConnectionStatus,
+    Event,
+    LinkState,
+    QuoteUpdate,
+    SeriesData,
+    StudyData,
+    StudyError,
+    SymbolError,
+)
+from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
+from tvtui.feed.symbols import SymbolLookupError, SymbolNotFoundError, validate_symbol
+from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
+from tvtui.stream import (
+    AuthenticationError,
+    DataNotFoundError,
+    FeedUnavailableError,
+    Streamer,
+    _check_indicators,
+)
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_NOT_FOUND = 3
+EXIT_UNREACHABLE = 4
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tvtui stream",
+        description="Stream TradingView bars, indicators and quotes to stdout.",
+        epilog="Exit codes: 0 ok, 2 bad input, 3 symbol not found or auth refused, "
+        "4 network unreachable. The token comes from TRADINGVIEW_JWT_TOKEN.",
+    )
+    parser.add_argument("symbol", help="EXCHANGE:SYMBOL, e.g. BINANCE:BTCUSDT")
+    parser.add_argument(
+        "--timeframe", "-t", default="1m", help=f"one of {', '.join(VALID_NAMES)} (default 1m)"
+    )
+    parser.add_argument("--candles", "-n", type=int, default=10, help="number of bars (default 10)")
+    parser.add_argument(
+        "--indicator", "-i", action="append", default=[], metavar="ID@VERSION",
+        help="an indicator such as STD;RSI@37.0 (repeatable; version defaults to 'last')",
+    )  # fmt: skip
+    parser.add_argument("--format", "-f", choices=("json", "csv"), default="json")
+    parser.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--follow", action="store_true", help="print one JSON line per update as data arrives"
+    )
+    parser.add_argument(
+        "--seconds", type=float, help="stop after S seconds (exit 0); with --follow or without"
+    )
+    parser.add_argument("--timeout", type=float, default=10.0,
+                        help="how long to wait for data without --follow (default 10)")  # fmt: skip
+    return parser
+
+
+def _indicators(specs: Sequence[str]) -> list[tuple[str, str]]:
+    pairs = []
+    for spec in specs:
+        pine_id, _, version = spec.partition("@")
+        pairs.append((pine_id, version or "last"))
+    return _check_indicators(pairs)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="tvtui: %(message)s")
+    token = resolve_token(None)
+    try:
+        return _run(args)
+    except CliError as exc:
+        print(f"tvtui stream: {redact(str(exc), token)}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        tf = parse_timeframe(args.timeframe)
+        wanted = _indicators(args.indicator)
+        if args.candles < 1 or args.candles > 5000:
+            raise ValueError(f"--candles must be from 1 to 5000, not {args.candles}")
+        if args.seconds is not None and args.seconds <= 0:
+            raise ValueError("--seconds must be positive")
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_BAD_INPUT) from None
+    endpoints = Endpoints.from_env()
+    with _errors():
+        symbol = validate_symbol(args.symbol, endpoints)
+        metas = [fetch_indicator(pine_id, version, endpoints) for pine_id, version in wanted]
+    if args.follow:
+        with _open_output(args.output) as out:
+            return _follow(out, symbol, tf.name, args.candles, metas, args.seconds, endpoints)
+    with _errors(), Streamer(endpoints=endpoints, timeout=args.seconds or args.timeout) as s:
+        exchange, ticker = symbol.split(":", 1)
+        result = s.stream(exchange, ticker, tf.name, args.candles, wanted)
+    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    if args.format == "csv":
+        text = result_csv(result)
+    _write(args.output, text)
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _errors():
+    """Library exceptions to exit codes with the library's own (clear) messages."""
+    try:
+        yield
+    except (SymbolNotFoundError, AuthenticationError) as exc:
+        raise CliError(str(exc), EXIT_NOT_FOUND) from None
+    except (SymbolLookupError, FeedUnavailableError) as exc:
+        raise CliError(str(exc), EXIT_UNREACHABLE) from None
+    except IndicatorError as exc:
+        raise CliError(str(exc), EXIT_NOT_FOUND if exc.reason != "study limit" else
+                       EXIT_BAD_INPUT) from None  # fmt: skip
+    except DataNotFoundError as exc:
+        raise CliError(str(exc), EXIT_NOT_FOUND) from None
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_BAD_INPUT) from None
+
+
+def _write(path: Path | None, text: str) -> None:
+    """stdout, or ``path`` written atomically (a temp file in the same folder, then rename)."""
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except OSError as exc:
+        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
+
+
+@contextlib.contextmanager
+def _open_output(path: Path | None):
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
+    with handle:
+        yield handle
+
+
+def _follow(
+    out: IO[str],
+    symbol: str,
+    timeframe: str,
+    candles: int,
+    metas: list[Indicator],
+    seconds: float | None,
+    endpoints: Endpoints,
+) -> int:
+    """NDJSON until ``seconds`` pass; exit 3 on auth refusal, 4 if never connected in time."""
+
+    inbox: queue.Queue[Event] = queue.Queue()
+    client = FeedClient(endpoints=endpoints, sink=inbox.put)
+    handle = client.open_series(symbol, timeframe, candles)
+    client.add_symbols(symbol)
+    studies = {client.add_study(handle, meta): meta for meta in metas}
+    deadline = None if seconds is None else time.monotonic() + seconds
+    emitter = _LineWriter(out, symbol, timeframe, studies)
+    client.start()
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            wait = 0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic()))
+            try:
+                event = inbox.get(timeout=wait)
+            except queue.Empty:
+                continue
+            if not emitter.emit(event):
+                return EXIT_OK  # the reader went away (e.g. `| head`)
+            if isinstance(event, ConnectionStatus) and event.state is LinkState.AUTH_FAILED:
+                raise CliError(event.message, EXIT_NOT_FOUND)
+            if isinstance(event, SymbolError):
+                raise CliError(f"TradingView cannot resolve {symbol}: {event.reason}",
+                               EXIT_NOT_FOUND)  # fmt: skip
+        if not emitter.connected:
+            raise CliError(f"Could not reach the feed at {client.url} within {seconds:g} s",
+                           EXIT_UNREACHABLE)  # fmt: skip
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_OK
+    finally:
+        client.close()
+
+
+class _LineWriter:
+    """Turns feed events into the documented JSON lines."""
+
+    def __init__(
+        self, out: IO[str], symbol: str, timeframe: str, studies: dict[str, Indicator]
+    ) -> None:
+        self.out = out
+        self.symbol = symbol
+        self.timeframe = timeframe
+        self.studies = studies
+        self.connected = False
+
+    def _line(self, row: dict[str, Any]) -> bool:
+        try:
+            self.out.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+            self.out.flush()
+        except BrokenPipeError:
+            return False
+        except ValueError:  # NaN/inf from the feed: write them as null, never crash
+            clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            self.out.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
+        return True
+
+    def emit(self, event: Event) -> bool:
+        base = {"symbol": self.symbol, "timeframe": self.timeframe}
+        match event:
+            case SeriesData():
+                for bar in event.bars:
+                    row = {"type": "bar", **base, "timestamp": int(bar.time), "open": bar.open,
+                           "high": bar.high, "low": bar.low, "close": bar.close,
+                           "volume": bar.volume}  # fmt: skip
+                    if not self._line(row):
+                        return False
+            case StudyData(study_id=study_id) if study_id in self.studies:
+                meta = self.studies[study_id]
+                for point in event.points:
+                    values = {str(k): v for k, v in enumerate(point.values)}
+                    row = {"type": "study", **base, "indicator": meta.pine_id,
+                           "timestamp": int(point.time), "values": values,
+                           "titles": meta.plot_titles[: len(point.values)]}  # fmt: skip
+                    if not self._line(row):
+                        return False
+            case StudyError(study_id=study_id) if study_id in self.studies:
+                return self._line({"type": "status", "state": "study_error",
+                                   "indicator": self.studies[study_id].pine_id,
+                                   "message": event.reason})  # fmt: skip
+            case QuoteUpdate(status="ok"):
+                return self._line({"type": "quote", "symbol": event.symbol,
+                                   "quote": event.quote or event.changes})  # fmt: skip
+            case ConnectionStatus():
+                self.connected = self.connected or event.state is LinkState.CONNECTED
+                return self._line({"type": "status", "state": event.state.value,
+                                   "attempt": event.attempt, "retry_in": event.retry_in,
+                                   "message": event.message})  # fmt: skip
+        return True
