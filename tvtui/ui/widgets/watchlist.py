@@ -26,6 +26,11 @@ FLASH_SECONDS = 0.8
 TREND_WIDTH = 12
 TREND_MAX = 60
 
+#: Below this content width the table drops its least important columns (see COMPACT).
+COMPACT_BELOW = 100
+#: The columns kept in a narrow terminal.
+COMPACT = ("symbol", "last", "change_pct", "trend")
+
 #: (key, label, width, right-aligned)
 COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("symbol", "Symbol", 19, False),
@@ -64,10 +69,10 @@ class Watchlist(DataTable):
         self._flash_until: dict[str, tuple[float, int]] = {}  # symbol -> (deadline, direction)
         self.active_symbol: str | None = None
         self.trend_width = TREND_WIDTH
+        self.visible_columns: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
-        for key, label, width, right in COLUMNS:
-            self.add_column(Text(label, justify="right" if right else "left"), key=key, width=width)
+        self._build_columns(self._wanted_columns())
         self.set_interval(0.2, self._expire_flashes)
         self._fit_trend()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repaint_all())
@@ -75,10 +80,38 @@ class Watchlist(DataTable):
     def on_resize(self) -> None:
         self._fit_trend()
 
+    def _wanted_columns(self) -> tuple[str, ...]:
+        width = self.scrollable_content_region.width or self.app.size.width
+        if width < COMPACT_BELOW:
+            return COMPACT
+        return tuple(key for key, *_ in COLUMNS)
+
+    def _build_columns(self, keys: tuple[str, ...]) -> None:
+        """(Re)create the columns; rows are rebuilt and the cursor stays on its symbol."""
+        keep = self.selected_symbol if self.row_count else None
+        self.clear(columns=True)
+        self.visible_columns = keys
+        for key, label, width, right in COLUMNS:
+            if key in keys:
+                text = Text(label, justify="right" if right else "left")
+                self.add_column(text, key=key, width=width)
+        self._shown.clear()
+        if self.symbols:
+            symbols, self.symbols = self.symbols, []
+            self.set_symbols(symbols, keep=keep)
+
     def _fit_trend(self) -> None:
         """Give the trend column whatever width the other columns leave (it is the flexible
-        one, so the table fills the pane without any column ever jittering)."""
-        fixed = sum(width + 2 for key, _label, width, _right in COLUMNS if key != "trend")
+        one, so the table fills the pane without any column ever jittering). A narrow
+        terminal gets the compact column set."""
+        wanted = self._wanted_columns()
+        if wanted != self.visible_columns:
+            self._build_columns(wanted)
+        fixed = sum(
+            width + 2
+            for key, _label, width, _right in COLUMNS
+            if key != "trend" and key in self.visible_columns
+        )
         available = self.scrollable_content_region.width - fixed - 2
         width = max(TREND_WIDTH, min(TREND_MAX, available))
         column = self.columns.get(ColumnKey("trend"))
@@ -182,11 +215,18 @@ class Watchlist(DataTable):
         return Text(marker + symbol, style="bold" if symbol == self.active_symbol else "")
 
     def _cells(self, symbol: str) -> list[Text]:
+        """The visible cells of ``symbol``'s row, in column order."""
+        cells = self._all_cells(symbol)
+        return [cells[key] for key, *_ in COLUMNS if key in self.visible_columns]
+
+    def _all_cells(self, symbol: str) -> dict[str, Text]:
         quote = self.quotes.get(symbol, {})
         if symbol in self.rejected:
             error = Text(f"✗ {self.rejected[symbol]}", style=self._colour("error"))
-            blank = Text("")
-            return [self._symbol_cell(symbol), error, blank, blank, blank, blank, blank]
+            cells = {key: Text("") for key, *_ in COLUMNS}
+            cells["symbol"] = self._symbol_cell(symbol)
+            cells["description" if "description" in self.visible_columns else "last"] = error
+            return cells
         decimals = fmt.decimals_for(quote, quote.get("lp"))
         change = quote.get("ch")
         direction = self._direction_style(change)
@@ -198,19 +238,22 @@ class Watchlist(DataTable):
             last_style = f"bold {self._colour('background')} on {background}"
         trend = self.trends.get(symbol, ())
         trend_style = self._direction_style(trend[-1] - trend[0]) if len(trend) > 1 else direction
-        return [
-            self._symbol_cell(symbol),
-            Text(description[:22], style="dim" if not quote else ""),
-            Text(fmt.price(quote.get("lp"), decimals), style=last_style, justify="right"),
-            Text(fmt.signed(change, decimals), style=direction, justify="right"),
-            Text(fmt.signed(quote.get("chp"), 2, "%"), style=direction, justify="right"),
-            Text(fmt.compact(quote.get("volume")), justify="right"),
-            Text(fmt.sparkline(trend, self.trend_width), style=trend_style),
-        ]
+        return {
+            "symbol": self._symbol_cell(symbol),
+            "description": Text(description[:22], style="dim" if not quote else ""),
+            "last": Text(fmt.price(quote.get("lp"), decimals), style=last_style, justify="right"),
+            "change": Text(fmt.signed(change, decimals), style=direction, justify="right"),
+            "change_pct": Text(
+                fmt.signed(quote.get("chp"), 2, "%"), style=direction, justify="right"
+            ),
+            "volume": Text(fmt.compact(quote.get("volume")), justify="right"),
+            "trend": Text(fmt.sparkline(trend, self.trend_width), style=trend_style),
+        }
 
     def _paint(self, symbol: str) -> None:
-        for (key, *_rest), cell in zip(COLUMNS, self._cells(symbol), strict=True):
-            self._set(symbol, key, cell)
+        cells = self._all_cells(symbol)
+        for key in self.visible_columns:
+            self._set(symbol, key, cells[key])
 
     def _set(self, symbol: str, column: str, cell: Text) -> None:
         signature = f"{cell.plain}\0{cell.style}"

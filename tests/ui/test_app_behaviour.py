@@ -1,0 +1,185 @@
+"""Settings, themes, keymap, refused studies, link trouble and floods, on a real simulator."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tvtui.config import DEFAULT_WATCHLIST, load_config
+from tvtui.feed.endpoints import Endpoints
+from tvtui.sim import SimConfig, Simulator
+from tvtui.ui import messages as msg
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.screens.help import HelpScreen
+from tvtui.ui.screens.symbol_entry import SymbolEntry
+from tvtui.ui.widgets.chart import ChartPane
+from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.status import StatusLine
+from tvtui.ui.widgets.watchlist import Watchlist
+
+SIZE = (160, 45)
+
+
+def _notices(app: TvtuiApp, needle: str) -> list[str]:
+    return [n.message for n in app._notifications if needle in f"{n.title} {n.message}"]
+
+
+async def test_a_broken_config_is_reported_once_and_never_overwritten(
+    make_app, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('watchlist = ["NASDAQ:AAPL"\ntheme = "x"\n')
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.symbols == list(DEFAULT_WATCHLIST)
+        assert len(_notices(app, "not valid TOML")) == 1
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("d")  # a change to the watchlist: still must not touch the file
+        await pilot.pause(0.2)
+        assert len(app.symbols) == len(DEFAULT_WATCHLIST) - 1
+        assert _notices(app, "not saved")
+    assert config.read_text() == 'watchlist = ["NASDAQ:AAPL"\ntheme = "x"\n'
+
+
+async def test_remove_and_reorder_are_saved(make_app, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        '# mine\nwatchlist = ["NASDAQ:AAPL", "NASDAQ:MSFT", "FX:EURUSD"]\n'
+    )
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        watchlist = app.query_one(Watchlist)
+        await pilot.press("down", "down", "K")  # EURUSD up one
+        assert app.symbols == ["NASDAQ:AAPL", "FX:EURUSD", "NASDAQ:MSFT"]
+        assert watchlist.selected_symbol == "FX:EURUSD"  # the cursor moved with the row
+        await pilot.press("up", "d")
+        assert app.symbols == ["FX:EURUSD", "NASDAQ:MSFT"]
+        assert list(watchlist.rows) == ["FX:EURUSD", "NASDAQ:MSFT"]
+    text = (tmp_path / "config.toml").read_text()
+    assert text.startswith("# mine") and tomllib.loads(text)["watchlist"] == app.symbols
+
+
+async def test_a_broken_theme_file_is_one_notice_and_the_rest_load(
+    make_app, private_dirs: Path
+) -> None:
+    folder = private_dirs / "data" / "tvtui" / "themes"
+    folder.mkdir(parents=True)
+    (folder / "bad.toml").write_text('primary = "nope"\n')
+    (folder / "worse.toml").write_text("primary = [")
+    (folder / "mine.toml").write_text('name = "mine"\nprimary = "#123456"\n')
+    app: TvtuiApp = make_app(theme="mine")
+    async with app.run_test(size=SIZE):
+        skipped = [n for n in app._notifications if "theme file" in (n.title or "")]
+        assert len(skipped) == 1
+        assert "bad.toml" in skipped[0].message and "worse.toml" in skipped[0].message
+        assert app.theme == "mine" and "tvtui-light" in app.available_themes
+        assert app.theme_variables["price-up"]  # app variables exist for a user theme too
+
+
+async def test_light_theme_colours_changes_with_its_own_up_down_colours(make_app) -> None:
+    app: TvtuiApp = make_app(theme="tvtui-light")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        up, down = app.theme_variables["price-up"], app.theme_variables["price-down"]
+        assert (up, down) == ("#00796b", "#c62828")
+        watchlist = app.query_one(Watchlist)
+        for symbol in app.symbols:
+            change = watchlist.quotes[symbol].get("ch") or 0
+            cell = watchlist._all_cells(symbol)["change"]
+            if change:
+                assert str(cell.style) == (up if change > 0 else down)
+
+
+async def test_the_keymap_rebinds_keys_and_help_shows_them(make_app, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[keymap]\n"watchlist.add" = "plus"\n')
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, SymbolEntry)
+        await pilot.press("plus")
+        await wait_until(pilot, lambda: isinstance(app.screen, SymbolEntry), 5, "the dialog")
+        await pilot.press("escape", "f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), 5, "help")
+        rows = {row[3]: row[1] for row in app.screen.rows}
+        assert rows["watchlist.add"] == "+"
+        ids = {b.id for b in app.BINDINGS if b.id}
+        assert ids <= set(rows)  # every binding is listed
+
+
+async def test_a_refused_study_shows_the_servers_reason(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        # the anonymous demo account may have two studies per chart; a third is refused
+        app.set_indicators(["STD;RSI", "STD;MACD", "STD;CCI"])
+        pane = app.query_one(IndicatorPane)
+        await wait_until(pilot, lambda: bool(pane.blocks()["STD;CCI"].error), 10, "refusal")
+        assert "maximum number of studies" in pane.blocks()["STD;CCI"].error
+        legend = str(pane.blocks()["STD;CCI"].query_one(".legend").render())
+        assert "maximum number of studies" in legend
+        assert pane.blocks()["STD;RSI"].points  # the others keep working
+
+
+async def test_the_status_line_tells_the_truth_when_the_link_drops(tmp_path: Path) -> None:
+    with Simulator(SimConfig(seed=3, time_scale=60.0)) as sim:
+        app = TvtuiApp(
+            load_config(tmp_path / "config.toml"),
+            endpoints=Endpoints.from_env(sim.env()),
+            mode="demo",
+            token="unauthorized_user_token",
+            symbols=["NASDAQ:AAPL"],
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            status = app.query_one(StatusLine)
+            await wait_until(pilot, lambda: data_ready(app), 10, "data")
+            assert "connected" in status.link_text().plain
+            sim.go_down()
+            await wait_until(
+                pilot, lambda: "reconnecting" in status.link_text().plain, 10, "reconnecting"
+            )
+            text = status.link_text().plain
+            assert "attempt" in text
+            sim.come_back()
+            await wait_until(
+                pilot, lambda: status.link_text().plain[2:] == "connected", 20, "reconnected"
+            )
+            watchlist = app.query_one(Watchlist)
+            price = watchlist.quotes["NASDAQ:AAPL"]["lp"]
+            await wait_until(
+                pilot, lambda: watchlist.quotes["NASDAQ:AAPL"]["lp"] != price, 10, "new prices"
+            )
+
+
+@pytest.mark.slow
+async def test_a_flood_of_updates_is_coalesced_and_the_ui_stays_responsive(
+    tmp_path: Path,
+) -> None:
+    with Simulator(SimConfig(seed=5, time_scale=60.0)) as sim:
+        handled: list[type] = []
+        app = TvtuiApp(
+            load_config(tmp_path / "config.toml"),
+            endpoints=Endpoints.from_env(sim.env()),
+            mode="demo",
+            token="unauthorized_user_token",
+        )
+        async with app.run_test(size=SIZE, message_hook=lambda m: handled.append(type(m))) as p:
+            await wait_until(p, lambda: data_ready(app), 10, "data")
+            sim.faults.burst_rate = 5000
+            total_before = app.bridge.coalescer.total
+            handled.clear()
+            await p.pause(2.0)
+            # the UI still answers a key at once-ish (bounded wait, not a timing assertion)
+            await p.press("3")
+            chart = app.query_one(ChartPane)
+            await wait_until(
+                p, lambda: chart.timeframe == "15m" and bool(chart.bars), 5, "the 15m chart"
+            )
+            sim.faults.burst_rate = None
+            received = app.bridge.coalescer.total - total_before
+            quotes_handled = handled.count(msg.QuotesChanged)
+            assert received > 2000  # the flood really happened
+            print(f"flood: {received} events merged into {quotes_handled} watchlist updates")
+            assert quotes_handled <= 20  # ~4 flushes a second, not one per update

@@ -1,0 +1,73 @@
+"""Command palette and the ``tvtui`` command line."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.launch import build_parser, main
+from tvtui.ui.scenes import wait_until
+from tvtui.ui.widgets.chart import ChartPane
+
+SIZE = (160, 45)
+
+
+async def test_the_palette_opens_a_watchlist_symbol(make_app) -> None:
+    app: TvtuiApp = make_app(symbols=["BINANCE:BTCUSDT", "NASDAQ:AAPL"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
+        await pilot.press(*"open aapl")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: chart.symbol == "NASDAQ:AAPL", 5, "the AAPL chart")
+
+
+async def test_the_palette_lists_the_apps_commands(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for wanted in ("Export session", "Theme", "Timeframe 1h", "Reconnect", "Add symbol"):
+            assert wanted in titles
+        assert "Choose indicators" in titles
+
+
+async def test_the_palette_can_switch_timeframe(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
+        await pilot.press(*"timeframe 1h")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: chart.timeframe == "1h", 5, "the 1h chart")
+
+
+def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--demo", "--timeframe", "--theme", "--export-dir", "SYMBOL"):
+        assert option in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [(["AAPL"], "no colon"), (["--timeframe", "7m"], "Unknown timeframe")],
+)
+def test_bad_arguments_fail_with_a_clear_message(
+    argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_symbols_on_the_command_line_are_parsed() -> None:
+    args = build_parser().parse_args(["BINANCE:BTCUSDT", "NASDAQ:AAPL", "--demo", "-t", "1h"])
+    assert args.symbols == ["BINANCE:BTCUSDT", "NASDAQ:AAPL"] and args.demo
