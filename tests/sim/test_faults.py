@@ -111,12 +111,13 @@ def test_handshake_status_refuses_the_upgrade(sim, status):
     assert sim.stats.connections == 1
 
 
-def test_silent_keeps_the_connection_open_but_sends_nothing(sim, connect):
+def test_silent_keeps_the_connection_open_but_sends_nothing(sim_factory, connect):
+    sim = sim_factory(heartbeat_interval=0.4)
     client = connect(sim)
     _subscribe(client)
     sim.faults.silent = True
     client.read_for(0.3)  # whatever was already in flight
-    quiet = client.read_for(1.5)  # longer than the 1 s heartbeat interval
+    quiet = client.read_for(1.0)  # longer than two heartbeat intervals
     assert quiet == []
     assert not client.closed
     sim.faults.silent = False

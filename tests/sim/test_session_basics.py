@@ -39,7 +39,8 @@ def test_hello_arrives_first_with_the_real_fields(sim, connect):
     assert abs(info["timestamp"] - sim.now()) < 600  # sim time, not wall-clock time
 
 
-def test_heartbeats_count_up_and_echoes_are_counted(sim, connect):
+def test_heartbeats_count_up_and_echoes_are_counted(sim_factory, connect):
+    sim = sim_factory(heartbeat_interval=0.3)
     client = connect(sim)
     beats = []
     for _ in range(2):
@@ -62,7 +63,7 @@ def test_a_client_that_never_echoes_is_dropped(sim_factory, connect):
 def test_echoing_client_stays_connected_past_the_timeout(sim_factory, connect):
     sim = sim_factory(heartbeat_interval=0.3, heartbeat_timeout=0.8)
     client = connect(sim)
-    client.read_for(2.0)
+    client.read_for(1.5)
     assert not client.closed
     assert sim.stats.heartbeat_timeouts == 0
 
@@ -182,7 +183,8 @@ def test_unknown_symbol_gets_symbol_error(sim, connect):
     assert (error.symbol_id, error.reason) == ("sym_1", "invalid symbol")
 
 
-def test_heartbeats_are_sometimes_packed_with_data_in_one_message(sim, connect):
+def test_heartbeats_are_sometimes_packed_with_data_in_one_message(sim_factory, connect):
+    sim = sim_factory(heartbeat_interval=0.4)
     client = connect(sim)
     _open_series(client, "BINANCE:BTCUSDT", "1", 5)
     client.wait_for(lambda e: isinstance(e, SeriesData))

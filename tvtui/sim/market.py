@@ -34,6 +34,7 @@ class Market:
         self.seed = seed
         self._paths: dict[tuple[str, str], PricePath] = {}
         self._days: dict[str, _DayStats] = {}
+        self._prev_close: dict[tuple[str, int], float] = {}
         self._lock = threading.Lock()
 
     def path(self, inst: Instrument, grid: Grid) -> PricePath:
@@ -77,7 +78,12 @@ class Market:
         base = inst.base_price
         lp = _round_price(inst, base * math.exp(path.log_price(now)))
         day = int(now // _DAY) * _DAY
-        prev_close = _round_price(inst, base * math.exp(path.log_price(day)))
+        prev_close = self._prev_close.get((inst.pro_name, day))
+        if prev_close is None:
+            prev_close = _round_price(inst, base * math.exp(path.log_price(day)))
+            if len(self._prev_close) > 10_000:
+                self._prev_close.clear()
+            self._prev_close[(inst.pro_name, day)] = prev_close
         stats = self._day_stats(inst, path, day, now)
         high = max(stats.high, lp)
         low = min(stats.low, lp)

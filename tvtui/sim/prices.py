@@ -284,9 +284,13 @@ class PricePath:
 
 def round_price(inst: Instrument, price: float) -> float:
     """Round to the instrument's tick, with no float noise past its decimals."""
-    ticks = round(price / inst.tick)
-    decimals = max(0, len(str(inst.pricescale)) - 1)
-    return round(ticks * inst.minmov / inst.pricescale, decimals)
+    decimals = _DECIMALS.get(inst.pricescale)
+    if decimals is None:
+        decimals = _DECIMALS[inst.pricescale] = max(0, len(str(inst.pricescale)) - 1)
+    return round(round(price / inst.tick) * inst.minmov / inst.pricescale, decimals)
+
+
+_DECIMALS: dict[int, int] = {}
 
 
 def opens_between(grid: Grid, start: float, end: float, limit: int = 200_000) -> list[int]:

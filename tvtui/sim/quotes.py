@@ -24,6 +24,8 @@ class _Sub:
     key: str  #: exactly what the client sent; echoed back as ``n``
     inst: Instrument
     last: dict[str, Any] = field(default_factory=dict)
+    static: dict[str, Any] = field(default_factory=dict)  #: catalog fields, filtered
+    moving: tuple[str, ...] = ()  #: requested fields that come from the market
 
 
 @dataclass(slots=True)
@@ -35,7 +37,15 @@ class QuoteSession:
 
     def set_fields(self, fields: list[Any]) -> list[Packet]:
         self.fields = tuple(f for f in fields if isinstance(f, str)) or DEFAULT_FIELDS
+        for sub in self.subs.values():
+            self._prepare(sub)
         return []
+
+    def _prepare(self, sub: _Sub) -> None:
+        """Split the requested fields once: fixed catalog values, and ones that move."""
+        static = catalog.quote_static(sub.inst)
+        sub.static = {f: static[f] for f in self.fields if static.get(f) is not None}
+        sub.moving = tuple(f for f in self.fields if f not in static)
 
     def add_symbols(self, keys: list[Any], now: float) -> list[Packet]:
         out: list[Packet] = []
@@ -49,6 +59,7 @@ class QuoteSession:
                 out.append(self._qsd(key, {}, "error"))
                 continue
             sub = _Sub(key, inst)
+            self._prepare(sub)
             self.subs[key] = sub
             values = self._values(sub, now)
             sub.last = values
@@ -62,8 +73,23 @@ class QuoteSession:
         return []
 
     def _values(self, sub: _Sub, now: float) -> dict[str, Any]:
-        merged = {**catalog.quote_static(sub.inst), **self.market.quote(sub.inst, now)}
-        return {f: merged[f] for f in self.fields if merged.get(f) is not None}
+        quote = self.market.quote(sub.inst, now)
+        values = dict(sub.static)
+        for f in sub.moving:
+            value = quote.get(f)
+            if value is not None:
+                values[f] = value
+        return values
+
+    def _changes(self, sub: _Sub, now: float) -> dict[str, Any]:
+        quote = self.market.quote(sub.inst, now)
+        last = sub.last
+        changed = {}
+        for f in sub.moving:
+            value = quote.get(f)
+            if value is not None and last.get(f) != value:
+                changed[f] = value
+        return changed
 
     def _qsd(self, key: str, values: dict[str, Any], status: str = "ok") -> Packet:
         body: dict[str, Any] = {"n": key, "s": status, "v": values}
@@ -75,8 +101,7 @@ class QuoteSession:
         """A delta ``qsd`` per symbol whose values changed since the last one sent."""
         out: list[Packet] = []
         for sub in self.subs.values():
-            values = self._values(sub, now)
-            changed = {k: v for k, v in values.items() if sub.last.get(k) != v}
+            changed = self._changes(sub, now)
             if changed:
                 sub.last.update(changed)
                 out.append(self._qsd(sub.key, changed))
