@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -10,6 +13,7 @@ from typing import TypeVar
 
 import pytest
 
+from tvtui.feed import wire
 from tvtui.feed.events import Bar, ConnectionStatus, Event, LinkState, SeriesData
 
 E = TypeVar("E", bound=Event)
@@ -90,3 +94,73 @@ def assert_true_and_continuous(sim, merged: dict[float, Bar], symbol: str, res: 
     assert len(got) == len(truth)
     wrong = [(g, t) for g, t in zip(got, truth, strict=True) if g != tuple(t)]
     assert not wrong, f"{len(wrong)} bars differ from the truth, first {wrong[:2]}"
+
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455
+
+
+def ws_text_frame(payload: bytes) -> bytes:
+    """An unmasked server text frame."""
+    if len(payload) < 126:
+        return bytes([0x81, len(payload)]) + payload
+    return bytes([0x81, 126]) + len(payload).to_bytes(2, "big") + payload
+
+
+class RawServer:
+    """A one-connection WebSocket server on raw TCP, for cases the simulator cannot stage.
+
+    It completes the handshake, sends ``script`` (bytes, in order; after the client's first
+    message when ``after_first_message``), records what the client sends, and holds the
+    connection until the client goes away or ``close()``.
+    """
+
+    def __init__(self, script: list[bytes], after_first_message: bool = True) -> None:
+        self.script = script
+        self.after_first_message = after_first_message
+        self.received = b""
+        self.scripted = threading.Event()
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(1)
+        self.url = f"ws://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            conn, _ = self._listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(10)
+            try:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        return
+                    request += chunk
+                key = next(
+                    line.split(b":", 1)[1].strip()
+                    for line in request.split(b"\r\n")
+                    if line.lower().startswith(b"sec-websocket-key:")
+                )
+                accept = base64.b64encode(hashlib.sha1(key + GUID.encode()).digest())
+                conn.sendall(
+                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+                )
+                conn.sendall(ws_text_frame(wire.encode({"session_id": "raw"}).encode()))
+                if self.after_first_message:
+                    self.received += conn.recv(65536)
+                for chunk in self.script:
+                    conn.sendall(chunk)
+                self.scripted.set()
+                while data := conn.recv(65536):
+                    self.received += data
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._listener.close()
+        self._thread.join(5)
