@@ -6,9 +6,11 @@ import itertools
 import math
 
 from tvtui.feed import messages as msg
+from tvtui.feed import wire
 from tvtui.feed.events import (
     CriticalError,
     ProtocolError,
+    QuoteUpdate,
     SeriesData,
     StudyCompleted,
     StudyData,
@@ -171,3 +173,36 @@ def test_request_more_data_sends_the_older_bars(sim, connect):
     assert older.bars[-1].index == -1 and older.bars[0].index == -25
     truth = sim.bars("OANDA:GBPJPY", "15", older.bars[0].time, first.bars[0].time)
     assert [(b.time, b.open, b.high, b.low, b.close, b.volume) for b in older.bars] == truth
+
+
+def test_garbage_messages_never_break_the_connection(sim, connect):
+    client = connect(sim)
+    client.read()
+    weird: list = [None, 1, "x", [], {}, [1, 2], {"a": 1}, -5, 10**30, "=", "={bad"]
+    methods = [
+        "quote_create_session", "quote_add_symbols", "quote_set_fields", "chart_create_session",
+        "resolve_symbol", "create_series", "modify_series", "request_more_data",
+        "create_study", "remove_study", "remove_series", "switch_timezone", "no_such_method",
+    ]  # fmt: skip
+    client.send(msg.chart_create_session("cs_g"), msg.quote_create_session("qs_g"))
+    for k, method in enumerate(methods):
+        for session in ("cs_g", "qs_g", weird[k % len(weird)]):
+            params = [session, *weird[k % 4 :][:3], weird[(k * 3) % len(weird)]]
+            client.send({"m": method, "p": params})
+    client.ws.send(wire.frame("not json at all"))
+    client.ws.send(wire.frame('{"m": 5, "p": "nope"}'))
+    client.send(msg.quote_create_session("qs_ok"), msg.quote_add_symbols("qs_ok", "NYSE:IBM"))
+    update = client.wait_for(lambda e: isinstance(e, QuoteUpdate) and e.session == "qs_ok")
+    assert update.status == "ok"
+    assert sim.errors == []
+    assert not client.closed
+
+
+def test_the_server_records_what_the_client_sent_in_order(sim, connect):
+    client = connect(sim)
+    sent = [msg.set_auth_token(JWT), msg.quote_create_session("qs_1")]
+    client.send(*sent)
+    client.read_for(0.3)
+    assert sim.received == sent  # heartbeat echoes are not recorded
+    assert sim.sent[0].get("m") is None  # the hello
+    assert sim.stats.frames_sent >= 1

@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="WebSocket port (0: a free one)")
     parser.add_argument("--http-port", type=int, default=0, help="HTTP port (0: a free one)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--time-scale", type=float, default=1.0, help="sim seconds per second")
+    parser.add_argument(
+        "--time-scale", type=float, default=SimConfig.time_scale, help="sim seconds per second"
+    )
     parser.add_argument("--heartbeat", type=float, default=10.0, help="heartbeat interval (s)")
     parser.add_argument("--seconds", type=float, default=None, help="stop after this long")
     args = parser.parse_args(argv)

@@ -130,6 +130,7 @@ class ChartSession:
         series.base_open = int(bars[0][0])
         series.earliest = series.base_open
         series.forming = forming_open
+        series.last_sent = bars[-1]
         return [
             _p("series_loading", self.id, series.id, series.version),
             self._timescale(series, bars),

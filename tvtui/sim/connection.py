@@ -116,7 +116,11 @@ class Connection:
             delay = self.sim.faults.reply_delay
             if delay:
                 await asyncio.sleep(min(float(delay), 60.0))
-            out = self.handle(packet)
+            try:
+                out = self.handle(packet)
+            except Exception as exc:  # a simulator bug must not silence the connection
+                self.sim._record_error(f"handling {packet.get('m')!r}: {exc!r}")
+                out = [_critical("", "invalid parameters", str(packet.get("m")))]
             if out:
                 await self._send(out)
             if self.closing:
@@ -267,7 +271,11 @@ class Connection:
                 carry -= int(carry)
                 packets = self._burst(count, last_sim, now_sim)
             else:
-                packets = self._tick(now_sim)
+                try:
+                    packets = self._tick(now_sim)
+                except Exception as exc:  # recorded for tests; the connection carries on
+                    self.sim._record_error(f"live tick: {exc!r}")
+                    packets = []
             last_real, last_sim = now_real, now_sim
             if packets or self.piggyback:
                 await self._send(packets)

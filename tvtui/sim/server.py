@@ -45,6 +45,7 @@ class Simulator:
         self._received: list[dict[str, Any]] = []
         self._handshakes: list[dict[str, Any]] = []
         self._http_requests: list[dict[str, Any]] = []
+        self._errors: list[dict[str, Any]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: Server | None = None
@@ -105,6 +106,12 @@ class Simulator:
         with self._lock:
             return list(self._http_requests)
 
+    @property
+    def errors(self) -> list[str]:
+        """Internal errors the server caught (a simulator bug); empty in a healthy run."""
+        with self._lock:
+            return [e["error"] for e in self._errors]
+
     def start(self) -> Simulator:
         """Start both servers; returns once they are listening."""
         if self._thread is not None:
@@ -163,6 +170,9 @@ class Simulator:
 
     def _record_received(self, packet: dict[str, Any]) -> None:
         self._record(self._received, [packet])
+
+    def _record_error(self, text: str) -> None:
+        self._record(self._errors, [{"error": text}])
 
     def _record_http(self, path: str, headers: dict[str, str]) -> None:
         self._record(self._http_requests, [{"path": path, "headers": headers}])
