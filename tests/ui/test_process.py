@@ -41,6 +41,15 @@ def test_tvtui_demo_starts_shows_prices_and_quits_on_q(tmp_path: Path) -> None:
             if ready:
                 seen += os.read(main, 65536)
         os.write(main, b"q")
+        deadline = time.monotonic() + 5
+        while proc.poll() is None:  # keep draining: a full pty would block the app's writes
+            assert time.monotonic() < deadline, "q did not quit"
+            ready, _, _ = select.select([main], [], [], 0.1)
+            if ready:
+                try:
+                    os.read(main, 65536)
+                except OSError:
+                    break
         proc.wait(timeout=5)
         assert proc.returncode == 0
     finally:
