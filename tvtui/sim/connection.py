@@ -255,10 +255,10 @@ class Connection:
         return out
 
     async def _ticker(self) -> None:
-        faults = self.sim.faults
         carry = 0.0
         last_real, last_sim = time.monotonic(), self.sim.now()
         while True:
+            faults = self.sim.faults  # read live: a test may swap the whole object
             burst = faults.burst_rate
             await asyncio.sleep(0.02 if burst else self.sim.config.tick_interval)
             now_real, now_sim = time.monotonic(), self.sim.now()
@@ -269,13 +269,11 @@ class Connection:
                 carry += burst * (now_real - last_real)
                 count = min(int(carry), burst)  # never more than a second's worth at once
                 carry -= int(carry)
-                packets = self._burst(count, last_sim, now_sim)
-            else:
-                try:
-                    packets = self._tick(now_sim)
-                except Exception as exc:  # recorded for tests; the connection carries on
-                    self.sim._record_error(f"live tick: {exc!r}")
-                    packets = []
+            try:
+                packets = self._burst(count, last_sim, now_sim) if burst else self._tick(now_sim)
+            except Exception as exc:  # recorded for tests; the connection carries on
+                self.sim._record_error(f"live tick: {exc!r}")
+                packets = []
             last_real, last_sim = now_real, now_sim
             if packets or self.piggyback:
                 await self._send(packets)
