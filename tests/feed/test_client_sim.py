@@ -20,6 +20,7 @@ from tvtui.feed.events import (
     QuoteUpdate,
     SeriesData,
     StudyData,
+    StudyError,
 )
 from tvtui.feed.studies import fetch_indicator
 
@@ -250,3 +251,18 @@ def test_events_go_to_the_queue_when_no_sink_is_given(sim, make_client):
         with contextlib.suppress(queue.Empty):
             seen.append(client.events.get(timeout=0.5))
     assert any(isinstance(e, QuoteUpdate) and e.symbol == "FX:EURUSD" for e in seen)
+
+
+def test_a_refused_study_is_an_error_event_and_the_series_goes_on(sim, collector, make_client):
+    client = make_client(sim, collector)
+    handle = client.open_series("BINANCE:BTCUSDT", "1m", 10)
+    vrvp = fetch_indicator("STD;Volume%Profile", "last", Endpoints.from_env(sim.env()))
+    study_id = client.add_study(handle, vrvp)
+    error = collector.wait_for(
+        lambda evs: next((e for e in evs if isinstance(e, StudyError)), None)
+    )
+    assert (error.session, error.study_id) == (handle.chart_session, study_id)
+    assert error.reason
+    mark = len(collector.snapshot())
+    collector.wait_for(lambda evs: any(isinstance(e, SeriesData) for e in evs[mark:]))
+    assert client.state == LinkState.CONNECTED

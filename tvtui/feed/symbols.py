@@ -161,7 +161,6 @@ def search_symbols(
         "hl": "1",
         "exchange": exchange.upper(),
         "lang": "en",
-        "search_type": "undefined",
         "domain": "production",
         "sort_by_country": "US",
     }
