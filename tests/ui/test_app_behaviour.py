@@ -89,7 +89,7 @@ async def test_light_theme_colours_changes_with_its_own_up_down_colours(make_app
             change = watchlist.quotes[symbol].get("ch") or 0
             cell = watchlist._all_cells(symbol)["change"]
             if change:
-                assert str(cell.style) == (up if change > 0 else down)
+                assert str(cell.style).lower() == (up if change > 0 else down).lower()
 
 
 async def test_the_keymap_rebinds_keys_and_help_shows_them(make_app, tmp_path: Path) -> None:
@@ -183,3 +183,61 @@ async def test_a_flood_of_updates_is_coalesced_and_the_ui_stays_responsive(
             assert received > 2000  # the flood really happened
             print(f"flood: {received} events merged into {quotes_handled} watchlist updates")
             assert quotes_handled <= 20  # ~4 flushes a second, not one per update
+
+
+async def test_a_silent_link_is_shown_as_stale_with_its_age(make_app) -> None:
+    now = [1000.0]
+    app: TvtuiApp = make_app(clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        app.bridge.pause(True)  # nothing more arrives, as on a silent link
+        await pilot.pause(0.3)
+        status = app.query_one(StatusLine)
+        status.set_stats(0.0, 1000.0)
+        assert status.link_text().plain.endswith("connected")
+        now[0] = 1042.0  # 42 s later, still no message
+        status.render_status()
+        assert "stale · no data for 42s" in status.link_text().plain
+        assert "last 42s ago" in str(status.render())
+
+
+async def test_symbols_from_the_command_line_are_for_this_run_only(
+    make_app, tmp_path: Path
+) -> None:
+    app: TvtuiApp = make_app(symbols=["NASDAQ:AAPL", "FX:EURUSD"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        assert app.symbols == ["FX:EURUSD"]
+    assert not (tmp_path / "config.toml").exists()
+
+
+async def test_csv_export_has_one_row_per_bar_with_the_study_columns(
+    make_app, tmp_path: Path
+) -> None:
+    import csv
+
+    from textual.widgets import RadioButton
+
+    from tvtui.ui.screens.export import ExportScreen
+
+    app: TvtuiApp = make_app(export_dir=tmp_path / "csv")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        app.bridge.pause(True)
+        await pilot.pause(0.3)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
+        app.screen.query_one("#fmt-csv", RadioButton).value = True
+        await pilot.click("#export-ok")
+        await wait_until(pilot, lambda: app.last_export is not None, 10, "the export")
+        assert app.last_export.suffix == ".csv" and app.last_export.parent == tmp_path / "csv"
+        rows = list(csv.DictReader(app.last_export.open()))
+        chart = app.query_one(ChartPane)
+        assert [float(r["close"]) for r in rows] == [b.close for b in chart.bars]
+        rsi = app.query_one(IndicatorPane).blocks()["STD;RSI"]
+        by_time = {int(p.time): p.values[0] for p in rsi.points}
+        column = next(c for c in rows[0] if c.startswith("STD;RSI:"))
+        for row in rows:
+            value = by_time.get(int(row["timestamp"]))
+            if value is not None:
+                assert float(row[column]) == pytest.approx(value)

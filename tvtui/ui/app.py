@@ -34,7 +34,12 @@ from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.screens.symbol_entry import SymbolEntry
-from tvtui.ui.themes import APP_VARIABLE_DEFAULTS, LIGHT_VARIABLE_DEFAULTS, load_all_themes
+from tvtui.ui.themes import (
+    ANSI_VARIABLE_DEFAULTS,
+    APP_VARIABLE_DEFAULTS,
+    LIGHT_VARIABLE_DEFAULTS,
+    load_all_themes,
+)
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
@@ -135,10 +140,12 @@ class TvtuiApp(App[int]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         try:
-            dark = self.current_theme.dark
+            theme = self.current_theme
         except Exception:
-            dark = True
-        return dict(APP_VARIABLE_DEFAULTS if dark else LIGHT_VARIABLE_DEFAULTS)
+            return dict(APP_VARIABLE_DEFAULTS)
+        if theme.ansi:
+            return dict(ANSI_VARIABLE_DEFAULTS)
+        return dict(APP_VARIABLE_DEFAULTS if theme.dark else LIGHT_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
         self._setup_themes()

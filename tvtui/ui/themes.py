@@ -41,6 +41,18 @@ LIGHT_VARIABLE_DEFAULTS: dict[str, str] = {
     "study-level": "#9598a1",
 }
 
+#: ``ansi-dark`` / ``ansi-light`` use the terminal's own palette: so do the app's colours.
+ANSI_VARIABLE_DEFAULTS: dict[str, str] = {
+    "price-up": "ansi_green",
+    "price-down": "ansi_red",
+    "price-flat": "ansi_white",
+    "chart-volume": "ansi_blue",
+    "chart-last": "ansi_yellow",
+    "study-line": "ansi_magenta",
+    "study-signal": "ansi_yellow",
+    "study-level": "ansi_bright_black",
+}
+
 _COLOUR_FIELDS = (
     "primary",
     "secondary",
@@ -158,11 +170,37 @@ def load_all_themes() -> ThemeLoad:
     return load_themes(shipped_themes_dir(), user_themes_dir())
 
 
-def rgb(variables: dict[str, str], name: str, fallback: str = "#888888") -> tuple[int, int, int]:
-    """A theme variable as an ``(r, g, b)`` tuple, the form plotext takes for colours."""
+def _parse(variables: dict[str, str], name: str, fallback: str) -> Color:
     value = variables.get(name) or APP_VARIABLE_DEFAULTS.get(name) or fallback
+    try:
+        return Color.parse(value)
+    except ColorParseError:
+        return Color.parse(fallback)
+
+
+def rgb(variables: dict[str, str], name: str, fallback: str = "#888888") -> tuple[int, int, int]:
+    """A theme variable as an ``(r, g, b)`` tuple."""
+    return _parse(variables, name, fallback).rgb
+
+
+def plot_colour(
+    variables: dict[str, str], name: str, fallback: str = "#888888"
+) -> tuple[int, int, int] | int:
+    """A theme variable as plotext takes it: the terminal's palette index for ansi colours
+    (so ``ansi-dark`` / ``ansi-light`` follow the terminal), else ``(r, g, b)``."""
+    colour = _parse(variables, name, fallback)
+    return colour.ansi if colour.ansi is not None and colour.ansi >= 0 else colour.rgb
+
+
+def rich_colour(variables: dict[str, str], name: str, fallback: str = "") -> str:
+    """A theme variable as a Rich style colour (Textual's ``ansi_green`` is not one)."""
+    value = variables.get(name) or APP_VARIABLE_DEFAULTS.get(name) or fallback
+    if not value:
+        return ""
     try:
         colour = Color.parse(value)
     except ColorParseError:
-        colour = Color.parse(fallback)
-    return colour.rgb
+        return fallback
+    if colour.ansi is not None and colour.ansi >= 0:
+        return f"color({colour.ansi})"
+    return colour.hex6

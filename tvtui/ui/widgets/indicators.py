@@ -16,6 +16,7 @@ from textual.widgets import Static
 from tvtui.feed.events import StudyPoint
 from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
+from tvtui.ui.themes import rich_colour
 from tvtui.ui.widgets.plots import ThemedPlot, pad_label, visible_bars
 
 LINE_COLOURS = ("study-line", "study-signal", "accent", "secondary", "primary")
@@ -128,7 +129,9 @@ class StudyBlock(Vertical):
         plot = self.query_one(StudyPlot)
         text = Text(self.name_text, style="bold")
         if self.error:
-            text.append(f"  ✗ {self.error}", style=self.app.theme_variables.get("error", "red"))
+            text.append(
+                f"  ✗ {self.error}", style=rich_colour(self.app.theme_variables, "error", "red")
+            )
             plot.display = False
             self.set_class(True, "-error")
         elif not self.points:
@@ -149,7 +152,7 @@ class StudyBlock(Vertical):
                     colour_index += 1
                 shown = f"{value:,.2f}" if isinstance(value, int | float) else "—"
                 text.append(f"  {title} ", style="dim")
-                text.append(shown, style=self.app.theme_variables.get(colour, ""))
+                text.append(shown, style=rich_colour(self.app.theme_variables, colour))
             plot.refresh()
         legend.update(text)
 

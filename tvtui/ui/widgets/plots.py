@@ -20,7 +20,7 @@ from textual.app import RenderResult
 from textual.color import Color, ColorParseError
 from textual_plotext import PlotextPlot
 
-from tvtui.ui.themes import rgb
+from tvtui.ui.themes import plot_colour
 
 #: Characters reserved for y tick labels in every plot (labels are padded to it).
 Y_LABEL_WIDTH = 10
@@ -53,8 +53,8 @@ class ThemedPlot(PlotextPlot):
     #: Draw the bottom axis line (only the plot carrying the time labels does).
     X_AXIS = False
 
-    def colour(self, name: str) -> RGB:
-        return rgb(self.app.theme_variables, name)
+    def colour(self, name: str) -> RGB | int:
+        return plot_colour(self.app.theme_variables, name)
 
     def _base_colours(self) -> tuple[RGB, RGB]:
         variables = self.app.theme_variables

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tvtui.feed.events import ConnectionStatus, LinkState
+from tvtui.ui.themes import rich_colour
 
 #: A connected link with no message for this long is shown as stale.
 STALE_AFTER = 15.0
@@ -66,7 +67,7 @@ class StatusLine(Static):
     def link_text(self) -> Text:
         """The link part alone (tests read it)."""
         variables = self.app.theme_variables
-        ok, warn, bad = (variables.get(k, "") for k in ("success", "warning", "error"))
+        ok, warn, bad = (rich_colour(variables, k) for k in ("success", "warning", "error"))
         now = self.clock()
         status = self.status
         state = status.state
@@ -95,8 +96,8 @@ class StatusLine(Static):
 
     def render_status(self) -> None:
         text = Text(" ")
-        mode_style = "bold reverse " + self.app.theme_variables.get(
-            "accent" if self.mode == "demo" else "primary", ""
+        mode_style = "bold reverse " + rich_colour(
+            self.app.theme_variables, "accent" if self.mode == "demo" else "primary"
         )
         text.append(f" {self.mode.upper()} ", style=mode_style)
         text.append("  ")

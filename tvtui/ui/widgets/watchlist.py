@@ -21,6 +21,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from tvtui.ui import format as fmt
+from tvtui.ui.themes import rich_colour
 
 FLASH_SECONDS = 0.8
 TREND_WIDTH = 12
@@ -203,7 +204,7 @@ class Watchlist(DataTable):
     # --- cells -------------------------------------------------------------------------------
 
     def _colour(self, name: str) -> str:
-        return self.app.theme_variables.get(name, "")
+        return rich_colour(self.app.theme_variables, name)
 
     def _direction_style(self, value: Any) -> str:
         if not isinstance(value, int | float) or value == 0:
