@@ -92,3 +92,14 @@ def test_http_fail_fault_answers_statuses_in_order_then_recovers(sim):
     assert _get(url)[0] == 503
     assert _get(url)[0] == 429
     assert _get(url) == (200, {"market": "crypto"})
+
+
+def test_symbol_search_type_filter_and_paging(sim):
+    status, body = _get(f"{sim.http_url}/symbol_search/v3/?text=&search_type=forex&start=0")
+    assert status == 200 and body["symbols"]
+    assert {s["type"] for s in body["symbols"]} == {"forex"}
+    _, loose = _get(f"{sim.http_url}/symbol_search/v3/?text=usd&search_type=undefined&start=0")
+    assert len(loose["symbols"]) > 1  # an unknown type filters nothing
+    _, page = _get(f"{sim.http_url}/symbol_search/v3/?text=&start=5")
+    _, whole = _get(f"{sim.http_url}/symbol_search/v3/?text=&start=0")
+    assert page["symbols"] == whole["symbols"][5:]

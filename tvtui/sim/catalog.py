@@ -210,6 +210,9 @@ def quote_static(inst: Instrument) -> dict[str, Any]:
     }
 
 
+_SEARCH_TYPES = frozenset({"stock", "crypto", "forex", "index", "futures", "cfd", "bond", "fund"})
+
+
 def search(
     text: str, exchange: str = "", search_type: str = "", start: int = 0, limit: int = 50
 ) -> dict[str, Any]:
@@ -219,11 +222,12 @@ def search(
     if ":" in needle:  # "NASDAQ:AA" searches AA on NASDAQ, as the site does
         prefix_ex, needle = needle.split(":", 1)
     want_ex = (exchange or prefix_ex).upper()
+    kind = search_type.lower()  # anything unknown ("", "undefined") filters nothing, as the site
     matches = []
     for inst in INSTRUMENTS:
         if want_ex and inst.exchange != want_ex:
             continue
-        if search_type and inst.type != search_type.lower():
+        if kind in _SEARCH_TYPES and inst.type != kind:
             continue
         haystacks = (inst.symbol, inst.description.upper(), (inst.local_description or ""))
         if needle and not any(needle in h.upper() for h in haystacks):
