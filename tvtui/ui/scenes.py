@@ -22,6 +22,7 @@ from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.plots import ThemedPlot
 from tvtui.ui.widgets.watchlist import Watchlist
 
 #: What the status line shows in every scene (a real run measures these).
@@ -86,6 +87,11 @@ def data_ready(app: TvtuiApp) -> bool:
     return bool(quotes_in and chart.bars and studies_in and indicators.times)
 
 
+def plots_settled(app: TvtuiApp) -> bool:
+    """Every visible plot shows its latest picture (builds run on a thread)."""
+    return all(plot.settled for plot in app.query(ThemedPlot) if plot.display and plot.size.width)
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait for the data, then freeze what could still differ between runs."""
     app = pilot.app
@@ -97,6 +103,8 @@ async def settle(pilot: Pilot) -> None:
     for widget in app.query(Input):
         widget.cursor_blink = False
     await pilot.pause(0.2)
+    await wait_until(pilot, lambda: plots_settled(app), 10, "the plots to be drawn")
+    await pilot.pause(0.1)
     await pilot.wait_for_scheduled_animations()
 
 

@@ -7,6 +7,9 @@ The pane keeps every bar it was sent, which is what the export writes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -15,7 +18,7 @@ from textual.widgets import Static
 from tvtui.feed.events import Bar
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.ui import format as fmt
-from tvtui.ui.widgets.plots import ThemedPlot, pad_label, visible_bars
+from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
 
 #: The timeframes on the number keys 1-9 (and cycled with [ and ]).
 TIMEFRAME_KEYS: tuple[str, ...] = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M")
@@ -30,7 +33,7 @@ def xtick_positions(count: int, columns_per_bar: int = 2) -> list[int]:
     return list(range(count - 1, -1, -step))[::-1]
 
 
-def draw_columns(plt, values: list[float], up: list[bool], plot: ThemedPlot) -> None:
+def draw_columns(plt: Any, values: list[float], up: list[bool], spec: PlotSpec) -> None:
     """Bars from zero at x = 0..n-1, coloured ``$price-up`` where ``up`` else ``$price-down``."""
     opens = [0.0 if is_up else v for v, is_up in zip(values, up, strict=True)]
     closes = [v if is_up else 0.0 for v, is_up in zip(values, up, strict=True)]
@@ -40,41 +43,58 @@ def draw_columns(plt, values: list[float], up: list[bool], plot: ThemedPlot) -> 
         "High": [max(o, c) for o, c in zip(opens, closes, strict=True)],
         "Low": [min(o, c) for o, c in zip(opens, closes, strict=True)],
     }
-    colours = [plot.colour("price-up"), plot.colour("price-down")]
+    colours = [spec.colour("price-up"), spec.colour("price-down")]
     plt.candlestick(list(range(len(values))), data, colors=colours)
 
 
-class CandlePlot(ThemedPlot):
-    """Candlesticks with the last price marked (a line and a label on the price axis)."""
+@dataclass(frozen=True)
+class ChartData:
+    bars: list[Bar]
+    quote: dict[str, Any]
+    seconds: int
 
-    def __init__(self, pane: ChartPane, **kwargs) -> None:
+
+class ChartPlot(ThemedPlot):
+    """A plot of the pane's bars (the pane's lists are replaced, never mutated)."""
+
+    def __init__(self, pane: ChartPane, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pane = pane
 
-    def draw(self, width: int, height: int) -> None:
-        plt = self.plt
-        capacity = visible_bars(width)
-        bars = self.pane.bars[-capacity:]
+    def snapshot(self) -> ChartData | None:
+        pane = self.pane
+        if not pane.bars:
+            return None
+        return ChartData(pane.bars, dict(pane.quote), pane.timeframe_seconds)
+
+
+class CandlePlot(ChartPlot):
+    """Candlesticks with the last price marked (a line and a label on the price axis)."""
+
+    def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
+        capacity = visible_bars(spec.width)
+        data: ChartData = spec.data
+        bars = data.bars[-capacity:]
         if not bars:
-            return
-        decimals = fmt.decimals_for(self.pane.quote, bars[-1].close)
+            return False
+        decimals = fmt.decimals_for(data.quote, bars[-1].close)
         xs = list(range(len(bars)))
-        data = {
+        ohlc = {
             "Open": [b.open for b in bars],
             "High": [b.high for b in bars],
             "Low": [b.low for b in bars],
             "Close": [b.close for b in bars],
         }
-        plt.candlestick(xs, data, colors=[self.colour("price-up"), self.colour("price-down")])
-        low = min(data["Low"])
-        high = max(data["High"])
+        plt.candlestick(xs, ohlc, colors=[spec.colour("price-up"), spec.colour("price-down")])
+        low = min(ohlc["Low"])
+        high = max(ohlc["High"])
         pad = (high - low) * 0.04 or abs(high) * 0.001 or 1.0
         low, high = low - pad, high + pad
         plt.xlim(-0.5, capacity - 0.5)
         plt.ylim(low, high)
         last = bars[-1].close
-        plt.hline(last, self.colour("chart-last"))
-        rows = max(2, height - 2)
+        plt.hline(last, spec.colour("chart-last"))
+        rows = max(2, spec.height - 2)
         row_value = (high - low) / rows
         ticks = [
             t
@@ -82,37 +102,33 @@ class CandlePlot(ThemedPlot):
             if abs(t - last) > row_value * 1.5
         ]
         ticks.append(last)
-        labels = [pad_label(fmt.price(t, decimals)) for t in ticks]
-        plt.yticks(ticks, labels)
+        plt.yticks(ticks, [pad_label(fmt.price(t, decimals)) for t in ticks])
         plt.xticks([], [])
+        return None
 
 
-class VolumePlot(ThemedPlot):
+class VolumePlot(ChartPlot):
     """Volume bars in the candle colours, with the time labels of the shared x axis."""
 
     X_AXIS = True
 
-    def __init__(self, pane: ChartPane, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.pane = pane
-
-    def draw(self, width: int, height: int) -> None:
-        plt = self.plt
-        capacity = visible_bars(width)
-        bars = self.pane.bars[-capacity:]
+    def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
+        capacity = visible_bars(spec.width)
+        data: ChartData = spec.data
+        bars = data.bars[-capacity:]
         if not bars:
-            return
-        seconds = self.pane.timeframe_seconds
+            return False
         volumes = [b.volume or 0.0 for b in bars]
         # Volume bars are drawn as candle bodies from 0 (up bars) or down to 0 (down bars):
         # one column wide, in the candle colours, and exactly under their candles.
-        draw_columns(plt, volumes, [b.close > b.open for b in bars], self)
-        top = max((b.volume or 0.0) for b in bars) or 1.0
+        draw_columns(plt, volumes, [b.close > b.open for b in bars], spec)
+        top = max(volumes) or 1.0
         plt.xlim(-0.5, capacity - 0.5)
         plt.ylim(0, top * 1.05)
         plt.yticks([top], [pad_label(fmt.compact(top))])
         positions = xtick_positions(len(bars))
-        plt.xticks(positions, [fmt.time_label(bars[i].time, seconds) for i in positions])
+        plt.xticks(positions, [fmt.time_label(bars[i].time, data.seconds) for i in positions])
+        return None
 
 
 class ChartPane(Vertical):
@@ -178,7 +194,7 @@ class ChartPane(Vertical):
 
     def _redraw(self) -> None:
         for plot in self.query(ThemedPlot):
-            plot.refresh()
+            plot.redraw()
 
     def _update_message(self) -> None:
         message = self.query_one("#chart-message", Static)

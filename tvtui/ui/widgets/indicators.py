@@ -8,6 +8,9 @@ says so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,7 +20,7 @@ from tvtui.feed.events import StudyPoint
 from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
 from tvtui.ui.themes import rich_colour
-from tvtui.ui.widgets.plots import ThemedPlot, pad_label, visible_bars
+from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
 
 LINE_COLOURS = ("study-line", "study-signal", "accent", "secondary", "primary")
 #: Plots drawn as bars around zero rather than as lines.
@@ -35,37 +38,53 @@ def is_histogram(title: str) -> bool:
     return any(h in title.lower() for h in HISTOGRAM_HINTS)
 
 
+@dataclass(frozen=True)
+class StudyData:
+    pine_id: str
+    titles: list[str]
+    points: list[StudyPoint]
+    times: list[float]
+
+
+def titles_for(titles: list[str], point: StudyPoint) -> list[str]:
+    count = max(len(point.values), len(titles))
+    return [titles[k] if k < len(titles) else str(k) for k in range(count)]
+
+
 class StudyPlot(ThemedPlot):
-    def histogram(self, xs: list[int], ys: list[float]) -> None:
+    def __init__(self, block: StudyBlock, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def snapshot(self) -> StudyData | None:
+        block = self.block
+        if not block.points or not block.pane.times:
+            return None
+        return StudyData(block.pine_id, list(block.titles), block.points, block.pane.times)
+
+    @staticmethod
+    def histogram(plt: Any, spec: PlotSpec, xs: list[int], ys: list[float]) -> None:
         """Bars from zero as one-column candle bodies (up colour above zero, down below)."""
-        opens = [0.0] * len(ys)
         data = {
-            "Open": opens,
+            "Open": [0.0] * len(ys),
             "Close": ys,
             "High": [max(0.0, y) for y in ys],
             "Low": [min(0.0, y) for y in ys],
         }
         # plotext colours a body "up" only when close > open, which is y > 0 here
-        self.plt.candlestick(xs, data, colors=[self.colour("price-up"), self.colour("price-down")])
+        plt.candlestick(xs, data, colors=[spec.colour("price-up"), spec.colour("price-down")])
 
-    def __init__(self, block: StudyBlock, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.block = block
-
-    def draw(self, width: int, height: int) -> None:
-        plt = self.plt
-        block = self.block
-        capacity = visible_bars(width)
-        times = block.pane.times[-capacity:]
-        if not times or not block.points:
-            return
+    def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
+        data: StudyData = spec.data
+        capacity = visible_bars(spec.width)
+        times = data.times[-capacity:]
         x_of = {t: i for i, t in enumerate(times)}
-        rows = [(x_of[p.time], p) for p in block.points if p.time in x_of]
+        rows = [(x_of[p.time], p) for p in data.points if p.time in x_of]
         if not rows:
-            return
+            return False
         values: list[float] = []
         colour_index = 0
-        for k, title in enumerate(block.titles_for(rows[0][1])):
+        for k, title in enumerate(titles_for(data.titles, rows[0][1])):
             pairs = [(x, clean_value(p.values[k])) for x, p in rows if k < len(p.values)]
             pairs = [(x, v) for x, v in pairs if isinstance(v, int | float)]
             if not pairs:
@@ -74,28 +93,29 @@ class StudyPlot(ThemedPlot):
             ys = [float(v) for _, v in pairs]
             values += ys
             if is_histogram(title):
-                self.histogram(xs, ys)
+                self.histogram(plt, spec, xs, ys)
             else:
                 colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
                 colour_index += 1
-                plt.plot(xs, ys, color=self.colour(colour), marker="braille")
-        level_spec = LEVELS.get(block.pine_id)
+                plt.plot(xs, ys, color=spec.colour(colour), marker="braille")
+        level_spec = LEVELS.get(data.pine_id)
         if level_spec:
             low, high, levels = level_spec
             for level in levels:
-                plt.hline(level, self.colour("study-level"))
+                plt.hline(level, spec.colour("study-level"))
             ticks = list(levels)
         else:
             if not values:
-                return
+                return False
             low, high = min(*values, 0.0), max(*values, 0.0)
             pad = (high - low) * 0.08 or 1.0
             low, high = low - pad, high + pad
-            ticks = fmt.nice_ticks(low, high, max(2, (height - 1) // 3))
+            ticks = fmt.nice_ticks(low, high, max(2, (spec.height - 1) // 3))
         plt.xlim(-0.5, capacity - 0.5)
         plt.ylim(low, high)
         plt.yticks(ticks, [pad_label(f"{t:,.2f}") for t in ticks])
         plt.xticks([], [])
+        return None
 
 
 class StudyBlock(Vertical):
@@ -117,8 +137,7 @@ class StudyBlock(Vertical):
         self.refresh_block()
 
     def titles_for(self, point: StudyPoint) -> list[str]:
-        count = max(len(point.values), len(self.titles))
-        return [self.titles[k] if k < len(self.titles) else str(k) for k in range(count)]
+        return titles_for(self.titles, point)
 
     @property
     def name_text(self) -> str:
@@ -153,7 +172,7 @@ class StudyBlock(Vertical):
                 shown = f"{value:,.2f}" if isinstance(value, int | float) else "—"
                 text.append(f"  {title} ", style="dim")
                 text.append(shown, style=rich_colour(self.app.theme_variables, colour))
-            plot.refresh()
+            plot.redraw()
         legend.update(text)
 
 
@@ -205,7 +224,7 @@ class IndicatorPane(Vertical):
         self.times = times
         for block in self.blocks().values():
             if block.points:
-                block.query_one(StudyPlot).refresh()
+                block.query_one(StudyPlot).redraw()
 
     def set_points(
         self, generation: int, pine_id: str, titles: list[str], points: list[StudyPoint]

@@ -1,8 +1,9 @@
 """A PlotextPlot that draws from data at render time, in the app theme's colours.
 
-Why render-time drawing: how many candles fit depends on the widget's width, which is known
-only when Textual lays it out. Building the figure in ``render()`` makes resize, switch and
-new data one code path: change the data, call ``refresh()``.
+Why a build per size and per data change: how many candles fit depends on the widget's width,
+known only once Textual lays it out, so resize, switch and new data are one code path. The
+build (plotext, pure Python, 10-25 ms a plot) runs on a builder thread and the finished picture
+is swapped in, so a redraw never blocks keys or the watchlist.
 
 Why our own colours: textual-plotext's ``"auto"`` theme sets only the background and
 foreground, and paints ansi themes black (tui-anchors §C.3). Here the canvas takes the pane's
@@ -14,6 +15,13 @@ the volume bars and the indicators line up bar for bar.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual.app import RenderResult
@@ -28,6 +36,7 @@ Y_LABEL_WIDTH = 10
 COLUMNS_PER_BAR = 2
 
 RGB = tuple[int, int, int]
+log = logging.getLogger(__name__)
 
 
 def visible_bars(width: int) -> int:
@@ -40,8 +49,30 @@ def pad_label(text: str) -> str:
     return text[-Y_LABEL_WIDTH:].rjust(Y_LABEL_WIDTH)
 
 
+@dataclass(frozen=True)
+class PlotSpec:
+    """Everything one build needs, captured on the UI thread (the build runs elsewhere)."""
+
+    width: int
+    height: int
+    data: Any
+    variables: dict[str, str]
+    ansi: bool
+
+    def colour(self, name: str) -> RGB | int:
+        return plot_colour(self.variables, name)
+
+
+#: One thread builds every figure, newest request per plot first served: plotext's build is
+#: pure Python (15-25 ms a plot here), so on the UI thread the four plots of one flush would
+#: stall input for ~70 ms a second; on this thread the UI keeps getting the GIL every 5 ms.
+_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tvtui-plot")
+
+
 class ThemedPlot(PlotextPlot):
-    """Base class: subclasses implement :meth:`draw` using ``self.plt``."""
+    """Base class: subclasses capture their data in :meth:`snapshot` (UI thread) and draw it
+    in :meth:`draw` (builder thread). ``redraw()`` asks for a new picture; until it is ready
+    the previous one stays on screen, so nothing ever blinks."""
 
     DEFAULT_CSS = """
     ThemedPlot {
@@ -53,39 +84,112 @@ class ThemedPlot(PlotextPlot):
     #: Draw the bottom axis line (only the plot carrying the time labels does).
     X_AXIS = False
 
-    def colour(self, name: str) -> RGB | int:
-        return plot_colour(self.app.theme_variables, name)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._picture: Text | None = None
+        self._picture_size: tuple[int, int] | None = None
+        self._building = False
+        self._again = False
+        self._wanted_size: tuple[int, int] | None = None
 
-    def _base_colours(self) -> tuple[RGB, RGB]:
-        variables = self.app.theme_variables
+    # --- UI thread ------------------------------------------------------------------------
+
+    def _register_theme(self, app_theme_name: str) -> None:
+        """textual-plotext's theme hook: a new theme means new colours, so a new picture."""
+        self.redraw()
+
+    def snapshot(self) -> Any:
+        """The data to draw (immutable or never mutated afterwards)."""
+        return None
+
+    @property
+    def settled(self) -> bool:
+        """True when the picture on screen shows the latest data at the current size."""
+        size = (self.size.width, self.size.height)
+        return not self._building and not self._again and self._picture_size == size
+
+    def redraw(self) -> None:
+        """New data: build a new picture (at most one build per plot in flight)."""
+        if not self.is_mounted or self.size.width == 0:
+            return
+        if self._building:
+            self._again = True
+            return
+        self._start_build()
+
+    def _start_build(self) -> None:
+        width, height = self.size.width, self.size.height
+        spec = PlotSpec(
+            width,
+            height,
+            self.snapshot(),
+            dict(self.app.theme_variables),
+            bool(self.app.current_theme.ansi),
+        )
+        self._building = True
+        self._again = False
+        self._wanted_size = (width, height)
         try:
-            background = Color.parse(variables.get("surface", "#000000"))
-            foreground = Color.parse(variables.get("foreground", "#ffffff"))
-        except ColorParseError:
-            return (0, 0, 0), (200, 200, 200)
-        ticks = foreground.blend(background, 0.35)
-        return background.rgb, ticks.rgb
+            future = asyncio.get_running_loop().run_in_executor(_BUILDER, self._build, spec)
+        except RuntimeError:  # no loop (shutting down)
+            self._building = False
+            return
+        future.add_done_callback(partial(self._built, (width, height)))
+
+    def _built(self, size: tuple[int, int], future: asyncio.Future[Text]) -> None:
+        self._building = False
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is not None:
+            log.warning("plot build failed: %r", error)
+            picture = Text(f"(cannot draw: {error})")
+        else:
+            picture = future.result()
+        self._picture, self._picture_size = picture, size
+        if self.is_mounted:
+            self.refresh()
+            if self._again or size != (self.size.width, self.size.height):
+                self._start_build()
 
     def render(self) -> RenderResult:
-        plt = self.plt
-        width, height = self.size.width, self.size.height
+        size = (self.size.width, self.size.height)
+        if size != self._picture_size and not self._building and size[0] > 0:
+            self._start_build()  # first paint or a resize
+        return self._picture if self._picture is not None else Text("")
+
+    # --- builder thread --------------------------------------------------------------------
+
+    def _build(self, spec: PlotSpec) -> Text:
+        plt = self.plt  # this widget's own figure; one build at a time touches it
+        width, height = spec.width, spec.height
         plt.clear_figure()
         plt.plotsize(width, height)
         plt._set_size(width, height)
-        if self.app.current_theme.ansi:
-            plt.theme("clear")
-        else:
-            background, ticks = self._base_colours()
-            plt.theme("clear")
+        plt.theme("clear")
+        if not spec.ansi:
+            background, ticks = _base_colours(spec.variables)
             plt.canvas_color(background)
             plt.axes_color(background)
             plt.ticks_color(ticks)
-        if width < Y_LABEL_WIDTH + 8 or height < 2:
+        if width < Y_LABEL_WIDTH + 8 or height < 2 or spec.data is None:
             return Text("")
         plt.xaxes(self.X_AXIS, False)
         plt.yaxes(True, False)
-        self.draw(width, height)
+        if self.draw(plt, spec) is False:
+            return Text("")
         return Text.from_ansi(plt.build())
 
-    def draw(self, width: int, height: int) -> None:  # pragma: no cover - abstract
+    def draw(self, plt: Any, spec: PlotSpec) -> bool | None:  # pragma: no cover - abstract
+        """Draw ``spec.data``; return False when there is nothing to show."""
         raise NotImplementedError
+
+
+def _base_colours(variables: dict[str, str]) -> tuple[RGB, RGB]:
+    try:
+        background = Color.parse(variables.get("surface", "#000000"))
+        foreground = Color.parse(variables.get("foreground", "#ffffff"))
+    except ColorParseError:
+        return (0, 0, 0), (200, 200, 200)
+    ticks = foreground.blend(background, 0.35)
+    return background.rgb, ticks.rgb
