@@ -241,3 +241,17 @@ async def test_csv_export_has_one_row_per_bar_with_the_study_columns(
             value = by_time.get(int(row["timestamp"]))
             if value is not None:
                 assert float(row[column]) == pytest.approx(value)
+
+
+async def test_an_unknown_symbol_on_the_chart_says_why_and_the_next_one_works(make_app) -> None:
+    app: TvtuiApp = make_app(symbols=["NASDAQ:ZZZZ", "BINANCE:BTCUSDT"])
+    async with app.run_test(size=SIZE) as pilot:
+        chart = app.query_one(ChartPane)
+        watchlist = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: chart.problem is not None, 10, "the chart refusal")
+        await wait_until(pilot, lambda: "NASDAQ:ZZZZ" in watchlist.rejected, 10, "row refusal")
+        assert "unknown" in watchlist.rejected["NASDAQ:ZZZZ"]
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: data_ready(app), 10, "BTC chart and studies")
+        assert chart.symbol == "BINANCE:BTCUSDT" and chart.problem is None
+        assert all(not b.error for b in app.query_one(IndicatorPane).blocks().values())

@@ -150,7 +150,7 @@ class Coalescer:
         symbol = event.symbol
         out: list[Message] = []
         if event.status != "ok":
-            reason = "unknown or not permitted symbol"
+            reason = "unknown symbol"
             if symbol in self.previews:
                 self.previews.pop(symbol)
                 out.append(msg.PreviewReady(symbol, None, f"The feed does not know {symbol}."))

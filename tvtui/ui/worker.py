@@ -54,6 +54,7 @@ class FeedLike(Protocol):
     ) -> Any: ...
     def add_study(self, handle: Any, indicator: Indicator) -> str: ...
     def remove_study(self, handle: Any, study_id: str) -> None: ...
+    def close_series(self, handle: Any) -> None: ...
     def reconnect(self) -> None: ...
 
 
@@ -104,6 +105,7 @@ class StreamBridge:
         self._previewing: set[str] = set()
         self._studies: dict[str, str] = {}  # pine_id -> study_id
         self._wanted_studies: list[Indicator] = []
+        self._series_failed = False  # the server refused the series: modify_series would fail
         self.paused = False
 
     # --- commands: any thread ----------------------------------------------------------------
@@ -174,6 +176,8 @@ class StreamBridge:
                     except queue.Empty:
                         item = None
                 out += self.coalescer.flush(self._clock())
+                if any(isinstance(m, msg.ChartFailed) for m in out):
+                    self._series_failed = True
                 if not self.paused:
                     for message in out:
                         self._post(message)
@@ -238,6 +242,15 @@ class StreamBridge:
         client = self._client
         assert client is not None
         try:
+            if self._handle is not None and self._series_failed:
+                # A refused series no longer exists on the server: start a fresh chart
+                # session (its studies are attached again below).
+                client.close_series(self._handle)
+                self._handle = None
+                self._studies.clear()
+                if self.coalescer.chart is not None:
+                    self.coalescer.chart.studies.clear()
+            self._series_failed = False
             if self._handle is None:
                 self._handle = client.open_series(symbol, timeframe, self._history_bars)
             else:
