@@ -277,3 +277,14 @@ def test_a_server_that_is_down_is_retried_until_it_comes_back(sim, collector, ma
     assert failed.message.startswith(f"Could not connect to {sim.ws_url} (connection refused)")
     sim.come_back()
     collector.wait_state(LinkState.CONNECTED, timeout=10)
+
+
+def test_reconnect_on_a_healthy_link_replays_at_once(sim, collector, make_client):
+    client = make_client(sim, collector)
+    client.add_symbols("NASDAQ:AAPL")
+    collector.wait_state(LinkState.CONNECTED)
+    client.reconnect()
+    collector.wait_for(lambda evs: _connected_count(evs) == 2)
+    assert sim.stats.connections == 2
+    collector.wait_for(lambda evs: [m["m"] for m in sim.received].count("quote_add_symbols") == 2)
+    assert not [e for e in collector.of(ConnectionStatus) if e.state == LinkState.RECONNECTING]
