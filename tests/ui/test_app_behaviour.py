@@ -252,6 +252,12 @@ async def test_an_unknown_symbol_on_the_chart_says_why_and_the_next_one_works(ma
         await wait_until(pilot, lambda: "NASDAQ:ZZZZ" in watchlist.rejected, 10, "row refusal")
         assert "unknown" in watchlist.rejected["NASDAQ:ZZZZ"]
         await pilot.press("down", "enter")
-        await wait_until(pilot, lambda: data_ready(app), 10, "BTC chart and studies")
+        blocks = app.query_one(IndicatorPane).blocks().values()
+        await wait_until(
+            pilot,
+            lambda: bool(chart.bars) and all(b.points for b in blocks),
+            10,
+            "BTC chart and studies",
+        )
         assert chart.symbol == "BINANCE:BTCUSDT" and chart.problem is None
         assert all(not b.error for b in app.query_one(IndicatorPane).blocks().values())
