@@ -261,3 +261,20 @@ async def test_an_unknown_symbol_on_the_chart_says_why_and_the_next_one_works(ma
         )
         assert chart.symbol == "BINANCE:BTCUSDT" and chart.problem is None
         assert all(not b.error for b in app.query_one(IndicatorPane).blocks().values())
+
+
+async def test_moving_averages_are_drawn_over_the_candles(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        app.set_indicators(["STD;RSI", "STD;SMA"])
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: "STD;SMA" in chart.overlays, 10, "the SMA overlay")
+        _titles, points = chart.overlays["STD;SMA"]
+        bar_times = {b.time for b in chart.bars}
+        assert len(points) > 10 and {p.time for p in points} <= bar_times
+        block = app.query_one(IndicatorPane).blocks()["STD;SMA"]
+        assert "on chart" in str(block.query_one(".legend").render())
+        app.set_indicators(["STD;RSI"])
+        await pilot.pause(0.1)
+        assert "STD;SMA" not in chart.overlays

@@ -41,7 +41,7 @@ from tvtui.ui.themes import (
     load_all_themes,
 )
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, ChartPane
-from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.indicators import OVERLAYS, IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
@@ -272,6 +272,8 @@ class TvtuiApp(App[int]):
             indicators.set_points(
                 message.generation, message.pine_id, message.titles, message.points
             )
+        if message.pine_id in OVERLAYS and (chart := self._pane(ChartPane)):
+            chart.set_overlay(message.generation, message.pine_id, message.titles, message.points)
 
     def on_study_failed(self, message: msg.StudyFailed) -> None:
         if indicators := self._pane(IndicatorPane):
@@ -323,6 +325,7 @@ class TvtuiApp(App[int]):
     def set_indicators(self, pine_ids: list[str]) -> None:
         self.indicator_ids = list(pine_ids)
         self.query_one(IndicatorPane).set_studies(self.indicator_ids)
+        self.query_one(ChartPane).keep_overlays(self.indicator_ids)
         self._load_indicators(list(pine_ids))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="indicators")

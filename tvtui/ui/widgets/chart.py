@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tvtui.feed.events import Bar
+from tvtui.feed.events import Bar, StudyPoint
 from tvtui.feed.timeframes import parse_timeframe
+from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
 from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
 
@@ -52,6 +53,34 @@ class ChartData:
     bars: list[Bar]
     quote: dict[str, Any]
     seconds: int
+    #: pine id -> (plot titles, points): studies drawn over the candles (SMA, EMA, BB)
+    overlays: dict[str, tuple[list[str], list[StudyPoint]]]
+
+
+#: Line colours of overlay studies, in order (theme variables).
+OVERLAY_COLOURS = ("study-line", "study-signal", "accent", "secondary", "primary")
+
+
+def draw_overlays(
+    plt: Any, spec: PlotSpec, data: ChartData, bars: list[Bar], low: float, high: float
+) -> tuple[float, float]:
+    """Lines of overlay studies over the visible bars; returns the widened price range."""
+    x_of = {bar.time: i for i, bar in enumerate(bars)}
+    colour = 0
+    for _titles, points in data.overlays.values():
+        rows = [(x_of[p.time], p) for p in points if p.time in x_of]
+        width = max((len(p.values) for _, p in rows), default=0)
+        for k in range(width):
+            pairs = [(x, clean_value(p.values[k])) for x, p in rows if k < len(p.values)]
+            pairs = [(x, float(v)) for x, v in pairs if isinstance(v, int | float)]
+            if not pairs:
+                continue
+            ys = [y for _, y in pairs]
+            low, high = min(low, *ys), max(high, *ys)
+            name = OVERLAY_COLOURS[colour % len(OVERLAY_COLOURS)]
+            colour += 1
+            plt.plot([x for x, _ in pairs], ys, color=spec.colour(name), marker="braille")
+    return low, high
 
 
 class ChartPlot(ThemedPlot):
@@ -65,7 +94,7 @@ class ChartPlot(ThemedPlot):
         pane = self.pane
         if not pane.bars:
             return None
-        return ChartData(pane.bars, dict(pane.quote), pane.timeframe_seconds)
+        return ChartData(pane.bars, dict(pane.quote), pane.timeframe_seconds, dict(pane.overlays))
 
 
 class CandlePlot(ChartPlot):
@@ -88,6 +117,7 @@ class CandlePlot(ChartPlot):
         plt.candlestick(xs, ohlc, colors=[spec.colour("price-up"), spec.colour("price-down")])
         low = min(ohlc["Low"])
         high = max(ohlc["High"])
+        low, high = draw_overlays(plt, spec, data, bars, low, high)
         pad = (high - low) * 0.04 or abs(high) * 0.001 or 1.0
         low, high = low - pad, high + pad
         plt.xlim(-0.5, capacity - 0.5)
@@ -142,6 +172,7 @@ class ChartPane(Vertical):
         self.bars: list[Bar] = []
         self.quote: dict = {}
         self.problem: str | None = None
+        self.overlays: dict[str, tuple[list[str], list[StudyPoint]]] = {}
 
     @property
     def timeframe_seconds(self) -> int:
@@ -168,6 +199,7 @@ class ChartPane(Vertical):
         self.bars = []
         self.quote = {}
         self.problem = None
+        self.overlays = {}
         self._update_titles()
         self._update_message()
         self._redraw()
@@ -181,6 +213,21 @@ class ChartPane(Vertical):
         self._update_message()
         self._redraw()
         return True
+
+    def set_overlay(
+        self, generation: int, pine_id: str, titles: list[str], points: list[StudyPoint]
+    ) -> None:
+        """Draw ``pine_id``'s lines over the candles (SMA, EMA, Bollinger Bands)."""
+        if generation == self.generation:
+            self.overlays = {**self.overlays, pine_id: (titles, points)}
+            self._redraw()
+
+    def keep_overlays(self, pine_ids: list[str]) -> None:
+        """Drop overlays no longer chosen."""
+        kept = {p: v for p, v in self.overlays.items() if p in pine_ids}
+        if kept.keys() != self.overlays.keys():
+            self.overlays = kept
+            self._redraw()
 
     def set_quote(self, quote: dict | None) -> None:
         self.quote = quote or {}

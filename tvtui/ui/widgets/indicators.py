@@ -31,7 +31,16 @@ LEVELS: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "STD;Stochastic": (0.0, 100.0, (20.0, 80.0)),
     "STD;Money_Flow": (0.0, 100.0, (20.0, 80.0)),
 }
-SHORT_NAMES = {"STD;RSI": "RSI 14", "STD;MACD": "MACD 12 26 9"}
+SHORT_NAMES = {
+    "STD;RSI": "RSI 14",
+    "STD;MACD": "MACD 12 26 9",
+    "STD;SMA": "SMA 9",
+    "STD;EMA": "EMA 9",
+    "STD;Bollinger_Bands": "BB 20 2",
+}
+#: Studies drawn over the candles (same scale as price) instead of in a plot of their own;
+#: their block here is just the legend line.
+OVERLAYS = frozenset({"STD;SMA", "STD;EMA", "STD;Bollinger_Bands"})
 
 
 def is_histogram(title: str) -> bool:
@@ -157,8 +166,12 @@ class StudyBlock(Vertical):
             text.append("  loading…", style="dim")
             plot.display = False
         else:
-            plot.display = True
+            overlay = self.pine_id in OVERLAYS
+            plot.display = not overlay
             self.set_class(False, "-error")
+            self.set_class(overlay, "-overlay")
+            if overlay:
+                text.append(" (on chart)", style="dim")
             last = self.points[-1]
             colour_index = 0
             for k, title in enumerate(self.titles_for(last)):
@@ -172,7 +185,8 @@ class StudyBlock(Vertical):
                 shown = f"{value:,.2f}" if isinstance(value, int | float) else "—"
                 text.append(f"  {title} ", style="dim")
                 text.append(shown, style=rich_colour(self.app.theme_variables, colour))
-            plot.redraw()
+            if not overlay:
+                plot.redraw()
         legend.update(text)
 
 
