@@ -94,3 +94,11 @@ def test_saving_adds_a_watchlist_before_the_first_table(tmp_path: Path) -> None:
     save_watchlist(load_config(path), ["SP:SPX"])
     data = tomllib.loads(path.read_text())
     assert data["watchlist"] == ["SP:SPX"] and data["export"] == {"format": "csv"}
+
+
+def test_saving_keeps_the_files_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('watchlist = ["NASDAQ:AAPL"]\n')
+    path.chmod(0o640)
+    save_watchlist(load_config(path), ["SP:SPX"])
+    assert path.stat().st_mode & 0o777 == 0o640
