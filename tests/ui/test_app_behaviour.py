@@ -278,3 +278,27 @@ async def test_moving_averages_are_drawn_over_the_candles(make_app) -> None:
         app.set_indicators(["STD;RSI"])
         await pilot.pause(0.1)
         assert "STD;SMA" not in chart.overlays
+
+
+async def test_q_quits_at_once_even_while_a_symbol_check_hangs(tmp_path: Path) -> None:
+    import time
+
+    with Simulator(SimConfig(seed=4, time_scale=60.0)) as sim:
+        app = TvtuiApp(
+            load_config(tmp_path / "config.toml"),
+            endpoints=Endpoints.from_env(sim.env()),
+            mode="demo",
+            token="unauthorized_user_token",
+            symbols=["NASDAQ:AAPL"],
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: data_ready(app), 10, "data")
+            sim.faults.http_delay = 8.0  # the scanner answers after 8 s
+            await pilot.press("a", *"NASDAQ:MSFT", "enter")
+            entry = app.screen
+            await wait_until(pilot, lambda: entry.state == "checking", 5, "the check")
+            started = time.monotonic()
+            await pilot.press("escape", "q")
+            await wait_until(pilot, lambda: not app.is_running, 3, "the app to exit")
+        assert time.monotonic() - started < 3
+        sim.faults.reset()

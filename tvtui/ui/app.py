@@ -29,6 +29,7 @@ from tvtui.feed.events import LinkState
 from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.market.session import SessionView
 from tvtui.ui import messages as msg
+from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen
@@ -328,16 +329,26 @@ class TvtuiApp(App[int]):
         self.query_one(ChartPane).keep_overlays(self.indicator_ids)
         self._load_indicators(list(pine_ids))
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="indicators")
     def _load_indicators(self, pine_ids: list[str]) -> None:
-        loaded: list[Indicator] = []
-        failed: list[tuple[str, str]] = []
-        for pine_id in pine_ids:
-            try:
-                loaded.append(fetch_indicator(pine_id, "last", self.endpoints))
-            except IndicatorError as exc:
-                failed.append((pine_id, exc.reason or str(exc)))
-        self.call_from_thread(self._indicators_loaded, pine_ids, loaded, failed)
+        """Fetch the studies' metadata (HTTP) in the background, then attach them."""
+
+        def fetch() -> tuple[list[Indicator], list[tuple[str, str]]]:
+            loaded: list[Indicator] = []
+            failed: list[tuple[str, str]] = []
+            for pine_id in pine_ids:
+                try:
+                    loaded.append(fetch_indicator(pine_id, "last", self.endpoints, timeout=5.0))
+                except IndicatorError as exc:
+                    failed.append((pine_id, exc.reason or str(exc)))
+            return loaded, failed
+
+        def done(result: tuple[list[Indicator], list[tuple[str, str]]]) -> None:
+            self._indicators_loaded(pine_ids, *result)
+
+        def crashed(error: BaseException) -> None:
+            self.notify(f"Indicators: {error}", severity="error")
+
+        run_in_background(self, fetch, done, crashed, "tvtui-indicators")
 
     def _indicators_loaded(
         self, pine_ids: list[str], loaded: list[Indicator], failed: list[tuple[str, str]]

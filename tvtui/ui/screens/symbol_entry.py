@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -30,6 +30,7 @@ from tvtui.feed.symbols import (
     validate_symbol,
 )
 from tvtui.ui import format as fmt
+from tvtui.ui.background import run_in_background
 
 #: Pause after the last keystroke before resolving on its own.
 RESOLVE_DELAY = 0.6
@@ -135,21 +136,25 @@ class SymbolEntry(ModalScreen[str | None]):
         self._say("checking", f"Checking {symbol} with TradingView…", "muted")
         self._check(symbol)
 
-    @work(thread=True, exclusive=True, group="symbol-check", exit_on_error=False)
     def _check(self, symbol: str) -> None:
-        try:
-            validate_symbol(symbol, self.endpoints, attempts=2, timeout=3.0)
-        except SymbolNotFoundError as exc:
-            self.app.call_from_thread(self._checked, symbol, "unknown", str(exc))
-            return
-        except SymbolLookupError as exc:
-            # The scanner is unreachable: the feed itself can still tell (next step).
-            self.app.call_from_thread(self._checked, symbol, "lookup-failed", str(exc))
-            return
-        except ValueError as exc:
-            self.app.call_from_thread(self._checked, symbol, "unknown", str(exc))
-            return
-        self.app.call_from_thread(self._checked, symbol, "ok", "")
+        """The scanner's HTTP check (with retries) in the background."""
+
+        def check() -> tuple[str, str]:
+            try:
+                validate_symbol(symbol, self.endpoints, attempts=2, timeout=3.0)
+            except SymbolNotFoundError as exc:
+                return "unknown", str(exc)
+            except SymbolLookupError as exc:
+                # The scanner is unreachable: the feed itself can still tell (next step).
+                return "lookup-failed", str(exc)
+            except ValueError as exc:
+                return "unknown", str(exc)
+            return "ok", ""
+
+        def crashed(error: BaseException) -> None:
+            self._checked(symbol, "lookup-failed", str(error))
+
+        run_in_background(self.app, check, lambda result: self._checked(symbol, *result), crashed)
 
     def _checked(self, symbol: str, outcome: str, detail: str) -> None:
         if symbol != self.candidate or not self.is_attached:
