@@ -71,3 +71,33 @@ def test_bad_arguments_fail_with_a_clear_message(
 def test_symbols_on_the_command_line_are_parsed() -> None:
     args = build_parser().parse_args(["BINANCE:BTCUSDT", "NASDAQ:AAPL", "--demo", "-t", "1h"])
     assert args.symbols == ["BINANCE:BTCUSDT", "NASDAQ:AAPL"] and args.demo
+
+
+async def test_the_palette_offers_to_add_symbols_from_tradingview_search(make_app) -> None:
+    from tvtui.ui.screens.symbol_entry import SymbolEntry
+
+    app: TvtuiApp = make_app(symbols=["BINANCE:BTCUSDT"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
+        await pilot.press(*"TSLA")
+        palette = app.screen
+
+        def offers_tesla() -> bool:
+            from textual.widgets import OptionList
+
+            options = palette.query_one(OptionList)
+            return any(
+                "Add NASDAQ:TSLA" in str(options.get_option_at_index(i).prompt)
+                for i in range(options.option_count)
+            )
+
+        await wait_until(pilot, offers_tesla, 10, "a search result")
+        # choosing it opens the entry dialog, pre-filled, so the symbol is still checked
+        options = palette.query_one("OptionList")
+        for i in range(options.option_count):
+            if "Add NASDAQ:TSLA" in str(options.get_option_at_index(i).prompt):
+                options.highlighted = i
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SymbolEntry), 5, "the entry")
+        await wait_until(pilot, lambda: app.screen.state == "resolved", 10, "the preview")

@@ -10,6 +10,8 @@ is dropped.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -49,3 +51,34 @@ def run_in_background(
     thread = threading.Thread(target=main, name=name, daemon=True)
     thread.start()
     return thread
+
+
+async def await_in_background(job: Callable[[], Any], timeout: float) -> Any:
+    """``await`` ``job()`` run on a daemon thread (``TimeoutError`` after ``timeout`` s).
+
+    For async code (the command palette's search) that must not hold up quitting the way
+    ``asyncio.to_thread`` would: its executor is joined when the app's loop shuts down.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def main() -> None:
+        try:
+            result = job()
+        except Exception as exc:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                loop.call_soon_threadsafe(settle, None, exc)
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, result, None)
+
+    threading.Thread(target=main, name="tvtui-search", daemon=True).start()
+    return await asyncio.wait_for(future, timeout)

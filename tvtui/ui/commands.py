@@ -8,13 +8,13 @@ A failing search never breaks the palette: it just yields nothing.
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tvtui.feed.symbols import SymbolLookupError, search_symbols
+from tvtui.ui.background import await_in_background
 
 if TYPE_CHECKING:
     from tvtui.ui.app import TvtuiApp
@@ -55,8 +55,8 @@ class SymbolCommands(Provider):
         if len(text) < 2 or " " in text:
             return
         try:
-            results = await asyncio.wait_for(
-                asyncio.to_thread(search_symbols, text, app.endpoints, 8, SEARCH_TIMEOUT),
+            results = await await_in_background(
+                partial(search_symbols, text, app.endpoints, 8, SEARCH_TIMEOUT),
                 SEARCH_TIMEOUT + 1,
             )
         except (SymbolLookupError, ValueError, TimeoutError, OSError):
