@@ -164,3 +164,16 @@ class RawServer:
     def close(self) -> None:
         self._listener.close()
         self._thread.join(5)
+
+
+#: What a client sends on every (re)connect, in the order the server needs: auth and locale,
+#: the quote session with its symbols, then per chart its session, symbol, series (and studies).
+CONNECT_ORDER = [
+    "set_auth_token",
+    "set_locale",
+    "quote_create_session",
+    "quote_set_fields",
+    "quote_add_symbols",
+    "quote_fast_symbols",
+]
+CHART_ORDER = ["chart_create_session", "switch_timezone", "resolve_symbol", "create_series"]

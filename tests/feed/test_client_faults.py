@@ -22,7 +22,7 @@ from tvtui.feed.events import (
 )
 from tvtui.feed.studies import fetch_indicator
 
-from .helpers import assert_true_and_continuous
+from .helpers import CHART_ORDER, CONNECT_ORDER, assert_true_and_continuous
 
 
 def _count(events, kind, **match):
@@ -72,19 +72,7 @@ def test_every_subscription_is_restored_after_the_server_drops_us(sim, collector
     )
     replayed = sim.received[first:]
     methods = [m["m"] for m in replayed]
-    assert methods[:11] == [
-        "set_auth_token",
-        "set_locale",
-        "quote_create_session",
-        "quote_set_fields",
-        "quote_add_symbols",
-        "quote_fast_symbols",
-        "chart_create_session",
-        "switch_timezone",
-        "resolve_symbol",
-        "create_series",
-        "create_study",
-    ]
+    assert methods[:11] == [*CONNECT_ORDER, *CHART_ORDER, "create_study"]
     assert replayed[2]["p"] == [client.quote_session]
     assert replayed[4]["p"][1:] == ["BINANCE:BTCUSDT", "NASDAQ:AAPL"]
     assert replayed[9]["p"][:5] == [handle.chart_session, "sds_1", "s1", "sds_sym_1", "1"]

@@ -24,7 +24,7 @@ from tvtui.feed.events import (
 )
 from tvtui.feed.studies import fetch_indicator
 
-from .helpers import assert_true_and_continuous
+from .helpers import CHART_ORDER, CONNECT_ORDER, assert_true_and_continuous
 
 
 def test_handshake_headers_are_a_browsers_sent_once(sim, collector, make_client):
@@ -51,18 +51,7 @@ def test_commands_given_before_start_are_sent_after_the_hello_in_order(sim, coll
     assert isinstance(events[1], Hello)  # CONNECTING, then the hello, then CONNECTED
     collector.wait_for(lambda evs: any(isinstance(e, SeriesData) for e in evs))
     sent = [(m["m"], m["p"]) for m in sim.received]
-    assert [m for m, _ in sent[:10]] == [
-        "set_auth_token",
-        "set_locale",
-        "quote_create_session",
-        "quote_set_fields",
-        "quote_add_symbols",
-        "quote_fast_symbols",
-        "chart_create_session",
-        "switch_timezone",
-        "resolve_symbol",
-        "create_series",
-    ]
+    assert [m for m, _ in sent[:10]] == [*CONNECT_ORDER, *CHART_ORDER]
     assert sent[0][1] == ["unauthorized_user_token"]
     assert sent[4][1] == [client.quote_session, "BINANCE:BTCUSDT"]
     assert sent[9][1] == [handle.chart_session, "sds_1", "s1", "sds_sym_1", "5", 20, ""]

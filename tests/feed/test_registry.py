@@ -7,6 +7,8 @@ from tvtui.feed.events import Bar
 from tvtui.feed.registry import MAX_BARS, Registry, SeriesHandle, backfill_count
 from tvtui.feed.studies import Indicator
 
+from .helpers import CHART_ORDER, CONNECT_ORDER
+
 RSI = Indicator("STD;RSI", "37.0", "Relative Strength Index", "RSI", ["RSI"], {"text": "x"})
 
 
@@ -25,23 +27,7 @@ def make() -> Registry:
 
 def test_replay_restores_everything_in_the_order_the_server_needs():
     out = make().replay(now=1_700_000_000)
-    assert methods(out) == [
-        "set_auth_token",
-        "set_locale",
-        "quote_create_session",
-        "quote_set_fields",
-        "quote_add_symbols",
-        "quote_fast_symbols",
-        "chart_create_session",
-        "switch_timezone",
-        "resolve_symbol",
-        "create_series",
-        "create_study",
-        "chart_create_session",
-        "switch_timezone",
-        "resolve_symbol",
-        "create_series",
-    ]
+    assert methods(out) == [*CONNECT_ORDER, *CHART_ORDER, "create_study", *CHART_ORDER]
     assert out[0]["p"] == ["secret-jwt"]
     assert out[4]["p"] == ["qs_test", "BINANCE:BTCUSDT", "NASDAQ:AAPL"]
     assert out[9]["p"] == ["cs_a", "sds_1", "s1", "sds_sym_1", "1", 300, ""]

@@ -134,17 +134,7 @@ class ChartSession:
         return [
             _p("series_loading", self.id, series.id, series.version),
             self._timescale(series, bars),
-            _stamp(
-                _p(
-                    "series_completed",
-                    self.id,
-                    series.id,
-                    "streaming",
-                    series.version,
-                    {"rt_update_period": 5},
-                ),
-                now,
-            ),
+            self._completed(series, now),
         ]
 
     def _timescale(self, series: Series, bars: list[Bar]) -> Packet:
@@ -184,20 +174,23 @@ class ChartSession:
                 if study.series_id == sid:
                     points = self._points(study, series, series.earliest, old_earliest)
                     out.append(_p("du", self.id, {study.id: _study_body(study, points)}))
-        out.append(
-            _stamp(
-                _p(
-                    "series_completed",
-                    self.id,
-                    series.id,
-                    "streaming",
-                    series.version,
-                    {"rt_update_period": 5},
-                ),
-                now,
-            )
-        )
+        out.append(self._completed(series, now))
         return out
+
+    def _completed(self, series: Series, now: float) -> Packet:
+        """``series_completed`` in streaming mode, stamped with ``t``/``t_ms`` as the server
+        stamps it."""
+        return _stamp(
+            _p(
+                "series_completed",
+                self.id,
+                series.id,
+                "streaming",
+                series.version,
+                {"rt_update_period": 5},
+            ),
+            now,
+        )
 
     def remove_series(self, sid: Any) -> list[Packet]:
         self.series.pop(sid, None)
