@@ -3,8 +3,9 @@
 The App is the one controller (harlequin's shape): panes are passive views that hold what
 they draw; the stream bridge (``ui/worker.py``) runs in ONE thread worker and posts domain
 messages (``ui/messages.py``) here; the handlers below hand each to the pane it concerns.
-Blocking work (indicator metadata, symbol checks, exports) runs in short thread workers with
-``exit_on_error=False``; their failures become notifications, never crashes.
+Blocking network calls (indicator metadata, symbol checks) run on daemon threads
+(``ui/background.py``) so they never hold up quitting; exports run in a thread worker with
+``exit_on_error=False``. Failures become notifications, never crashes.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.market.session import SessionView
 from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
-from tvtui.ui.commands import SymbolCommands
+from tvtui.ui.commands import SymbolCommands, app_commands
+from tvtui.ui.exporting import visible_session
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
-from tvtui.ui.screens.help import HelpRow, HelpScreen
+from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.themes import (
@@ -79,16 +81,18 @@ class TvtuiApp(App[int]):
     ]
 
     #: Actions that make sense only on the main screen (not under a dialog).
-    MAIN_ONLY = {
-        "add_symbol",
-        "remove_symbol",
-        "move",
-        "step_timeframe",
-        "timeframe",
-        "choose_indicators",
-        "export",
-        "cycle_theme",
-    }
+    MAIN_ONLY = frozenset(
+        [
+            "add_symbol",
+            "remove_symbol",
+            "move",
+            "step_timeframe",
+            "timeframe",
+            "choose_indicators",
+            "export",
+            "cycle_theme",
+        ]
+    )
 
     def __init__(
         self,
@@ -103,7 +107,6 @@ class TvtuiApp(App[int]):
         export_dir: Path | None = None,
         client_factory: Callable[[Callable[[Any], None]], FeedLike] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        extra_notices: Iterable[str] = (),
     ) -> None:
         self.config = config
         self.settings: Settings = config.settings
@@ -120,7 +123,6 @@ class TvtuiApp(App[int]):
         self.indicator_ids: list[str] = list(self.settings.indicators)
         self.active_symbol: str | None = None
         self.generation = 0
-        self._notices = list(extra_notices)
         self._save_warned = False
         #: studies whose metadata could not be fetched; fetched again once the link is back
         self._metadata_failed: set[str] = set()
@@ -157,8 +159,6 @@ class TvtuiApp(App[int]):
         watchlist.focus()
         if self.config.error:
             self.notify(self.config.error, title="Settings", severity="error", timeout=15)
-        for notice in self._notices:
-            self.notify(notice, severity="warning", timeout=10)
         self.run_stream()
         self.bridge.watch(self.symbols)
         if self.symbols:
@@ -471,22 +471,9 @@ class TvtuiApp(App[int]):
     def session_view(self) -> SessionView:
         """What the panes hold right now, as the exporter's session (built on the UI thread)."""
         chart = self.query_one(ChartPane)
-        view = SessionView(
-            symbol=chart.symbol or (self.active_symbol or ""),
-            timeframe=chart.timeframe,
-            source=self.mode if self.mode == "demo" else "live",
+        return visible_session(
+            chart, self.query_one(IndicatorPane), self.quote_of(chart.symbol), self.mode
         )
-        view.candles.apply(chart.bars)
-        pane = self.query_one(IndicatorPane)
-        for pine_id in pane.order:
-            block = pane.blocks().get(pine_id)
-            if block is None:
-                continue
-            series = view.study(pine_id, block.titles)
-            series.apply(block.points)
-            series.error = block.error
-        view.update_quote(self.quote_of(view.symbol))
-        return view
 
     def action_export(self) -> None:
         chart = self.query_one(ChartPane)
@@ -532,45 +519,9 @@ class TvtuiApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Add symbol", "Check a symbol and add it", self.action_add_symbol)
-        yield SystemCommand("Export session", "Write JSON or CSV", self.action_export)
-        yield SystemCommand(
-            "Choose indicators", "RSI, MACD and more", self.action_choose_indicators
-        )
-        yield SystemCommand("Reconnect", "Drop the link and connect again", self.action_reconnect)
-        yield SystemCommand("Help", "Every key binding", self.action_help)
-        for index, timeframe in enumerate(TIMEFRAME_KEYS):
-            yield SystemCommand(
-                f"Timeframe {timeframe}",
-                f"Show {timeframe} candles",
-                lambda i=index: self.action_timeframe(i),
-            )
+        yield from app_commands(self)
 
     def help_rows(self) -> list[HelpRow]:
         """Every binding with its current keys (after the keymap), for the help screen."""
-        keymap = self.settings.keymap
-        sections = {
-            "app": "General",
-            "watchlist": "Watchlist",
-            "chart": "Chart",
-            "indicators": "Indicators",
-        }
-        rows: list[HelpRow] = []
-        bindings = list(self.BINDINGS) + list(Watchlist.BINDINGS)
-        for binding in bindings:
-            assert isinstance(binding, Binding)
-            binding_id = binding.id or ""
-            keys = keymap.get(binding_id, binding.key)
-            section = sections.get(binding_id.split(".")[0], "General")
-            description = binding.description or binding.action
-            if binding_id.startswith("chart.timeframe_"):
-                description = f"Timeframe {description}"
-            display = ", ".join(self.get_key_display(Binding(k, "")) for k in keys.split(","))
-            rows.append((section, display, description, binding_id))
-        rows += [
-            ("Watchlist", "↑ ↓", "Select a symbol", ""),
-            ("Watchlist", "enter", "Show the selected symbol on the chart", ""),
-            ("General", "ctrl+p", "Command palette: symbols, themes, commands", ""),
-        ]
-        order = ["General", "Watchlist", "Chart", "Indicators"]
-        return sorted(rows, key=lambda r: order.index(r[0]) if r[0] in order else 9)
+        bindings = [b for b in [*self.BINDINGS, *Watchlist.BINDINGS] if isinstance(b, Binding)]
+        return help_rows(bindings, self.settings.keymap, self.get_key_display)

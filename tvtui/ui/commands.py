@@ -8,9 +8,11 @@ A failing search never breaks the palette: it just yields nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tvtui.feed.symbols import SymbolLookupError, search_symbols
@@ -20,6 +22,23 @@ if TYPE_CHECKING:
     from tvtui.ui.app import TvtuiApp
 
 SEARCH_TIMEOUT = 3.0
+
+
+def app_commands(app: TvtuiApp) -> Iterable[SystemCommand]:
+    """The app's own palette commands (Textual adds theme, keys, quit ...)."""
+    from tvtui.ui.widgets.chart import TIMEFRAME_KEYS
+
+    yield SystemCommand("Add symbol", "Check a symbol and add it", app.action_add_symbol)
+    yield SystemCommand("Export session", "Write JSON or CSV", app.action_export)
+    yield SystemCommand("Choose indicators", "RSI, MACD and more", app.action_choose_indicators)
+    yield SystemCommand("Reconnect", "Drop the link and connect again", app.action_reconnect)
+    yield SystemCommand("Help", "Every key binding", app.action_help)
+    for index, timeframe in enumerate(TIMEFRAME_KEYS):
+        yield SystemCommand(
+            f"Timeframe {timeframe}",
+            f"Show {timeframe} candles",
+            partial(app.action_timeframe, index),
+        )
 
 
 class SymbolCommands(Provider):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +12,36 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 HelpRow = tuple[str, str, str, str]  # (section, keys, description, binding id)
+
+SECTIONS = {
+    "app": "General",
+    "watchlist": "Watchlist",
+    "chart": "Chart",
+    "indicators": "Indicators",
+}
+ORDER = ["General", "Watchlist", "Chart", "Indicators"]
+
+
+def help_rows(
+    bindings: list[Binding], keymap: dict[str, str], key_display: Callable[[Binding], str]
+) -> list[HelpRow]:
+    """One row per binding with the keys it has after ``keymap``, grouped by its id's area."""
+    rows: list[HelpRow] = []
+    for binding in bindings:
+        binding_id = binding.id or ""
+        keys = keymap.get(binding_id, binding.key)
+        section = SECTIONS.get(binding_id.split(".")[0], "General")
+        description = binding.description or binding.action
+        if binding_id.startswith("chart.timeframe_"):
+            description = f"Timeframe {description}"
+        display = ", ".join(key_display(Binding(k.strip(), "")) for k in keys.split(","))
+        rows.append((section, display, description, binding_id))
+    rows += [
+        ("Watchlist", "↑ ↓", "Select a symbol", ""),
+        ("Watchlist", "enter", "Show the selected symbol on the chart", ""),
+        ("General", "ctrl+p", "Command palette: symbols, themes, commands", ""),
+    ]
+    return sorted(rows, key=lambda r: ORDER.index(r[0]) if r[0] in ORDER else len(ORDER))
 
 
 class HelpScreen(ModalScreen[None]):
