@@ -1,0 +1,152 @@
+"""The app under load: 50 watched symbols, ~10,000 updates a second, for 20 s (5 s quick).
+
+The simulator runs in its own process in burst mode. Its ``burst_rate`` counts ticks of each
+subscription (the quote session and the chart alternate), and one quote tick sends a ``qsd``
+for each of the 50 symbols whose price moved (about 38 of them), so ~520 ticks/s give ~10,000
+packets/s; the rate the app actually received is reported next to the figures.
+
+Measured inside the headless app (``run_test`` at 160x45):
+
+- event-loop lag: a task on the app's loop sleeps 10 ms and records how late it wakes;
+  the reference is the same timer with the app idle (no burst) in the same run;
+- key to screen: a ``down`` key sent through the driver (as a terminal would) every ~0.5 s;
+  the time until the first screen update that shows the moved cursor;
+- memory: resident set size when the burst starts and when it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from typing import Any
+
+from benchmarks import common
+from benchmarks.common import Figure, ms, percentile, rss_mb
+from benchmarks.simproc import SimProcess, endpoints_of, extra_symbols
+
+REAL = ["BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "BINANCE:SOLUSDT", "COINBASE:BTCUSD"]
+SYMBOLS = REAL + extra_symbols(46)
+BURST = 520  #: simulator ticks/s: ~10,000 qsd/s over 50 symbols (~19 qsd per tick measured)
+TIMER = 0.01
+
+
+async def _lag_sampler(samples: list[float], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        start = time.monotonic()
+        await asyncio.sleep(TIMER)
+        samples.append(time.monotonic() - start - TIMER)
+
+
+async def _measure(app: Any, seconds: float, keys: bool) -> dict[str, Any]:
+    """Lag samples (and key latencies when ``keys``) over ``seconds`` of the running app."""
+    from textual import events
+
+    from tvtui.ui.widgets.watchlist import Watchlist
+
+    lags: list[float] = []
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(_lag_sampler(lags, stop))
+    key_latency: list[float] = []
+    watchlist = app.query_one(Watchlist)
+    pending: dict[str, Any] = {}
+    original_hook = app.post_display_hook
+
+    def display_hook() -> None:
+        original_hook()
+        if pending and watchlist.cursor_row != pending["row"]:
+            key_latency.append(time.monotonic() - pending["at"])
+            pending.clear()
+
+    app.post_display_hook = display_hook
+    start_total = app.bridge.coalescer.total
+    started = time.monotonic()
+    deadline = started + seconds
+    direction = "down"
+    try:
+        while time.monotonic() < deadline:
+            if keys and not pending:
+                row = watchlist.cursor_row
+                direction = "up" if row >= len(SYMBOLS) - 2 else "down" if row <= 0 else direction
+                pending.update(row=row, at=time.monotonic())
+                app._driver.send_message(events.Key(direction, None))
+            await asyncio.sleep(0.5)
+    finally:
+        stop.set()
+        await sampler
+        app.post_display_hook = original_hook
+    elapsed = time.monotonic() - started
+    received = (app.bridge.coalescer.total - start_total) / elapsed
+    return {"lags": lags, "keys": key_latency, "rate": received, "missed_keys": len(pending)}
+
+
+async def _run(env: dict[str, str], sim: SimProcess, seconds: float) -> dict[str, Any]:
+    from tvtui.config import load_config
+    from tvtui.ui.app import TvtuiApp
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["TVTUI_CONFIG"] = f"{tmp}/config.toml"
+        os.environ["XDG_DATA_HOME"] = f"{tmp}/data"
+        app = TvtuiApp(
+            load_config(),
+            endpoints=endpoints_of(env),
+            mode="demo",
+            token="unauthorized_user_token",
+            symbols=SYMBOLS,
+            theme="tvtui-dark",
+        )
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause(3.0)  # history, studies, first quotes
+            idle = await _measure(app, 3.0, keys=True)
+            sim.burst(BURST)
+            await pilot.pause(1.0)
+            rss_start = rss_mb()
+            loaded = await _measure(app, seconds, keys=True)
+            rss_end = rss_mb()
+            sim.burst(0)
+            app.bridge.stop()
+    return {"idle": idle, "loaded": loaded, "rss": (rss_start, rss_end)}
+
+
+def run(quick: bool = False) -> list[Figure]:
+    seconds = 5.0 if quick else 20.0
+    with SimProcess(burst=0, stamp=False, extra=46) as sim:
+        result = asyncio.run(_run(sim.env, sim, seconds))
+    idle, loaded = result["idle"], result["loaded"]
+    rate = f"{loaded['rate']:,.0f} updates/s received for {seconds:g} s"
+    p95_idle, p95 = percentile(idle["lags"], 95), percentile(loaded["lags"], 95)
+    keys = loaded["keys"]
+    key_p50, key_max = percentile(keys, 50), max(keys, default=float("nan"))
+    rss_start, rss_end = result["rss"]
+    growth = rss_end - rss_start
+    return [
+        Figure("app load: received rate", rate, f"burst_rate {BURST} ticks/s, 50 symbols"),
+        Figure(
+            "app load: event-loop lag p95",
+            f"{ms(p95)} (p50 {ms(percentile(loaded['lags'], 50))}, "
+            f"max {ms(max(loaded['lags'], default=0.0))})",
+            reference=f"idle p95 {ms(p95_idle)}",
+            target="p95 < 25 ms",
+            met=p95 * 1000 < 25,
+        ),
+        Figure(
+            "app load: key press to screen",
+            f"p50 {ms(key_p50)}, max {ms(key_max)} (n={len(keys)}, "
+            f"unanswered {loaded['missed_keys']})",
+            reference=f"idle p50 {ms(percentile(idle['keys'], 50))}",
+            target="max < 100 ms",
+            met=bool(keys) and key_max * 1000 < 100 and not loaded["missed_keys"],
+        ),
+        Figure(
+            "app load: RSS start -> end",
+            f"{rss_start:.0f} -> {rss_end:.0f} MB ({growth:+.1f} MB)",
+            reference="start of the burst",
+            target="flat (growth < 10 MB)",
+            met=growth < 10,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    common.main(run)
