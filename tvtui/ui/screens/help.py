@@ -62,6 +62,7 @@ class HelpScreen(ModalScreen[None]):
                 'Rebind any key in config.toml under [keymap], e.g. "watchlist.add" = "plus". '
                 "Ctrl+P opens the command palette.  Esc closes this.",
                 id="help-footer",
+                markup=False,
             )
 
     def _table(self) -> Text:
