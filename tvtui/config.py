@@ -134,20 +134,21 @@ def load_config(path: Path | None = None) -> LoadedConfig:
 
 def parse_settings(data: dict[str, Any]) -> Settings:
     """Validate a parsed TOML document into :class:`Settings` (``ConfigError`` otherwise)."""
-    from tvtui.feed.symbols import parse_symbol  # the one place the symbol syntax lives
+    from tvtui.feed.symbols import normalize_symbol  # the one place the symbol syntax lives
 
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise ConfigError(f"unknown setting {unknown[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
     settings = Settings()
     if "watchlist" in data:
-        symbols = _list_of_str(data["watchlist"], "watchlist")
-        for symbol in symbols:
+        symbols = []
+        for symbol in _list_of_str(data["watchlist"], "watchlist"):
             try:
-                parse_symbol(symbol)
+                # normalised (``binance:BTCUSDT`` -> ``BINANCE:BTCUSDT``): the feed's key
+                symbols.append(normalize_symbol(symbol))
             except ValueError as exc:
                 raise ConfigError(f"watchlist entry {symbol!r}: {exc}") from None
-        settings.watchlist = list(dict.fromkeys(s.strip() for s in symbols))
+        settings.watchlist = list(dict.fromkeys(symbols))
     if "timeframe" in data:
         value = _str(data["timeframe"], "timeframe")
         try:

@@ -39,7 +39,7 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
         '[keymap]\n"watchlist.add" = "plus"\n'
     )
     s = load_config(path).settings
-    assert s.watchlist == ["binance:BTCUSDT", "NASDAQ:AAPL"]
+    assert s.watchlist == ["BINANCE:BTCUSDT", "NASDAQ:AAPL"]  # normalised, as the feed keys it
     assert s.timeframe == "1d"
     assert s.indicators == ["STD;RSI", "STD;MACD", "STD;CCI"]
     assert (s.theme, s.export_format, s.export_dir) == ("tvtui-light", "csv", tmp_path / "out")
