@@ -1,13 +1,21 @@
-"""A deterministic mixed TradingView stream for the decoder benchmark.
+"""Mixed TradingView streams for the decoder benchmark: a seeded one and a recorded one.
 
-About 20,000 frames in the proportions a watchlist plus two charts produce: quote deltas, live
-bar updates, heartbeats (some packed with data), a few history and study packets, several
-frames per WebSocket message, and non-ASCII text. Seeded, so every run decodes the same bytes.
+``build()``: about 20,000 frames in the proportions a watchlist plus two charts produce: quote
+deltas, live bar updates, heartbeats (some packed with data), a few history and study packets,
+several frames per WebSocket message, and non-ASCII text. Seeded, so every run decodes the
+same bytes.
+
+``record()``: the same mix as the simulator really sends it (8 quoted symbols including the
+Korean and Japanese names, a 1m chart with 300 bars of history, RSI and MACD, burst mode), as
+the client received it. Recording depends on timing (how updates batch into messages), so
+it is not byte-for-byte repeatable; the seeded corpus stays the one to compare runs with.
 """
 
 from __future__ import annotations
 
 import random
+import time
+from typing import Any
 
 from tvtui.feed import wire
 
@@ -144,3 +152,38 @@ def bare_payloads(messages: list[str]) -> list[str]:
     for message in messages:
         out.extend(p for p in wire.unframe(message).payloads if not wire.is_heartbeat(p))
     return out
+
+
+def record(frames: int = 20_000, timeout: float = 20.0) -> list[str]:
+    """WebSocket messages received from a simulator in burst mode, ``frames`` frames or more."""
+    from tvtui.feed.client import FeedClient
+    from tvtui.feed.endpoints import Endpoints
+    from tvtui.feed.studies import fetch_indicator
+    from tvtui.sim import SimConfig, Simulator
+
+    received: list[str] = []
+    count = [0]
+
+    class Recorder(FeedClient):
+        def _on_message(self, data: str | bytes) -> bool:
+            text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+            received.append(text)
+            count[0] += len(wire.unframe(text).payloads)
+            return super()._on_message(data)
+
+    with Simulator(SimConfig(seed=7, time_scale=60.0, heartbeat_interval=0.5)) as sim:
+        endpoints = Endpoints.from_env(sim.env())
+        client: Any = Recorder(endpoints=endpoints, sink=lambda event: None).start()
+        try:
+            client.add_symbols(*SYMBOLS)
+            handle = client.open_series("BINANCE:BTCUSDT", "1m", 300)
+            for pine_id, version in (("STD;RSI", "37.0"), ("STD;MACD", "31.0")):
+                client.add_study(handle, fetch_indicator(pine_id, version, endpoints))
+            time.sleep(1.0)  # history and study packets first, as an app sees them
+            sim.faults.burst_rate = 2000
+            deadline = time.monotonic() + timeout
+            while count[0] < frames and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            client.close()
+    return list(received)
