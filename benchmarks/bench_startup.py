@@ -106,7 +106,7 @@ def _app_start(tmp: str) -> dict[str, float]:
         "BENCH_MARKS": marks_path,
     }
     env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    start, code = _in_pty([sys.executable, "-c", PROBE], env)
+    start, _ = _in_pty([sys.executable, "-c", PROBE], env)
     with open(marks_path) as handle:
         marks = json.load(handle)
     os.unlink(marks_path)
@@ -120,10 +120,10 @@ def _python_pass() -> float:
 
 def _import_time(module: str) -> tuple[float, bool]:
     code = (
-        "import sys, time; t = time.perf_counter(); import {m}; "
+        f"import sys, time; t = time.perf_counter(); import {module}; "
         "print(time.perf_counter() - t, any(n == 'textual' or n.startswith('textual.') "
         "for n in sys.modules))"
-    ).format(m=module)
+    )
     best, textual = float("inf"), False
     for _ in range(5):
         out = subprocess.run(

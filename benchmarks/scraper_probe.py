@@ -24,7 +24,7 @@ def _loopback_only(http_url: str) -> None:
 
     real_get = requests.get
 
-    def get(url: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def get(url: str, *args, **kwargs):
         for host in HOSTS:
             if url.startswith(host):
                 url = http_url + url[len(host) :]
