@@ -52,35 +52,46 @@ class Decoded:
 
 
 def decode(message: str | bytes | bytearray) -> Decoded:
+    """Decode one WebSocket message. Hot path: a busy feed calls this thousands of times a
+    second, so the loop binds what it uses to locals and dispatches on the method name once;
+    ``qsd`` and ``du`` (about 95% of live traffic) have handlers that read the packet directly.
+    """
     unframed = wire.unframe(message)
-    out = Decoded(dropped=unframed.dropped)
-    events = out.events
-    if unframed.dropped:
-        events.append(MalformedFrame(count=unframed.dropped, sample=_sample(message)))
+    dropped = unframed.dropped
+    events: list[Event] = []
+    packets: list[dict[str, Any]] = []
+    if dropped:
+        events.append(MalformedFrame(count=dropped, sample=_sample(message)))
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    handlers = _PACKET_HANDLERS
     for payload in unframed.payloads:
-        if payload.startswith(wire.HEARTBEAT_PREFIX):
+        if payload[0] == "~" and payload.startswith(wire.HEARTBEAT_PREFIX):
             events.append(Heartbeat(payload=payload))
             continue
         try:
-            packet = orjson.loads(payload)
-        except orjson.JSONDecodeError:
+            packet = loads(payload)
+        except decode_error:
             packet = None
-        if not isinstance(packet, dict):
-            out.dropped += 1
+        if packet.__class__ is not dict:
+            dropped += 1
             events.append(MalformedFrame(count=1, sample=payload[:_SAMPLE]))
             continue
-        out.packets.append(packet)
+        packets.append(packet)
         mark = len(events)
         try:
-            packet_events(packet, events)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            handlers.get(packet.get("m"), packet_events)(packet, events)
+        except _SHAPE_ERRORS:
             # The JSON parsed but its shape is not what the protocol promises: keep the
             # packet for raw consumers, report the frame as malformed for event consumers,
             # and take back any event it half-produced.
             del events[mark:]
-            out.dropped += 1
+            dropped += 1
             events.append(MalformedFrame(count=1, sample=payload[:_SAMPLE]))
-    return out
+    return Decoded(events, packets, dropped)
+
+
+_SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
 
 
 def _sample(message: str | bytes | bytearray) -> str:
@@ -138,12 +149,6 @@ def _reason(params: list[Any], start: int) -> tuple[str, Any]:
     return (": ".join(texts) if texts else "unknown error"), detail
 
 
-def _bar(row: dict[str, Any]) -> Bar:
-    v = row["v"]
-    volume = v[5] if len(v) > 5 else None
-    return Bar(v[0], v[1], v[2], v[3], v[4], volume, row.get("i", 0))
-
-
 def _point(row: dict[str, Any]) -> StudyPoint:
     v = row["v"]
     return StudyPoint(v[0], v[1:], row.get("i", 0))
@@ -162,11 +167,12 @@ def _data_events(params: list[Any], into: list[Event], update: str) -> None:
         if "s" in data:
             lbs = data.get("lbs")
             close_time = lbs.get("bar_close_time") if isinstance(lbs, dict) else None
-            into.append(
-                SeriesData(
-                    session, key, [_bar(r) for r in data["s"] or ()], update, version, close_time
-                )
-            )
+            bars = [
+                Bar(v[0], v[1], v[2], v[3], v[4], v[5] if len(v) > 5 else None, r.get("i", 0))
+                for r in data["s"] or ()
+                for v in (r["v"],)
+            ]
+            into.append(SeriesData(session, key, bars, update, version, close_time))
         elif "st" in data:
             ns = data.get("ns")
             graphics = ns.get("d", "") if isinstance(ns, dict) else ""
@@ -263,6 +269,27 @@ def _critical_error(params: list[Any], into: list[Event]) -> None:
     )
 
 
+def _fast_qsd(packet: dict[str, Any], into: list[Event]) -> None:
+    """``qsd`` read straight from the packet; anything unusual takes the general path."""
+    params = packet["p"]
+    session = params[0]
+    body = params[1]
+    symbol = body["n"]
+    values = body.get("v")
+    if session.__class__ is str and symbol.__class__ is str and values.__class__ is dict:
+        into.append(QuoteUpdate(session, symbol, body.get("s", "ok"), values))
+    else:
+        packet_events(packet, into)
+
+
+def _fast_du(packet: dict[str, Any], into: list[Event]) -> None:
+    params = packet["p"]
+    if params.__class__ is list:
+        _data_events(params, into, "live")
+    else:
+        packet_events(packet, into)
+
+
 _HANDLERS: dict[str, Callable[[list[Any], list[Event]], None]] = {
     "timescale_update": _timescale_update,
     "du": _du,
@@ -278,4 +305,11 @@ _HANDLERS: dict[str, Callable[[list[Any], list[Event]], None]] = {
     "study_error": _study_error,
     "protocol_error": _protocol_error,
     "critical_error": _critical_error,
+}
+
+#: Dispatch by the whole packet: the hot messages read it directly, the rest go through
+#: :func:`packet_events` (which also takes the hello and unknown methods).
+_PACKET_HANDLERS: dict[Any, Callable[[dict[str, Any], list[Event]], None]] = {
+    "qsd": _fast_qsd,
+    "du": _fast_du,
 }

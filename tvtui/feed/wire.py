@@ -124,7 +124,9 @@ def unframe(message: str | bytes | bytearray) -> Unframed:
     text = message
     payloads: list[str] = []
     dropped = 0
-    astral = not text.isascii() and _ASTRAL_RE.search(text) is not None
+    # Astral characters (LEN counts them twice) are rare and scanning for them costs, so the
+    # scan runs only once a LEN fails to land by code points. ``None``: not looked yet.
+    astral: bool | None = False if text.isascii() else None
     size = len(text)
     match = _HEADER_RE.match(text)
     if match is None:
@@ -136,15 +138,19 @@ def unframe(message: str | bytes | bytearray) -> Unframed:
         start = match.end()
         declared = int(match.group(1))
         end = _advance_utf16(text, start, declared) if astral else start + declared
-        if end is not None and end <= size:
-            following = _HEADER_RE.match(text, end) if end < size else None
-            if end == size or following is not None:
-                if end > start:
-                    payloads.append(text[start:end])
-                else:
-                    dropped += 1
-                match = following
-                continue
+        landed, following = _lands(text, end, size)
+        if not landed and astral is None:
+            astral = _ASTRAL_RE.search(text) is not None
+            if astral:
+                end = _advance_utf16(text, start, declared)
+                landed, following = _lands(text, end, size)
+        if landed:
+            if end > start:
+                payloads.append(text[start:end])
+            else:
+                dropped += 1
+            match = following
+            continue
         # LEN is wrong or the envelope is truncated: cut at the next header instead.
         nxt = _HEADER_RE.search(text, start)
         payload = text[start : nxt.start() if nxt is not None else size]
@@ -154,6 +160,17 @@ def unframe(message: str | bytes | bytearray) -> Unframed:
             dropped += 1
         match = nxt
     return Unframed(payloads, dropped)
+
+
+def _lands(text: str, end: int | None, size: int) -> tuple[bool, re.Match[str] | None]:
+    """Whether a frame ending at ``end`` is followed by the end of the text or a header (and
+    that header's match)."""
+    if end is None or end > size:
+        return False, None
+    if end == size:
+        return True, None
+    following = _HEADER_RE.match(text, end)
+    return following is not None, following
 
 
 def _looks_complete(payload: str) -> bool:
