@@ -26,7 +26,7 @@ from typing import Any
 from tvtui.export import export_result as write_result_files
 from tvtui.feed import messages, wire
 from tvtui.feed.client import FeedClient, SeriesHandle
-from tvtui.feed.endpoints import Endpoints, redact, resolve_token
+from tvtui.feed.endpoints import Endpoints, resolve_token
 from tvtui.feed.events import (
     ConnectionStatus,
     CriticalError,
@@ -459,7 +459,7 @@ class RealTimeData:
                 if isinstance(event, RawPackets):
                     yield from event.packets
                 elif isinstance(event, ConnectionStatus):
-                    log.info("%s", redact(event.message, ""))
+                    log.info("%s", event.message)  # the client never puts the token in it
                     if event.state is LinkState.AUTH_FAILED:
                         raise AuthenticationError(event.message)
         finally:
