@@ -14,6 +14,7 @@ from tvtui.feed.timeframes import parse_timeframe
 from tvtui.stream import (
     AuthenticationError,
     IndicatorError,
+    RealTimeData,
     Streamer,
     SymbolNotFoundError,
 )
@@ -164,3 +165,23 @@ def test_bad_token_is_an_authentication_error_without_the_token(sim_env) -> None
         streamer.stream("BINANCE", "BTCUSDT", timeout=5)
     assert "auth" in str(caught.value).lower()
     assert secret not in str(caught.value) and secret not in repr(streamer.stream_obj)
+
+
+def test_realtime_data_goes_on_across_a_dropped_connection(sim_env) -> None:
+    with RealTimeData() as rtd:
+        hellos = 0
+        bars_after_reconnect = 0
+        deadline = time.monotonic() + 20
+        for packet in rtd.get_ohlcv("BINANCE:BTCUSDT"):
+            assert time.monotonic() < deadline, "no reconnect within 20 s"
+            if "session_id" in packet:
+                hellos += 1
+                if hellos == 1:
+                    sim_env.faults.drop_every = 0.5  # cut the link; the generator must go on
+                else:
+                    sim_env.faults.drop_every = None
+            elif hellos >= 2 and packet.get("m") in ("timescale_update", "du"):
+                bars_after_reconnect += 1
+                if bars_after_reconnect >= 3:
+                    break
+    assert hellos >= 2
