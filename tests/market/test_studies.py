@@ -61,3 +61,45 @@ def test_clean_value() -> None:
     assert clean_value(10**101) is None
     assert clean_value(42.5) == 42.5 and clean_value(0) == 0 and clean_value(True) is True
     assert clean_value("text") == "text"
+
+
+def test_points_read_back_exactly_as_applied_whatever_their_types() -> None:
+    """Points are stored packed; every reader still gets what was applied, type for type."""
+    series = StudySeries("STD;MACD", ["Histogram", "MACD", "Signal"])
+    applied = [
+        StudyPoint(1_717_977_600.0, [0.25, None, 1e100], index=-3),  # packed (None, na kept)
+        StudyPoint(1_717_977_660, [1.5, -2.0, 3.0], index=7),  # an int time stays an int
+        StudyPoint(1_717_977_720.0, [0, 2.5], index=8),  # an int value: kept as it came
+        StudyPoint(1_717_977_780.0, [float("nan"), 1.0, 2.0], index=9),  # NaN stays NaN
+    ]
+    series.apply(applied)
+    got = series.points()
+    assert [(p.time, p.index) for p in got] == [(p.time, p.index) for p in applied]
+    assert [type(p.time) for p in got] == [float, int, float, float]
+    assert got[0].values == [0.25, None, 1e100] and isinstance(got[0].values, list)
+    assert got[1].values == [1.5, -2.0, 3.0]
+    assert got[2].values == [0, 2.5] and type(got[2].values[0]) is int
+    assert math.isnan(got[3].values[0]) and got[3].values[1:] == [1.0, 2.0]
+    assert series.latest == got[-1] and series.first == got[0]
+    assert series.last(2) == got[2:]
+    assert series.since(1_717_977_660, 1_717_977_720) == got[1:3]
+    assert series.column(1) == [None, -2.0, 2.5, 1.0]
+    assert series.width == 3
+
+
+def test_a_reader_changing_its_points_does_not_change_the_series() -> None:
+    series = StudySeries("STD;RSI", ["RSI"])
+    series.apply([StudyPoint(60.0, [40.0]), StudyPoint(120.0, [None])])
+    mine = series.points()
+    mine[0].values[0] = 99.0
+    assert series.column(0) == [40.0, None]
+
+
+def test_an_identical_resend_with_missing_values_is_not_an_update() -> None:
+    series = StudySeries("STD;MACD")
+    series.apply([StudyPoint(60.0, [None, 1.0]), StudyPoint(120.0, [None, 2.0])])
+    again = series.apply([StudyPoint(60.0, [None, 1.0]), StudyPoint(120.0, [None, 2.0])])
+    assert (again.new_bars, again.updated, again.changed) == (0, 0, False)
+    changed = series.apply([StudyPoint(120.0, [0.5, 2.0])])
+    assert changed.updated == 1 and series.latest is not None
+    assert series.latest.values == [0.5, 2.0]

@@ -8,13 +8,22 @@ after a reconnect, so points are keyed by time with the candles' merge rule
 TradingView marks a missing plot value (Pine's ``na``) with ``1e100``; JSON cannot carry NaN
 or infinity either. :func:`clean_value` turns all three into ``None`` wherever values leave
 this module (``column``, ``to_result``), so a pane or an export never draws or writes them.
+
+Why points are stored packed: a library user may hold 50 symbols x 5,000 bars with two studies
+each, and a ``StudyPoint`` with its ``values`` list and boxed floats costs ~235 B, more than the
+bar it belongs to. A point whose values are all floats (or ``None``) is kept as one
+``array('d')`` (index and values, ``None`` as NaN) of ~110 B, and rebuilt as a fresh
+``StudyPoint`` when read. A point that would not survive that round trip unchanged (an ``int`` or
+NaN value, an odd time) is kept as it came, so what a reader gets back is always exactly what
+was applied.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Union
 
 from tvtui.feed.events import StudyPoint
 from tvtui.market.timeline import ApplyResult, Timeline
@@ -23,6 +32,51 @@ __all__ = ["NA_SENTINEL", "StudySeries", "clean_value"]
 
 #: Values at or above this magnitude are TradingView's "no value" marker.
 NA_SENTINEL = 1e100
+
+
+_NAN = float("nan")
+
+
+class _Packed(array):
+    """One point as doubles, ``[index, *values]`` with NaN for ``None``; ``time`` is the
+    point's own time object (shared with the timeline's list of times, so never doubled)."""
+
+    __slots__ = ("time",)
+
+    time: Any
+
+
+#: A stored row: packed, or the original point when packing would change it.
+_Row = Union[_Packed, StudyPoint]  # noqa: UP007 - a runtime alias
+
+#: ints beyond this are not exact as doubles.
+_EXACT_INT = 2**53
+
+
+def _pack(point: StudyPoint) -> _Row:
+    """``point`` as a packed row, or ``point`` itself when packing is not lossless."""
+    values = point.values
+    for v in values:
+        if v is not None and (type(v) is not float or v != v):
+            return point
+    index = point.index
+    if type(index) is not int or not -_EXACT_INT < index < _EXACT_INT:
+        return point
+    row = _Packed("d", [index, *[_NAN if v is None else v for v in values]])  # no over-allocation
+    row.time = point.time
+    return row
+
+
+def _values(row: _Row) -> list[float | None]:
+    if isinstance(row, StudyPoint):
+        return row.values
+    return [None if v != v else v for v in row[1:]]
+
+
+def _unpack(row: _Row) -> StudyPoint:
+    if isinstance(row, StudyPoint):
+        return row
+    return StudyPoint(row.time, [None if v != v else v for v in row[1:]], int(row[0]))
 
 
 def clean_value(value: Any) -> Any:
@@ -34,8 +88,8 @@ def clean_value(value: Any) -> Any:
     return value
 
 
-class StudySeries(Timeline[StudyPoint]):
-    """Points of one study, oldest first, unique by time.
+class StudySeries(Timeline[_Row]):
+    """Points of one study, oldest first, unique by time (stored packed, see the module).
 
     ``pine_id`` names the indicator (``STD;RSI``); ``plot_titles`` come from its metadata and
     may be empty, in which case plots are called ``"0"``, ``"1"``, ... as the Streamer does.
@@ -59,20 +113,41 @@ class StudySeries(Timeline[StudyPoint]):
         self.error: str | None = error
         self._width = 0
 
-    def _same(self, old: StudyPoint, new: StudyPoint) -> bool:
-        return old.values == new.values
+    def _same(self, old: _Row, new: _Row) -> bool:
+        return _values(old) == _values(new)
 
-    def _seen(self, row: StudyPoint) -> None:
-        if len(row.values) > self._width:
-            self._width = len(row.values)
+    def _seen(self, row: _Row) -> None:
+        width = len(row.values) if isinstance(row, StudyPoint) else len(row) - 1
+        if width > self._width:
+            self._width = width
 
     def apply(self, points: Iterable[StudyPoint]) -> ApplyResult:
         """Merge points (history or live, any order) exactly as candles merge bars."""
-        return self._merge(points)
+        return self._merge(_pack(p) for p in points)
 
     def points(self) -> list[StudyPoint]:
-        """Every point kept, oldest first (a copy; values are the server's, not cleaned)."""
-        return self._all()
+        """Every point kept, oldest first (new objects; values are the server's, not cleaned)."""
+        return [_unpack(r) for r in self._all()]
+
+    def last(self, n: int) -> list[StudyPoint]:  # type: ignore[override]
+        """The newest ``n`` points, oldest first (``[]`` for ``n <= 0``)."""
+        return [_unpack(r) for r in super().last(n)]
+
+    def since(self, start: float, end: float | None = None) -> list[StudyPoint]:  # type: ignore[override]
+        """Points with ``start <= time`` (and ``time <= end`` when given), oldest first."""
+        return [_unpack(r) for r in super().since(start, end)]
+
+    @property
+    def latest(self) -> StudyPoint | None:  # type: ignore[override]
+        """The newest point, or ``None`` when empty."""
+        row = super().latest
+        return None if row is None else _unpack(row)
+
+    @property
+    def first(self) -> StudyPoint | None:  # type: ignore[override]
+        """The oldest point kept, or ``None`` when empty."""
+        row = super().first
+        return None if row is None else _unpack(row)
 
     @property
     def width(self) -> int:
@@ -95,7 +170,7 @@ class StudySeries(Timeline[StudyPoint]):
 
     def column(self, k: int) -> list[float | None]:
         """Plot ``k`` for every point, oldest first; ``None`` where a point has no value."""
-        return [clean_value(p.values[k]) if 0 <= k < len(p.values) else None for p in self._all()]
+        return [clean_value(v[k]) if 0 <= k < len(v) else None for v in map(_values, self._all())]
 
     def clear(self) -> None:
         """Forget the points (and the error): the study is about to be re-created."""
