@@ -8,6 +8,8 @@ import urllib.request
 
 import pytest
 
+from tvtui.feed.endpoints import ORIGIN
+
 
 def _get(url: str) -> tuple[int, dict]:
     try:
@@ -31,13 +33,13 @@ def test_symbol_check_known_and_unknown(sim):
 def test_http_requests_are_recorded_with_headers(sim):
     request = urllib.request.Request(
         f"{sim.http_url}/symbol?symbol=FX%3AEURUSD&fields=market&no_404=false",
-        headers={"Origin": "https://www.tradingview.com"},
+        headers={"Origin": ORIGIN},
     )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200
     record = sim.http_requests[-1]
     assert record["path"].startswith("/symbol?symbol=FX%3AEURUSD")
-    assert record["headers"]["Origin"] == "https://www.tradingview.com"
+    assert record["headers"]["Origin"] == ORIGIN
 
 
 @pytest.mark.parametrize("pine_id", ["STD%3BRSI", "STD;RSI"])
