@@ -4,6 +4,9 @@ Each block is a legend line (title and latest values in the line colours) over a
 uses the chart's visible bar times as its x axis, so a study point sits exactly under its
 candle. A refused study shows the server's reason instead of a plot; a study still loading
 says so.
+
+The legend is one line (CSS), so a study update repaints it without a relayout: with
+``Static.update``'s default ``layout=True`` every study update laid out the whole screen.
 """
 
 from __future__ import annotations
@@ -137,6 +140,7 @@ class StudyBlock(Vertical):
         self.titles: list[str] = []
         self.points: list[StudyPoint] = []
         self.error: str | None = None
+        self._legend = Text("")
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="legend")
@@ -187,7 +191,9 @@ class StudyBlock(Vertical):
                 text.append(shown, style=rich_colour(self.app.theme_variables, colour))
             if not overlay:
                 plot.redraw()
-        legend.update(text)
+        if text != self._legend:
+            self._legend = text
+            legend.update(text, layout=False)  # one line, fixed by CSS: no relayout
 
 
 class IndicatorPane(Vertical):

@@ -2,8 +2,12 @@
 
 Why a DataTable with row key = symbol, fixed-width columns and ``update_cell`` for changed
 cells only: rows keep their place, the cursor never jumps (``clear()`` would reset it), and
-the columns never change width (tui-anchors §C.6). The cost of a DataTable refresh is per
-flush, not per cell, and flushes arrive at 4 Hz from the stream worker.
+the columns never change width (tui-anchors §C.6).
+
+Flushes arrive at up to 25 Hz from the stream worker, so a flush must cost little: a symbol
+whose quote and trend are the very objects of the previous flush is skipped outright (the
+worker re-sends unchanged ones as they were), a cell is compared as (text, style) before any
+``Text`` is built, and a sparkline is only recomputed when its trend or width changed.
 
 A changed last price flashes (up/down colour as background) for :data:`FLASH_SECONDS`.
 """
@@ -14,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from rich.console import JustifyMethod
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -22,6 +27,7 @@ from textual.widgets.data_table import ColumnKey
 
 from tvtui.ui import format as fmt
 from tvtui.ui.themes import rich_colour
+from tvtui.ui.widgets.table_cells import update_cells
 
 FLASH_SECONDS = 0.8
 TREND_WIDTH = 12
@@ -33,6 +39,9 @@ COMPACT_BELOW = 100
 COMPACT = ("symbol", "last", "change_pct", "trend")
 
 #: (key, label, width, right-aligned)
+#: A cell before it becomes a ``Text``: (text, style, justify; None = the table's default).
+Cell = tuple[str, str, JustifyMethod | None]
+
 COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("symbol", "Symbol", 19, False),
     ("description", "Description", 22, False),
@@ -66,7 +75,10 @@ class Watchlist(DataTable):
         self.quotes: dict[str, dict[str, Any]] = {}
         self.trends: dict[str, tuple[float, ...]] = {}
         self.rejected: dict[str, str] = {}
-        self._shown: dict[tuple[str, str], str] = {}  # (symbol, column) -> text on screen
+        self._shown: dict[tuple[str, str], tuple[str, str]] = {}  # -> (text, style) on screen
+        self._sparks: dict[str, tuple[tuple[float, ...], int, str]] = {}  # trend, width, line
+        self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
+        self._pending: list[tuple[str, str, Text]] = []  # cells to put in the table
         self._flash_until: dict[str, tuple[float, int]] = {}  # symbol -> (deadline, direction)
         self.active_symbol: str | None = None
         self.trend_width = TREND_WIDTH
@@ -123,6 +135,7 @@ class Watchlist(DataTable):
             for symbol in self.symbols:
                 if symbol in self.rows:
                     self._paint(symbol)
+            self._put_cells(whole=True)  # a new column width: every cached render is stale
             self.refresh()
 
     # --- rows --------------------------------------------------------------------------------
@@ -160,32 +173,42 @@ class Watchlist(DataTable):
         previous, self.active_symbol = self.active_symbol, symbol
         for s in (previous, symbol):
             if s in self.rows:
-                self._set(s, "symbol", self._symbol_cell(s))
+                self._set(s, "symbol", self._symbol_spec(s))
+        self._put_cells()
 
     # --- data --------------------------------------------------------------------------------
 
     def update_quotes(
         self, quotes: dict[str, dict[str, Any]], trends: dict[str, tuple[float, ...]]
     ) -> None:
-        """Merge a flush from the worker; touch only the cells whose text changed."""
+        """Merge a flush from the worker; touch only the cells whose text changed.
+
+        A symbol whose quote and trend are the same objects as last time did not change."""
         now = self.clock()
+        known_quotes, known_trends = self.quotes, self.trends
         for symbol, quote in quotes.items():
+            trend = trends.get(symbol)
+            previous = known_quotes.get(symbol)
+            if quote is previous and (trend is None or trend is known_trends.get(symbol)):
+                continue
             if symbol not in self.rows:
                 continue
-            old = self.quotes.get(symbol, {}).get("lp")
+            old = previous.get("lp") if previous is not None else None
             new = quote.get("lp")
             if isinstance(old, int | float) and isinstance(new, int | float) and new != old:
                 self._flash_until[symbol] = (now + FLASH_SECONDS, 1 if new > old else -1)
-            self.quotes[symbol] = quote
+            known_quotes[symbol] = quote
             self.rejected.pop(symbol, None)
-            if symbol in trends:
-                self.trends[symbol] = trends[symbol]
+            if trend is not None:
+                known_trends[symbol] = trend
             self._paint(symbol)
+        self._put_cells()
 
     def reject(self, symbol: str, reason: str) -> None:
         self.rejected[symbol] = reason
         if symbol in self.rows:
             self._paint(symbol)
+            self._put_cells()
 
     def _expire_flashes(self) -> None:
         now = self.clock()
@@ -194,38 +217,59 @@ class Watchlist(DataTable):
                 del self._flash_until[symbol]
                 if symbol in self.rows:
                     self._paint(symbol)
+        self._put_cells()
 
     def _repaint_all(self) -> None:
         self._shown.clear()
+        self._colours.clear()  # a new theme
         for symbol in self.symbols:
             if symbol in self.rows:
                 self._paint(symbol)
+        self._put_cells(whole=True)
 
     # --- cells -------------------------------------------------------------------------------
 
     def _colour(self, name: str) -> str:
-        return rich_colour(self.app.theme_variables, name)
+        colour = self._colours.get(name)
+        if colour is None:
+            colour = self._colours[name] = rich_colour(self.app.theme_variables, name)
+        return colour
 
     def _direction_style(self, value: Any) -> str:
         if not isinstance(value, int | float) or value == 0:
             return self._colour("price-flat")
         return self._colour("price-up" if value > 0 else "price-down")
 
-    def _symbol_cell(self, symbol: str) -> Text:
-        marker = "▶ " if symbol == self.active_symbol else "  "
-        return Text(marker + symbol, style="bold" if symbol == self.active_symbol else "")
+    def _symbol_spec(self, symbol: str) -> Cell:
+        active = symbol == self.active_symbol
+        return ("▶ " if active else "  ") + symbol, "bold" if active else "", None
 
     def _cells(self, symbol: str) -> list[Text]:
         """The visible cells of ``symbol``'s row, in column order."""
-        cells = self._all_cells(symbol)
-        return [cells[key] for key, *_ in COLUMNS if key in self.visible_columns]
+        specs = self._specs(symbol)
+        return [
+            Text(plain, style=style, justify=justify)
+            for key, *_ in COLUMNS
+            if key in self.visible_columns
+            for plain, style, justify in (specs[key],)
+        ]
 
-    def _all_cells(self, symbol: str) -> dict[str, Text]:
+    def _sparkline(self, symbol: str, trend: tuple[float, ...]) -> str:
+        """The trend as block characters, recomputed only when the trend or width changed."""
+        cached = self._sparks.get(symbol)
+        if cached is not None and cached[0] is trend and cached[1] == self.trend_width:
+            return cached[2]
+        line = fmt.sparkline(trend, self.trend_width)
+        self._sparks[symbol] = (trend, self.trend_width, line)
+        return line
+
+    def _specs(self, symbol: str) -> dict[str, Cell]:
+        """(text, style, justify) of every cell of ``symbol``'s row, by column key."""
         quote = self.quotes.get(symbol, {})
         if symbol in self.rejected:
-            error = Text(f"✗ {self.rejected[symbol]}", style=self._colour("error"))
-            cells = {key: Text("") for key, *_ in COLUMNS}
-            cells["symbol"] = self._symbol_cell(symbol)
+            cells: dict[str, Cell] = {key: ("", "", None) for key, *_ in COLUMNS}
+            cells["symbol"] = self._symbol_spec(symbol)
+            error = (f"✗ {self.rejected[symbol]}", self._colour("error"), None)
             cells["description" if "description" in self.visible_columns else "last"] = error
             return cells
         decimals = fmt.decimals_for(quote, quote.get("lp"))
@@ -240,28 +284,37 @@ class Watchlist(DataTable):
         trend = self.trends.get(symbol, ())
         trend_style = self._direction_style(trend[-1] - trend[0]) if len(trend) > 1 else direction
         return {
-            "symbol": self._symbol_cell(symbol),
-            "description": Text(description[:22], style="dim" if not quote else ""),
-            "last": Text(fmt.price(quote.get("lp"), decimals), style=last_style, justify="right"),
-            "change": Text(fmt.signed(change, decimals), style=direction, justify="right"),
-            "change_pct": Text(
-                fmt.signed(quote.get("chp"), 2, "%"), style=direction, justify="right"
-            ),
-            "volume": Text(fmt.compact(quote.get("volume")), justify="right"),
-            "trend": Text(fmt.sparkline(trend, self.trend_width), style=trend_style),
+            "symbol": self._symbol_spec(symbol),
+            "description": (description[:22], "dim" if not quote else "", None),
+            "last": (fmt.price(quote.get("lp"), decimals), last_style, "right"),
+            "change": (fmt.signed(change, decimals), direction, "right"),
+            "change_pct": (fmt.signed(quote.get("chp"), 2, "%"), direction, "right"),
+            "volume": (fmt.compact(quote.get("volume")), "", "right"),
+            "trend": (self._sparkline(symbol, trend), trend_style, None),
         }
 
     def _paint(self, symbol: str) -> None:
-        cells = self._all_cells(symbol)
+        specs = self._specs(symbol)
         for key in self.visible_columns:
-            self._set(symbol, key, cells[key])
+            self._set(symbol, key, specs[key])
 
-    def _set(self, symbol: str, column: str, cell: Text) -> None:
-        signature = f"{cell.plain}\0{cell.style}"
-        if self._shown.get((symbol, column)) == signature:
+    def _set(self, symbol: str, column: str, spec: Cell) -> None:
+        plain, style, justify = spec
+        shown = (plain, style)
+        if self._shown.get((symbol, column)) == shown:
             return
-        self._shown[(symbol, column)] = signature
-        self.update_cell(symbol, column, cell)
+        self._shown[(symbol, column)] = shown
+        self._pending.append((symbol, column, Text(plain, style=style, justify=justify)))
+
+    def _put_cells(self, *, whole: bool = False) -> None:
+        """Everything ``_set`` collected goes into the table; only those rows re-render
+        (``whole``: the whole table, after a change of column width or theme)."""
+        cells, self._pending = self._pending, []
+        if whole:
+            for symbol, column, cell in cells:
+                self.update_cell(symbol, column, cell)
+        else:
+            update_cells(self, cells)
 
     # --- events ------------------------------------------------------------------------------
 
