@@ -1,0 +1,133 @@
+"""A stream of 20,000 updates a second: memory stays flat in the client and its consumer, and
+the last value shown is the last value sent (library consumer and the app)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.feed.helpers import Collector
+from tvtui.feed.events import Bar, QuoteUpdate, SeriesData
+from tvtui.market.session import SessionView
+from tvtui.sim import server as sim_server
+from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.widgets.chart import ChartPane
+from tvtui.ui.widgets.watchlist import Watchlist
+
+from .conftest import SIZE, app_for
+
+RATE = 20_000
+PAGE = 4096
+MB = 1 << 20
+
+
+def rss() -> int:
+    """This process's resident memory now (not the peak), in bytes."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+def last_sent(sim, symbol: str, chart_session: str) -> tuple[float, list]:
+    """The last price the simulator sent for ``symbol`` and the last bar of the chart."""
+    price = bar = None
+    for packet in reversed(sim.sent):
+        p = packet.get("p") or []
+        if price is None and packet.get("m") == "qsd" and p[1].get("n") == symbol:
+            price = p[1]["v"].get("lp", price)
+        if bar is None and packet.get("m") in ("du", "timescale_update") and p[0] == chart_session:
+            rows = p[1].get("sds_1", {}).get("s") or []
+            bar = rows[-1]["v"] if rows else None
+        if price is not None and bar is not None:
+            return price, bar
+    raise AssertionError("the simulator sent no quote or bar")
+
+
+def drain(sim, client, timeout: float = 15.0) -> None:
+    """Silence the server and wait until the client has read every frame it was sent."""
+    sim.faults.burst_rate = None
+    sim.faults.silent = True
+    deadline = time.monotonic() + timeout
+    while client.stats.frames < sim.stats.frames_sent:
+        assert time.monotonic() < deadline, "the client never caught up"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_sent(
+    sim, make_client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The simulator shares our process: keep its own record of packets short, so what grows
+    # (or not) is the client and its consumer.
+    monkeypatch.setattr(sim_server, "_RECORD_CAP", 20_000)
+    view = SessionView("BINANCE:BTCUSDT", "1m")
+    counted = Collector()  # only the link status, to keep the consumer itself small
+
+    def consumer(event) -> None:
+        if isinstance(event, SeriesData):
+            view.candles.apply(event.bars)
+        elif isinstance(event, QuoteUpdate):
+            view.update_quote(event.changes)
+        elif event.__class__.__name__ == "ConnectionStatus":
+            counted(event)
+
+    client = make_client(sim, consumer)
+    client.add_symbols("BINANCE:BTCUSDT")
+    handle = client.open_series("BINANCE:BTCUSDT", "1m", 50)
+    counted.wait_for(lambda evs: client.stats.frames > 10)
+    sim.faults.burst_rate = RATE
+    start_frames = client.stats.frames
+    samples: list[int] = []
+    started = time.monotonic()
+    while time.monotonic() - started < 10:
+        time.sleep(0.5)
+        samples.append(rss())
+    flood = client.stats.frames - start_frames
+    drain(sim, client)
+
+    assert flood > 80_000, f"only {flood} updates in 10 s: the flood did not happen"
+    half = samples[len(samples) // 2 :]
+    growth = max(half) - half[0]
+    print(f"{flood / 10:,.0f} updates/s; RSS {samples[0] / MB:.0f} -> {samples[-1] / MB:.0f} MB")
+    # Holding on to each update would grow ~10 MB a second here (~0.5 kB each).
+    assert growth < 16 * MB, [round(s / MB) for s in samples]
+    assert client.stats.connections == 1 and client.stats.dropped_frames == 0
+    price, bar = last_sent(sim, "BINANCE:BTCUSDT", handle.chart_session)
+    assert view.quote["lp"] == price
+    last = view.candles.bars()[-1]
+    assert [last.time, last.open, last.high, last.low, last.close, last.volume] == bar
+
+
+async def test_app_under_20k_updates_a_second_shows_the_last_price_sent(
+    app_sim, tmp_path: Path
+) -> None:
+    symbols = ["BINANCE:BTCUSDT", "NASDAQ:AAPL", "FX:EURUSD"]
+    app = app_for(app_sim, tmp_path, symbols=symbols, timeframe="1m")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 15, "data")
+        total = app.bridge.coalescer.total
+        app_sim.faults.burst_rate = RATE
+        await pilot.pause(3.0)
+        app_sim.faults.burst_rate = None
+        app_sim.faults.silent = True
+        received = app.bridge.coalescer.total - total
+        assert received > 20_000, f"only {received} updates reached the app"
+        chart = app.query_one(ChartPane)
+        watchlist = app.query_one(Watchlist)
+        truth = {}
+        for symbol in symbols:
+            truth[symbol], bar = last_sent(app_sim, symbol, app.bridge._handle.chart_session)
+
+        def caught_up() -> bool:
+            last = chart.bars[-1] if chart.bars else Bar(0, 0, 0, 0, 0)
+            shown = {s: watchlist.quotes.get(s, {}).get("lp") for s in symbols}
+            return shown == truth and [last.time, last.close] == [bar[0], bar[4]]
+
+        await wait_until(pilot, caught_up, 20, "the screen to show the last values sent")
+        # and the cells on screen say so too
+        for symbol in symbols:
+            cell = str(watchlist.get_cell(symbol, "last"))
+            assert cell.replace(",", "") and float(cell.replace(",", "")) == pytest.approx(
+                truth[symbol], rel=1e-6, abs=1e-4
+            )
