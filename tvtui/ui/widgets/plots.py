@@ -13,11 +13,9 @@ plotext's ``clear`` theme so the terminal's own background shows.
 Every plot reserves the same :data:`Y_LABEL_WIDTH` columns for its y labels, so the chart,
 the volume bars and the indicators line up bar for bar.
 
-Why the picture is read from plotext's matrix: ``plt.build()`` turns plotext's character and
-colour matrices into an ANSI string (46% of a build) and ``Text.from_ansi`` parsed it straight
-back (37%). :func:`matrix_text` builds the same ``Text`` from the matrices directly, with each
-colour triple's Rich style taken once from ``Text.from_ansi`` of plotext's own escape code, so
-the picture is the one the ANSI round trip gave (a test compares them), at ~half the cost.
+The picture is made on the builder thread as ready strips straight from plotext's matrices
+(:mod:`tvtui.ui.widgets.picture`): no ANSI string, no parsing it back, no re-rendering of a
+big ``Text`` on the UI thread.
 """
 
 from __future__ import annotations
@@ -29,15 +27,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from plotext._utility import ansi_end as ANSI_END
-from plotext._utility import colors_to_ansi as plotext_ansi
 from rich.style import Style
-from rich.text import Span, Text
+from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color, ColorParseError
 from textual_plotext import PlotextPlot
 
 from tvtui.ui.themes import plot_colour
+from tvtui.ui.widgets.picture import Picture, matrix_strips
 
 #: Characters reserved for y tick labels in every plot (labels are padded to it).
 Y_LABEL_WIDTH = 10
@@ -45,6 +42,7 @@ Y_LABEL_WIDTH = 10
 COLUMNS_PER_BAR = 2
 
 RGB = tuple[int, int, int]
+NO_STYLE = Style()
 log = logging.getLogger(__name__)
 
 
@@ -67,6 +65,8 @@ class PlotSpec:
     data: Any
     variables: dict[str, str]
     ansi: bool
+    #: the widget's own style (its background and colour), under every cell
+    base: Style = NO_STYLE
 
     def colour(self, name: str) -> RGB | int:
         return plot_colour(self.variables, name)
@@ -95,7 +95,7 @@ class ThemedPlot(PlotextPlot):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._picture: Text | None = None
+        self._picture: Picture | Text | None = None
         self._picture_size: tuple[int, int] | None = None
         self._building = False
         self._again = False
@@ -134,6 +134,7 @@ class ThemedPlot(PlotextPlot):
             self.snapshot(),
             dict(self.app.theme_variables),
             bool(self.app.current_theme.ansi),
+            self.visual_style.rich_style,
         )
         self._building = True
         self._again = False
@@ -145,14 +146,14 @@ class ThemedPlot(PlotextPlot):
             return
         future.add_done_callback(partial(self._built, (width, height)))
 
-    def _built(self, size: tuple[int, int], future: asyncio.Future[Text]) -> None:
+    def _built(self, size: tuple[int, int], future: asyncio.Future[Picture]) -> None:
         self._building = False
         if future.cancelled():
             return
         error = future.exception()
         if error is not None:
             log.warning("plot build failed: %r", error)
-            picture = Text(f"(cannot draw: {error})")
+            picture: Picture | Text = Text(f"(cannot draw: {error})")
         else:
             picture = future.result()
         self._picture, self._picture_size = picture, size
@@ -169,7 +170,7 @@ class ThemedPlot(PlotextPlot):
 
     # --- builder thread --------------------------------------------------------------------
 
-    def _build(self, spec: PlotSpec) -> Text:
+    def _build(self, spec: PlotSpec) -> Picture:
         plt = self.plt  # this widget's own figure; one build at a time touches it
         width, height = spec.width, spec.height
         plt.clear_figure()
@@ -182,64 +183,18 @@ class ThemedPlot(PlotextPlot):
             plt.axes_color(background)
             plt.ticks_color(ticks)
         if width < Y_LABEL_WIDTH + 8 or height < 2 or spec.data is None:
-            return Text("")
+            return Picture([], width)
         plt.xaxes(self.X_AXIS, False)
         plt.yaxes(True, False)
         if self.draw(plt, spec) is False:
-            return Text("")
+            return Picture([], width)
         plt._set_sizes()  # what plt.build() does before writing its ANSI string
         plt._build_matrix()
-        return matrix_text(plt.monitor.matrix)
+        return Picture(matrix_strips(plt.monitor.matrix, spec.base, width, height), width)
 
     def draw(self, plt: Any, spec: PlotSpec) -> bool | None:  # pragma: no cover - abstract
         """Draw ``spec.data``; return False when there is nothing to show."""
         raise NotImplementedError
-
-
-#: (foreground, style, background) of a plotext cell -> its Rich style (few distinct ones).
-_STYLES: dict[tuple[Any, Any, Any], Style | None] = {}
-
-
-def _cell_style(colours: tuple[Any, Any, Any]) -> Style | None:
-    """The style ``Text.from_ansi`` gives a cell with plotext's escape code for ``colours``."""
-    style = _STYLES.get(colours, _STYLES)
-    if style is _STYLES:
-        fg, st, bg = colours
-        probe = Text.from_ansi(plotext_ansi(fg, st, bg) + "x" + ANSI_END)
-        style = Style.combine(span.style for span in probe.spans) if probe.spans else None
-        style = style if style else None
-        if len(_STYLES) < 4096:
-            _STYLES[colours] = style
-    return style  # type: ignore[return-value]
-
-
-def matrix_text(matrix: Any) -> Text:
-    """Plotext's matrix (``marker``/``fullground``/``style``/``background``, row 0 at the
-    bottom) as one ``Text``: a span per run of cells with the same colours."""
-    markers, fgs, sts, bgs = matrix.marker, matrix.fullground, matrix.style, matrix.background
-    parts: list[str] = []
-    spans: list[Span] = []
-    offset = 0
-    for row in range(matrix.rows - 1, -1, -1):
-        line = "".join(markers[row])
-        colours = list(zip(fgs[row], sts[row], bgs[row], strict=True))
-        if len(line) != len(colours):  # a marker wider than one character: plotext's own way
-            return Text.from_ansi(matrix.set_canvas())
-        parts.append(line)
-        start = 0
-        width = len(colours)
-        while start < width:
-            run = colours[start]
-            end = start + 1
-            while end < width and colours[end] == run:
-                end += 1
-            style = _cell_style(run)
-            if style is not None:
-                spans.append(Span(offset + start, offset + end, style))
-            start = end
-        parts.append("\n")  # every row ends with one, as in plotext's canvas
-        offset += len(line) + 1
-    return Text("".join(parts), spans=spans)
 
 
 def _base_colours(variables: dict[str, str]) -> tuple[RGB, RGB]:
