@@ -62,7 +62,9 @@ class QuoteSession:
             self._prepare(sub)
             self.subs[key] = sub
             values = self._values(sub, now)
-            sub.last = values
+            # A copy: ``tick`` updates ``last`` in place, and ``values`` goes out in the packet
+            # (the ``sent`` record keeps it), which must stay what was actually sent.
+            sub.last = dict(values)
             out.append(self._qsd(key, values))
             out.append({"m": "quote_completed", "p": [self.id, key]})
         return out
