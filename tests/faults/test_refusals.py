@@ -1,0 +1,156 @@
+"""403 and 429 at the handshake, and a bad token: a clear message, backoff with jitter up to a
+cap, and no hot loop or reconnect storm (client, library, ``tvtui stream``, app)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tvtui.feed.backoff import Backoff
+from tvtui.feed.events import ConnectionStatus, LinkState, ProtocolError
+from tvtui.stream import AuthenticationError, FeedUnavailableError, RealTimeData, Streamer
+from tvtui.ui.scenes import wait_until
+from tvtui.ui.widgets.status import StatusLine
+
+from .conftest import SIZE, app_for
+
+BAD_TOKEN = "not-a-jwt-bad-token-value"
+
+
+def headless(sim, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **sim.env()}
+    env.pop("TRADINGVIEW_JWT_TOKEN", None)
+    if token:
+        env["TRADINGVIEW_JWT_TOKEN"] = token
+    return subprocess.run(
+        [sys.executable, "-m", "tvtui", "stream", *args],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_403_backs_off_with_jitter_to_the_cap_without_a_hot_loop(
+    sim, collector, make_client
+) -> None:
+    sim.faults.handshake_status = 403
+    make_client(sim, collector, backoff=Backoff(initial=0.25, cap=1.0, jitter=0.2))
+    time.sleep(6.0)
+    handshakes = len(sim.handshakes)
+    # 0.25, 0.5, 1, 1, 1 ... s apart: ~8 in 6 s; a hot loop would make thousands
+    assert 4 <= handshakes <= 12, handshakes
+    refused = [e for e in collector.of(ConnectionStatus) if e.state is LinkState.RECONNECTING]
+    assert refused[0].message.startswith(
+        "TradingView refused the connection (HTTP 403 Forbidden); retrying in "
+    )
+    assert [e.attempt for e in refused] == list(range(1, len(refused) + 1))
+    delays = [e.retry_in for e in refused]
+    assert all(0 < d <= 1.0 for d in delays)  # never past the cap
+    assert len(set(delays)) > 3  # jittered: not the bare 0.25, 0.5, 1, 1 ...
+    assert delays[0] < delays[2]  # and growing
+    assert sim.stats.handshakes_refused == handshakes
+
+
+def test_429_waits_at_least_8s_and_the_library_says_why(sim_env) -> None:
+    sim_env.faults.handshake_status = 429
+    with Streamer(timeout=3.0) as streamer, pytest.raises(FeedUnavailableError) as caught:
+        streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
+    assert "HTTP 429 Too Many Requests" in str(caught.value)
+    assert "retrying in 8 s" in str(caught.value)
+    assert len(sim_env.handshakes) == 1  # one try in 3 s: the rate limit is respected
+
+
+def test_403_in_the_library_and_tvtui_stream_is_a_clear_network_error(sim_env) -> None:
+    sim_env.faults.handshake_status = 403
+    with Streamer(timeout=2.0) as streamer, pytest.raises(FeedUnavailableError) as caught:
+        streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
+    assert "is not reachable (TradingView refused the connection (HTTP 403" in str(caught.value)
+    done = headless(sim_env, "BINANCE:BTCUSDT", "--timeout", "2")
+    assert done.returncode == 4 and done.stdout == ""
+    assert "HTTP 403 Forbidden" in done.stderr and "Traceback" not in done.stderr
+    assert len(sim_env.handshakes) <= 10  # both together, ~4 s of backoff
+
+
+async def test_app_shows_the_refusal_and_keeps_backing_off(app_sim, tmp_path: Path) -> None:
+    app_sim.faults.handshake_status = 403
+    app = app_for(app_sim, tmp_path, symbols=["NASDAQ:AAPL"])
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.query_one(StatusLine)
+        await wait_until(
+            pilot, lambda: "HTTP 403" in status.link_text().plain, 10, "the refusal shown"
+        )
+        text = status.link_text().plain
+        assert text.startswith("↻ reconnecting · attempt ")
+        assert "TradingView refused the connection (HTTP 403 Forbidden)" in text
+        await pilot.pause(4.0)
+        assert len(app_sim.handshakes) <= 6  # default backoff: 0.5, 1, 2 s ... no hot loop
+        app_sim.faults.handshake_status = None
+        await wait_until(pilot, lambda: status.link_text().plain == "● connected", 15, "connected")
+
+
+def test_a_bad_token_is_one_clear_error_and_no_storm(sim_env, collector, make_client) -> None:
+    # the client: AUTH_FAILED once, then it waits for reconnect()
+    client = make_client(sim_env, collector, token=BAD_TOKEN)
+    failed = collector.wait_state(LinkState.AUTH_FAILED)
+    assert failed.message == (
+        "TradingView rejected the auth token (bad auth token). "
+        "Set TRADINGVIEW_JWT_TOKEN to a valid token."
+    )
+    assert collector.of(ProtocolError)
+    # the library: the same sentence as an AuthenticationError
+    with (
+        Streamer(websocket_jwt_token=BAD_TOKEN, timeout=5) as streamer,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
+    assert str(caught.value) == failed.message
+    with RealTimeData(BAD_TOKEN) as live, pytest.raises(AuthenticationError):
+        for _packet in live.get_ohlcv("BINANCE:BTCUSDT"):
+            pass
+    # tvtui stream: exit 3, the sentence on stderr
+    done = headless(sim_env, "BINANCE:BTCUSDT", "--timeout", "5", token=BAD_TOKEN)
+    assert done.returncode == 3 and "rejected the auth token" in done.stderr
+    time.sleep(2.0)
+    assert len(sim_env.handshakes) == 4  # one each; nobody retried on their own
+    assert client.state is LinkState.AUTH_FAILED
+    texts = [str(caught.value), failed.message, done.stderr, done.stdout, repr(client)]
+    assert not [t for t in texts if BAD_TOKEN in t]
+
+
+async def test_app_shows_a_bad_token_and_does_not_retry(app_sim, tmp_path: Path) -> None:
+    app = app_for(app_sim, tmp_path, token=BAD_TOKEN, symbols=["NASDAQ:AAPL"])
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.query_one(StatusLine)
+        await wait_until(
+            pilot, lambda: "rejected the auth token" in status.link_text().plain, 10, "refusal"
+        )
+        assert status.link_text().plain.startswith("✗ TradingView rejected the auth token")
+        await pilot.pause(2.0)
+        assert len(app_sim.handshakes) == 1
+        texts = [str(status.render()), *(f"{n.title} {n.message}" for n in app._notifications)]
+        assert any("Set TRADINGVIEW_JWT_TOKEN" in t for t in texts[1:])
+        assert not [t for t in texts if BAD_TOKEN in t]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tvtui/ui/coalesce.py turns the ProtocolError into a FeedProblem notice ('The "
+    "server refused the connection: bad auth token') and app.on_link_changed notifies "
+    "AUTH_FAILED too: two notices for one bad token",
+)
+async def test_app_reports_a_bad_token_in_one_notice(app_sim, tmp_path: Path) -> None:
+    app = app_for(app_sim, tmp_path, token=BAD_TOKEN, symbols=["NASDAQ:AAPL"])
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.query_one(StatusLine)
+        await wait_until(
+            pilot, lambda: "rejected the auth token" in status.link_text().plain, 10, "refusal"
+        )
+        await pilot.pause(0.5)
+        notices = [n.message for n in app._notifications if n.title == "Feed"]
+        assert notices == [
+            "TradingView rejected the auth token (bad auth token). "
+            "Set TRADINGVIEW_JWT_TOKEN to a valid token."
+        ]
