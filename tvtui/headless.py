@@ -188,8 +188,34 @@ def _open_output(path: Path | None):
         handle = path.open("w", encoding="utf-8")
     except OSError as exc:
         raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-    with handle:
+    try:
         yield handle
+        handle.close()
+    except OSError as exc:  # a full disk (or a lost mount) mid-stream: say so, no traceback
+        with contextlib.suppress(OSError):
+            handle.close()
+        _trim_partial_line(path)
+        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
+    finally:
+        with contextlib.suppress(OSError):
+            handle.close()
+
+
+def _trim_partial_line(path: Path) -> None:
+    """Cut ``path`` back to its last complete line, so a reader never meets half a JSON
+    object after a write failed mid-line (best effort: the disk is in trouble already)."""
+    with contextlib.suppress(OSError), path.open("r+b") as f:
+        end = f.seek(0, os.SEEK_END)
+        pos = end
+        while pos > 0:
+            start = max(0, pos - 65536)
+            f.seek(start)
+            newline = f.read(pos - start).rfind(b"\n")
+            if newline >= 0:
+                f.truncate(start + newline + 1)
+                return
+            pos = start
+        f.truncate(0)
 
 
 def _follow(
