@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tvtui.feed import events as ev
 from tvtui.ui import messages as msg
-from tvtui.ui.coalesce import ChartTarget, Coalescer
+from tvtui.ui.coalesce import (
+    QUOTE_INTERVAL,
+    QUOTE_INTERVAL_MAX,
+    QUOTE_UI_SHARE,
+    ChartTarget,
+    Coalescer,
+)
 
 
 def _quote(symbol: str, price: float, status: str = "ok") -> ev.QuoteUpdate:
@@ -123,3 +131,44 @@ def test_a_preview_answers_with_the_quote_or_times_out() -> None:
     assert not [m for m in c.flush(5.0) if isinstance(m, msg.PreviewReady)]
     late = [m for m in c.flush(6.5) if isinstance(m, msg.PreviewReady)]
     assert late and late[0].quote is None and "in time" in (late[0].error or "")
+
+
+def test_a_flush_shares_unchanged_quotes_and_copies_only_changed_ones() -> None:
+    c = Coalescer(quote_interval=0.04)
+    c.watch(["NASDAQ:AAPL", "NASDAQ:MSFT"])
+    c.feed(_quote("NASDAQ:AAPL", 1.0), 0.0)
+    c.feed(_quote("NASDAQ:MSFT", 2.0), 0.0)
+    (first,) = [m for m in c.flush(0.0) if isinstance(m, msg.QuotesChanged)]
+    c.feed(_quote("NASDAQ:AAPL", 1.5), 0.01)
+    assert not [m for m in c.flush(0.02) if isinstance(m, msg.QuotesChanged)]  # not yet due
+    (second,) = [m for m in c.flush(0.05) if isinstance(m, msg.QuotesChanged)]
+    assert second.quotes["NASDAQ:MSFT"] is first.quotes["NASDAQ:MSFT"]  # unchanged: shared
+    assert second.quotes["NASDAQ:AAPL"] is not first.quotes["NASDAQ:AAPL"]
+    assert first.quotes["NASDAQ:AAPL"]["lp"] == 1.0  # what was sent is never mutated
+    assert second.quotes["NASDAQ:AAPL"]["lp"] == 1.5
+    # a quiet spell, then one change: it goes out at once (leading edge)
+    c.feed(_quote("NASDAQ:MSFT", 2.5), 1.0)
+    (third,) = [m for m in c.flush(1.0) if isinstance(m, msg.QuotesChanged)]
+    assert third.quotes["NASDAQ:MSFT"]["lp"] == 2.5
+
+
+def test_the_quote_interval_follows_what_a_flush_costs_the_ui() -> None:
+    c = Coalescer()
+    assert c.quote_interval == QUOTE_INTERVAL
+    c.quote_cost(0.0005)  # a cheap flush: as often as the minimum allows
+    assert c.quote_interval == QUOTE_INTERVAL
+    for _ in range(30):  # an expensive flush, again and again: slower, by the UI share
+        c.quote_cost(0.012)
+    assert c.quote_interval == pytest.approx(0.012 / QUOTE_UI_SHARE, rel=0.01)
+    for _ in range(30):
+        c.quote_cost(1.0)  # the UI is drowning: never slower than the old fixed rate
+    assert c.quote_interval == QUOTE_INTERVAL_MAX
+    for _ in range(30):
+        c.quote_cost(0.0)
+    assert c.quote_interval == QUOTE_INTERVAL
+    c.watch(["NASDAQ:AAPL"])
+    out: list = []
+    for i in range(1000):  # 1,000 updates over one second at the minimum interval
+        c.feed(_quote("NASDAQ:AAPL", 100.0 + i), i / 1000)
+        out += [m for m in c.flush(i / 1000) if isinstance(m, msg.QuotesChanged)]
+    assert 1 / QUOTE_INTERVAL - 2 <= len(out) <= 1 / QUOTE_INTERVAL + 2

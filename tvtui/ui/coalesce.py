@@ -6,15 +6,20 @@ freezes (tui-anchors §C.2: 11,120 handler runs and 100 ms stalls naive, 24 runs
 So the worker thread merges every event into the latest state here, and the app only sees:
 
 - at once: a chart switch, history, a closed bar, any error, a link state change;
-- quotes as they change, at most every ``quote_interval`` (40 ms): the first change after a
-  quiet spell goes out at once (leading edge), then at most 25 flushes a second under a flood;
+- quotes as they change, at most every ``quote_interval``: the first change after a quiet
+  spell goes out at once (leading edge), then at most one flush per interval while busy;
 - every ``chart_interval`` (1 s): the forming bar and live study points, if any changed;
 - every second: messages per second and the time of the last message.
 
-Why 40 ms: a quote waits at most one interval for its flush, so the interval is the bulk of
-what a user waits for (0.25 s gave a p99 of 250 ms); each flush costs the UI ~1 ms because a
-quote flush shares every unchanged symbol's dict and trend tuple with the previous flush (one
-copy per *changed* symbol), so the watchlist skips the unchanged ones by identity.
+Why an adaptive interval: a quote waits at most one interval for its flush, so the interval is
+the bulk of what a user waits for (a fixed 0.25 s gave a p99 of 250 ms), but every flush costs
+the UI thread its handler plus a repaint of the changed rows: ~1 ms for a few symbols, 10+ ms
+when 50 symbols all move under a flood. So the app reports what each flush cost it
+(:meth:`Coalescer.quote_cost`) and the interval is that cost over :data:`QUOTE_UI_SHARE`,
+between :data:`QUOTE_INTERVAL` (25 ms) and :data:`QUOTE_INTERVAL_MAX` (250 ms): quotes are
+near-instant when the UI can afford it and the watchlist never eats the UI thread when it
+cannot. A flush shares every unchanged symbol's dict and trend tuple with the previous one
+(one copy per *changed* symbol), so the watchlist skips unchanged symbols by identity.
 
 All methods run on the worker thread; ``now`` is ``time.monotonic()`` passed in (tests pass
 their own clock).
@@ -35,6 +40,12 @@ from tvtui.ui import messages as msg
 
 #: Price points kept per symbol for the watchlist's trend column.
 TREND_POINTS = 60
+#: Shortest time between two quote flushes (the leading edge goes out at once).
+QUOTE_INTERVAL = 0.025
+#: Longest: what the app used before it adapted (never slower than that).
+QUOTE_INTERVAL_MAX = 0.25
+#: Share of the UI thread quote flushes may take (handler and repaint).
+QUOTE_UI_SHARE = 0.12
 
 
 @dataclass
@@ -57,12 +68,15 @@ class Coalescer:
     def __init__(
         self,
         *,
-        quote_interval: float = 0.04,
+        quote_interval: float = QUOTE_INTERVAL,
         chart_interval: float = 1.0,
         stats_interval: float = 1.0,
         trend_every: float = 1.0,
     ) -> None:
-        self.quote_interval = quote_interval
+        self.quote_interval = quote_interval  #: the current one (adapts, see quote_cost)
+        self.quote_interval_min = quote_interval
+        self.quote_interval_max = max(quote_interval, QUOTE_INTERVAL_MAX)
+        self._quote_cost: float | None = None
         self.chart_interval = chart_interval
         self.stats_interval = stats_interval
         self.trend_every = trend_every
@@ -129,6 +143,15 @@ class Coalescer:
         if self.chart is not None:
             self.chart.studies.pop(study_id, None)
             self._studies_dirty.discard(study_id)
+
+    def quote_cost(self, seconds: float) -> None:
+        """What the last quote flush cost the UI thread: the interval becomes the (smoothed)
+        cost over :data:`QUOTE_UI_SHARE`, within the minimum and maximum intervals."""
+        cost = self._quote_cost
+        cost = seconds if cost is None else 0.7 * cost + 0.3 * seconds
+        self._quote_cost = cost
+        wanted = cost / QUOTE_UI_SHARE
+        self.quote_interval = min(max(self.quote_interval_min, wanted), self.quote_interval_max)
 
     def preview(self, symbol: str, now: float, timeout: float) -> None:
         self.previews[symbol] = now + timeout

@@ -140,6 +140,10 @@ class StreamBridge:
     def reconnect(self) -> None:
         self._put("reconnect")
 
+    def quote_cost(self, seconds: float) -> None:
+        """What the last quote flush cost the UI thread (the flush rate adapts to it)."""
+        self._put("quote_cost", seconds)
+
     def pause(self, paused: bool = True) -> None:
         """Stop (or resume) posting; the state keeps merging. Snapshot tests freeze the panes."""
         self._put("pause", paused)
@@ -232,6 +236,9 @@ class StreamBridge:
             return []
         if kind == "reconnect":
             client.reconnect()
+            return []
+        if kind == "quote_cost":
+            self.coalescer.quote_cost(float(args[0]))
             return []
         if kind == "pause":
             self.paused = bool(args[0])

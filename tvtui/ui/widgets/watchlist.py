@@ -4,7 +4,8 @@ Why a DataTable with row key = symbol, fixed-width columns and ``update_cell`` f
 cells only: rows keep their place, the cursor never jumps (``clear()`` would reset it), and
 the columns never change width (tui-anchors §C.6).
 
-Flushes arrive at up to 25 Hz from the stream worker, so a flush must cost little: a symbol
+Flushes arrive up to 40 times a second from the stream worker (paced by what they cost the UI,
+measured here: :meth:`Watchlist.take_cost`), so a flush must cost little: a symbol
 whose quote and trend are the very objects of the previous flush is skipped outright (the
 worker re-sends unchanged ones as they were), a cell is compared as (text, style) before any
 ``Text`` is built, and a sparkline is only recomputed when its trend or width changed.
@@ -21,7 +22,9 @@ from typing import Any
 from rich.console import JustifyMethod
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
@@ -79,6 +82,7 @@ class Watchlist(DataTable):
         self._sparks: dict[str, tuple[tuple[float, ...], int, str]] = {}  # trend, width, line
         self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
         self._pending: list[tuple[str, str, Text]] = []  # cells to put in the table
+        self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
         self._flash_until: dict[str, tuple[float, int]] = {}  # symbol -> (deadline, direction)
         self.active_symbol: str | None = None
         self.trend_width = TREND_WIDTH
@@ -184,6 +188,7 @@ class Watchlist(DataTable):
         """Merge a flush from the worker; touch only the cells whose text changed.
 
         A symbol whose quote and trend are the same objects as last time did not change."""
+        started = time.perf_counter()
         now = self.clock()
         known_quotes, known_trends = self.quotes, self.trends
         for symbol, quote in quotes.items():
@@ -203,6 +208,20 @@ class Watchlist(DataTable):
                 known_trends[symbol] = trend
             self._paint(symbol)
         self._put_cells()
+        self._cost += time.perf_counter() - started
+
+    def take_cost(self) -> float:
+        """UI-thread seconds spent on quote flushes (handling and repainting) since the last
+        call: the stream worker paces its flushes by it."""
+        cost, self._cost = self._cost, 0.0
+        return cost
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        started = time.perf_counter()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._cost += time.perf_counter() - started
 
     def reject(self, symbol: str, reason: str) -> None:
         self.rejected[symbol] = reason
