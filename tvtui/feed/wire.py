@@ -26,6 +26,8 @@ HEADER = "~m~"
 HEARTBEAT_PREFIX = "~h~"
 
 _HEADER_RE = re.compile(r"~m~(\d{1,9})~m~")
+#: A header cut off by the end of the message (``~m~``, ``~m~12``, ``~m~12~m`` ...).
+_HEADER_START_RE = re.compile(r"~(?:m(?:~(?:\d{1,9}(?:~m?)?)?)?)?")
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -149,6 +151,8 @@ def unframe(message: str | bytes | bytearray) -> Unframed:
                 payloads.append(text[start:end])
             else:
                 dropped += 1
+            if following is None and end < size:  # the message ends in a header cut short
+                dropped += 1
             match = following
             continue
         # LEN is wrong or the envelope is truncated: cut at the next header instead.
@@ -170,6 +174,8 @@ def _lands(text: str, end: int | None, size: int) -> tuple[bool, re.Match[str] |
     if end == size:
         return True, None
     following = _HEADER_RE.match(text, end)
+    if following is None and _HEADER_START_RE.fullmatch(text, end) is not None:
+        return True, None  # the frame is whole; what follows is a header cut short
     return following is not None, following
 
 
