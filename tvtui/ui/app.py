@@ -10,7 +10,6 @@ Blocking network calls (indicator metadata, symbol checks) run on daemon threads
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -34,6 +33,7 @@ from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.exporting import visible_session
+from tvtui.ui.latency import FREEZE_AFTER, UiLatency
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.indicators import IndicatorScreen
@@ -51,8 +51,6 @@ from tvtui.ui.widgets.watchlist import Watchlist
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 
 FALLBACK_THEME = "tvtui-dark"
-#: The GIL switch interval while the app runs (see on_mount).
-SWITCH_INTERVAL = 0.001
 PaneT = TypeVar("PaneT", bound=Widget)
 
 
@@ -134,7 +132,7 @@ class TvtuiApp(App[int]):
         # The bridge keeps real time (its flush schedule); ``clock`` only drives what the
         # panes display, so tests can freeze the status line without freezing the stream.
         self.bridge = StreamBridge(self.post_message, factory)
-        self._switch_interval = sys.getswitchinterval()
+        self._latency = UiLatency()  # GIL switch interval and gc.freeze while running
 
     # --- composition -------------------------------------------------------------------------
 
@@ -155,11 +153,6 @@ class TvtuiApp(App[int]):
         return dict(APP_VARIABLE_DEFAULTS if theme.dark else LIGHT_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
-        # The feed, stream-worker and plot-builder threads share the GIL with the UI; Python's
-        # default 5 ms switch interval let a busy builder hold a quote or a key for 5 ms per
-        # hand-over (p95 feed-to-worker 30 ms measured); 1 ms keeps the hand-overs short.
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         self._setup_themes()
         self._setup_keymap()
         watchlist = self.query_one(Watchlist)
@@ -173,6 +166,8 @@ class TvtuiApp(App[int]):
         if self.symbols:
             self.open_symbol(self.symbols[0])
         self.set_indicators(self.indicator_ids)
+        self._latency.enter()
+        self.set_timer(FREEZE_AFTER, self._latency.freeze)
 
     def _setup_themes(self) -> None:
         loaded = load_all_themes()
@@ -236,7 +231,7 @@ class TvtuiApp(App[int]):
 
     def on_unmount(self) -> None:
         self.bridge.stop()
-        sys.setswitchinterval(self._switch_interval)
+        self._latency.leave()
 
     async def action_quit(self) -> None:
         self.bridge.stop()
