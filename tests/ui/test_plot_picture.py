@@ -48,8 +48,9 @@ async def test_every_plot_picture_matches_plotexts_own_ansi_rendering(make_app) 
         app: TvtuiApp = make_app(theme=theme, timeframe="1m")
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda app=app: data_ready(app), 10, "data")
+            app.bridge.pause(True)  # no new data: every plot's figure stays ours to build
+            await pilot.pause(0.3)  # messages already posted land (and may start builds)
             await wait_until(pilot, lambda app=app: plots_settled(app), 10, "plots")
-            app.bridge.pause(True)
             plots = [p for p in app.query(ThemedPlot) if p.display and p.size.width]
             assert len(plots) >= 4  # candles, volume, RSI, MACD
             for plot in plots:
