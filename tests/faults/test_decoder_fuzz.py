@@ -1,7 +1,7 @@
 """Property-based fuzz of the decoder: valid frames mixed with every kind of corruption.
 Every valid frame is recovered, in order; every unreadable one is counted; nothing raises.
 
-CI runs a few thousand examples. The long run, by hand (about 10 minutes on 2 cores):
+CI runs 2,000 examples (200 for the binary one). The long run, by hand (~40 min on 2 cores):
 
     TVTUI_FUZZ_EXAMPLES=300000 pytest tests/faults/test_decoder_fuzz.py -p no:cacheprovider
 """
