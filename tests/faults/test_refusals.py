@@ -135,12 +135,6 @@ async def test_app_shows_a_bad_token_and_does_not_retry(app_sim, tmp_path: Path)
         assert not [t for t in texts if BAD_TOKEN in t]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tvtui/ui/coalesce.py turns the ProtocolError into a FeedProblem notice ('The "
-    "server refused the connection: bad auth token') and app.on_link_changed notifies "
-    "AUTH_FAILED too: two notices for one bad token",
-)
 async def test_app_reports_a_bad_token_in_one_notice(app_sim, tmp_path: Path) -> None:
     app = app_for(app_sim, tmp_path, token=BAD_TOKEN, symbols=["NASDAQ:AAPL"])
     async with app.run_test(size=SIZE) as pilot:

@@ -179,7 +179,9 @@ class Coalescer:
             reason = event.reason or "refused by the server"
             return [msg.ChartFailed(chart.generation, chart.symbol, reason)]
         if isinstance(event, ev.ProtocolError):
-            return [msg.FeedProblem(f"The server refused the connection: {event.reason}")]
+            # The client follows it with ConnectionStatus(AUTH_FAILED), whose message the app
+            # shows and notifies once; a second notice here would say the same thing twice.
+            return []
         if isinstance(event, ev.CriticalError):
             detail = f" ({event.detail})" if event.detail else ""
             return [msg.FeedProblem(f"Server error: {event.name}{detail}")]
