@@ -17,18 +17,11 @@ import random
 import time
 from typing import Any
 
+from tvtui.config import DEFAULT_WATCHLIST
 from tvtui.feed import wire
 
-SYMBOLS = [
-    "BINANCE:BTCUSDT",
-    "BINANCE:ETHUSDT",
-    "NASDAQ:AAPL",
-    "NASDAQ:MSFT",
-    "FX:EURUSD",
-    "SP:SPX",
-    "KRX:005930",
-    "TSE:7203",
-]
+#: The app's default watchlist plus a Japanese name, so the stream carries non-ASCII text.
+SYMBOLS = [*DEFAULT_WATCHLIST, "TSE:7203"]
 DESCRIPTIONS = {
     "KRX:005930": "삼성전자보통주",
     "TSE:7203": "トヨタ自動車",

@@ -71,15 +71,7 @@ class RawClient:
         for event in self.events:
             if predicate(event):
                 return event
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                for event in self.read():
-                    if predicate(event):
-                        return event
-            except websocket.WebSocketTimeoutException:
-                continue
-        raise AssertionError(f"no {what} within {timeout} s")
+        return self.wait_new(predicate, timeout, what)
 
     def wait_new(
         self, predicate: Callable[[Event], bool], timeout: float = 5.0, what: str = "event"
