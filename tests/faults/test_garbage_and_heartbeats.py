@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
-from tvtui.feed.events import LinkState, MalformedFrame
+from tvtui.feed.events import ConnectionStatus, LinkState, MalformedFrame
 from tvtui.stream import RealTimeData
 from tvtui.ui.scenes import data_ready, wait_until
 from tvtui.ui.widgets.status import StatusLine
@@ -124,6 +124,13 @@ async def test_a_silent_server_is_declared_stale_by_the_client_and_shown_by_the_
         assert stale.message.startswith(f"No data from {sim.ws_url} for ")
         sim.faults.silent = False
         await wait_until(pilot, lambda: sample() == "● connected", 20, "connected again")
+
+    def stale_then_connected(events) -> bool:
+        states = [e.state for e in events if isinstance(e, ConnectionStatus)]
+        return LinkState.CONNECTED in states[states.index(LinkState.STALE) :]
+
+    # The app and the test's own client reconnect independently: wait for the client too.
+    collector.wait_for(stale_then_connected, timeout=20)
     states = collector.states()
     after = states[states.index(LinkState.STALE) :]
     assert after[1] is LinkState.RECONNECTING and LinkState.CONNECTED in after
