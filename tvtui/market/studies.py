@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from tvtui.feed.events import StudyPoint
 from tvtui.market.timeline import ApplyResult, Timeline
@@ -37,7 +37,13 @@ NA_SENTINEL = 1e100
 _NAN = float("nan")
 
 
-class _Packed(array):
+if TYPE_CHECKING:  # array is generic for the type checker, not at run time before 3.12
+    _DoubleArray = array[float]
+else:
+    _DoubleArray = array
+
+
+class _Packed(_DoubleArray):
     """One point as doubles, ``[index, *values]`` with NaN for ``None``; ``time`` is the
     point's own time object (shared with the timeline's list of times, so never doubled)."""
 
@@ -138,13 +144,13 @@ class StudySeries(Timeline[_Row]):
         return [_unpack(r) for r in super().since(start, end)]
 
     @property
-    def latest(self) -> StudyPoint | None:  # type: ignore[override]
+    def latest(self) -> StudyPoint | None:
         """The newest point, or ``None`` when empty."""
         row = super().latest
         return None if row is None else _unpack(row)
 
     @property
-    def first(self) -> StudyPoint | None:  # type: ignore[override]
+    def first(self) -> StudyPoint | None:
         """The oldest point kept, or ``None`` when empty."""
         row = super().first
         return None if row is None else _unpack(row)
