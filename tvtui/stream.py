@@ -69,6 +69,13 @@ ANONYMOUS_TOKEN = messages.DEFAULT_TOKEN
 #: Free (anonymous) accounts may run this many studies on one chart.
 ANONYMOUS_STUDY_LIMIT = 2
 DEFAULT_TIMEOUT = 10.0
+#: The quote fields the original ``StreamHandler`` sets on its quote session.
+SEED_QUOTE_FIELDS: tuple[str, ...] = (
+    "ch", "chp", "current_session", "description", "local_description", "language", "exchange",
+    "fractional", "is_tradable", "lp", "lp_time", "minmov", "minmove2", "original_name",
+    "pricescale", "pro_name", "short_name", "type", "update_mode", "volume", "currency_code",
+    "rchp", "rtc",
+)  # fmt: skip
 
 
 class DataNotFoundError(Exception):
@@ -137,6 +144,13 @@ class StreamHandler:
     It connects at construction, as the original does, but in the background: the constructor
     never blocks and never raises on a network problem; the first call that needs data waits
     for it with a bound.
+
+    As the original, a fresh handler has a quote session (:attr:`quote_session`, created with
+    the seed's quote fields, then ``quote_hibernate_all``) and a chart session
+    (:attr:`chart_session`) on the server, so raw messages sent with :meth:`send_message` can
+    use them at once. They are the handler's own, apart from the sessions the client keeps for
+    ``Streamer`` and ``RealTimeData``, and are created again after every reconnect (raw
+    messages themselves are not replayed: the client cannot know what they subscribe to).
     """
 
     def __init__(
@@ -155,14 +169,16 @@ class StreamHandler:
         self._inbox: queue.Queue[Event] = queue.Queue()
         self._connected = threading.Event()
         self._last_status: ConnectionStatus | None = None
+        self.quote_session = self.generate_session("qs_")
+        self.chart_session = self.generate_session("cs_")
+        self._connections = 0
         self.client = FeedClient(self._token, endpoints, sink=self._on_event, packets=True)
         self.client.start()
+        # Queued before anything a caller sends, so the sessions exist before their first use:
+        # the client sends queued raw messages right after auth and locale, in order.
+        self._create_sessions()
 
     # --- the original's names ---------------------------------------------------------------
-
-    @property
-    def quote_session(self) -> str:
-        return self.client.quote_session
 
     @property
     def authenticated(self) -> bool:
@@ -189,12 +205,26 @@ class StreamHandler:
         """Send one raw message on the connection (queued until connected)."""
         self.client.send({"m": func, "p": list(args)})
 
+    def _create_sessions(self) -> None:
+        """The original's session set-up: chart session, quote session, fields, hibernate."""
+        qs, cs = self.quote_session, self.chart_session
+        for message in (
+            messages.chart_create_session(cs),
+            messages.quote_create_session(qs),
+            messages.quote_set_fields(qs, SEED_QUOTE_FIELDS),
+            messages.quote_hibernate_all(qs),
+        ):
+            self.client.send(message)
+
     # --- events ----------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ConnectionStatus):
             self._last_status = event
             if event.state is LinkState.CONNECTED:
+                self._connections += 1
+                if self._connections > 1:  # a new connection: the server forgot the sessions
+                    self._create_sessions()
                 self._connected.set()
             elif event.state is not LinkState.CONNECTING:
                 self._connected.clear()
