@@ -151,6 +151,9 @@ class StreamHandler:
     use them at once. They are the handler's own, apart from the sessions the client keeps for
     ``Streamer`` and ``RealTimeData``, and are created again after every reconnect (raw
     messages themselves are not replayed: the client cannot know what they subscribe to).
+    With ``sessions=False`` (how ``Streamer`` and ``RealTimeData`` build theirs) they are
+    created only before the first :meth:`send_message`, so a handler that sends no raw
+    message adds no idle chart session to the connection.
     """
 
     def __init__(
@@ -159,6 +162,7 @@ class StreamHandler:
         jwt_token: str | None = None,
         *,
         endpoints: Endpoints | None = None,
+        sessions: bool = True,
     ) -> None:
         endpoints = endpoints or Endpoints.from_env()
         if websocket_url:
@@ -172,11 +176,13 @@ class StreamHandler:
         self.quote_session = self.generate_session("qs_")
         self.chart_session = self.generate_session("cs_")
         self._connections = 0
+        self._sessions_lock = threading.Lock()
+        self._sessions_wanted = False
+        self._sessions_sent_on = 0  #: the connection (1, 2 ...) that carries them
         self.client = FeedClient(self._token, endpoints, sink=self._on_event, packets=True)
         self.client.start()
-        # Queued before anything a caller sends, so the sessions exist before their first use:
-        # the client sends queued raw messages right after auth and locale, in order.
-        self._create_sessions()
+        if sessions:
+            self._ensure_sessions()
 
     # --- the original's names ---------------------------------------------------------------
 
@@ -203,10 +209,24 @@ class StreamHandler:
 
     def send_message(self, func: str, args: list[Any]) -> None:
         """Send one raw message on the connection (queued until connected)."""
+        self._ensure_sessions()
         self.client.send({"m": func, "p": list(args)})
 
+    def _ensure_sessions(self) -> None:
+        """Create the handler's sessions once, queued before any raw message that may use
+        them (the client sends queued raw messages after auth and locale, in order)."""
+        with self._sessions_lock:
+            if self._sessions_wanted:
+                return
+            self._sessions_wanted = True
+            self._create_sessions()
+
     def _create_sessions(self) -> None:
-        """The original's session set-up: chart session, quote session, fields, hibernate."""
+        """The original's session set-up: chart session, quote session, fields, hibernate.
+
+        Sent now on a live connection, else queued for the next one (the lock is held)."""
+        live = self._connected.is_set()
+        self._sessions_sent_on = self._connections if live else self._connections + 1
         qs, cs = self.quote_session, self.chart_session
         for message in (
             messages.chart_create_session(cs),
@@ -222,10 +242,11 @@ class StreamHandler:
         if isinstance(event, ConnectionStatus):
             self._last_status = event
             if event.state is LinkState.CONNECTED:
-                self._connections += 1
-                if self._connections > 1:  # a new connection: the server forgot the sessions
-                    self._create_sessions()
-                self._connected.set()
+                with self._sessions_lock:  # a new connection: the server forgot the sessions
+                    self._connections += 1
+                    self._connected.set()
+                    if self._sessions_wanted and self._sessions_sent_on < self._connections:
+                        self._create_sessions()
             elif event.state is not LinkState.CONNECTING:
                 self._connected.clear()
         elif isinstance(event, MalformedFrame):
@@ -297,7 +318,9 @@ class Streamer:
         self.timeout = timeout
         #: Paths written by the last ``stream()`` with ``export_result=True``.
         self.exported: list[Path] = []
-        self.stream_obj = StreamHandler(jwt_token=websocket_jwt_token, endpoints=endpoints)
+        self.stream_obj = StreamHandler(
+            jwt_token=websocket_jwt_token, endpoints=endpoints, sessions=False
+        )
 
     @property
     def endpoints(self) -> Endpoints:
@@ -448,7 +471,9 @@ class RealTimeData:
     def __init__(
         self, websocket_jwt_token: str | None = None, *, endpoints: Endpoints | None = None
     ) -> None:
-        self._handler = StreamHandler(jwt_token=websocket_jwt_token, endpoints=endpoints)
+        self._handler = StreamHandler(
+            jwt_token=websocket_jwt_token, endpoints=endpoints, sessions=False
+        )
         self._closed = threading.Event()
 
     @property

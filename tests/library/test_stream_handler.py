@@ -78,3 +78,18 @@ def test_the_sessions_are_created_again_after_a_reconnect(sim_env) -> None:
         _wait(sh, _quote_for(sh, "NASDAQ:AAPL"), "quote after the reconnect")
     creates = [p for p in sim_env.received if p.get("m") == "quote_create_session"]
     assert [p["p"] for p in creates].count([sh.quote_session]) == 2
+
+
+def test_a_streamer_adds_no_idle_chart_session_yet_its_handler_takes_raw_messages(
+    sim_env,
+) -> None:
+    from tvtui.stream import Streamer
+
+    with Streamer() as streamer:
+        streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
+        # One chart session, the series' own: free accounts may hold only one chart.
+        charts = [p for p in sim_env.received if p.get("m") == "chart_create_session"]
+        assert len(charts) == 1
+        sh = streamer.stream_obj
+        sh.send_message("quote_add_symbols", [sh.quote_session, "NASDAQ:AAPL"])
+        _wait(sh, _quote_for(sh, "NASDAQ:AAPL"), "quote on the streamer's handler session")
