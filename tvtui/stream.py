@@ -61,6 +61,7 @@ __all__ = [
     "Streamer",
     "SymbolLookupError",
     "SymbolNotFoundError",
+    "check_indicators",
 ]
 
 log = logging.getLogger(__name__)
@@ -102,9 +103,10 @@ def _check_candles(numb_price_candles: int) -> int:
     return numb_price_candles
 
 
-def _check_indicators(indicators: Iterable[Any] | None) -> list[tuple[str, str]]:
+def check_indicators(indicators: Iterable[Any] | None) -> list[tuple[str, str]]:
     """``[(pine_id, version), ...]``; a clear ``ValueError`` for the shapes people get wrong
-    (``("RSI", 1.0)``, a bare string, a dict)."""
+    (``("RSI", 1.0)``, a bare string, a dict). Public: ``tvtui stream`` checks its
+    ``--indicator`` values with it before anything is sent."""
     if indicators is None:
         return []
     if isinstance(indicators, str | bytes | dict):
@@ -134,6 +136,9 @@ def _check_indicators(indicators: Iterable[Any] | None) -> list[tuple[str, str]]
         if (pine_id, version) not in wanted:
             wanted.append((pine_id.strip(), version.strip()))
     return wanted
+
+
+_check_indicators = check_indicators  # the name Streamer.stream calls it by
 
 
 class StreamHandler:
