@@ -32,7 +32,12 @@ _TREND_OCTAVES = 9  #: trend scales 1, 2, 4, ... 256 days
 _M64 = (1 << 64) - 1
 _TO_UNIT = 2.0 / 18446744073709551616.0
 _SQRT_1_5 = math.sqrt(1.5)
-_CACHE = 8192  #: split nodes kept per instrument (the top of each day's tree is reused)
+#: Splits cached per instrument: those above the minute level (reused by every bar and quote
+#: of their day, ~1,440 a day), and the finer ones (only the latest few minutes matter: live
+#: quotes and forming bars walk the same path tick after tick). Bounded so 50 instruments
+#: quoted for hours stay at a few MB.
+_CACHE_COARSE = 8192
+_CACHE_FINE = 512
 
 #: (open, close, high, low, volume) of a time range: log-prices, and volume.
 Stats = tuple[float, float, float, float, float]
@@ -107,7 +112,8 @@ class TradeTree:
         self._trend_amp = [daily_vol * math.sqrt(1.5 * (1 << k)) for k in range(_TREND_OCTAVES)]
         self._trend_days: dict[int, float] = {}
         self._roots: dict[int, Stats] = {}
-        self._children: dict[tuple[int, int, int], tuple[Stats, Stats]] = {}
+        self._coarse: dict[int, tuple[Stats, Stats]] = {}
+        self._fine: dict[int, tuple[Stats, Stats]] = {}
 
     # --- the long-term trend and the day roots -------------------------------------------------
 
@@ -152,8 +158,10 @@ class TradeTree:
 
     def children(self, day: int, a: int, b: int, s: Stats) -> tuple[Stats, Stats]:
         """The two halves of node [a, b) of ``day`` whose stats are ``s`` (cached)."""
-        cache_key = (day, a, b)
-        found = self._children.get(cache_key)
+        n = b - a
+        cache = self._coarse if n > 60 else self._fine
+        cache_key = (day << 40) | (a << 20) | b
+        found = cache.get(cache_key)
         if found is not None:
             return found
         o, c, h, low, v = s
@@ -161,7 +169,6 @@ class TradeTree:
         nl, nr = m - a, b - m
         w = nl / (b - a)
         at = day * DAY + a  # the hash coordinates of this node: absolute start and length
-        n = b - a
         var = self._var
         # The midpoint: a Brownian bridge's middle, reflected back inside the parent's range.
         z = (unit(self._k_mid1, at, n) + unit(self._k_mid2, at, n)) * _SQRT_1_5
@@ -198,9 +205,9 @@ class TradeTree:
         wr = nr * (1.0 + 0.5 * unit(self._k_vol2, at, n)) * (1.0 + (h_r - l_r) / math.sqrt(var_r))
         v_l = v * wl / (wl + wr)
         pair = ((o, mid, h_l, l_l, v_l), (mid, c, h_r, l_r, v - v_l))
-        if len(self._children) >= _CACHE:
-            self._children.clear()
-        self._children[cache_key] = pair
+        if len(cache) >= (_CACHE_COARSE if n > 60 else _CACHE_FINE):
+            cache.clear()
+        cache[cache_key] = pair
         return pair
 
     # --- queries -------------------------------------------------------------------------------
