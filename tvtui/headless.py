@@ -45,7 +45,7 @@ from tvtui.stream import (
     DataNotFoundError,
     FeedUnavailableError,
     Streamer,
-    _check_indicators,
+    check_indicators,
 )
 
 EXIT_OK = 0
@@ -94,7 +94,7 @@ def _indicators(specs: Sequence[str]) -> list[tuple[str, str]]:
     for spec in specs:
         pine_id, _, version = spec.partition("@")
         pairs.append((pine_id, version or "last"))
-    return _check_indicators(pairs)
+    return check_indicators(pairs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

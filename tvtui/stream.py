@@ -61,6 +61,7 @@ __all__ = [
     "Streamer",
     "SymbolLookupError",
     "SymbolNotFoundError",
+    "check_indicators",
 ]
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,13 @@ ANONYMOUS_TOKEN = messages.DEFAULT_TOKEN
 #: Free (anonymous) accounts may run this many studies on one chart.
 ANONYMOUS_STUDY_LIMIT = 2
 DEFAULT_TIMEOUT = 10.0
+#: The quote fields the original ``StreamHandler`` sets on its quote session.
+SEED_QUOTE_FIELDS: tuple[str, ...] = (
+    "ch", "chp", "current_session", "description", "local_description", "language", "exchange",
+    "fractional", "is_tradable", "lp", "lp_time", "minmov", "minmove2", "original_name",
+    "pricescale", "pro_name", "short_name", "type", "update_mode", "volume", "currency_code",
+    "rchp", "rtc",
+)  # fmt: skip
 
 
 class DataNotFoundError(Exception):
@@ -95,9 +103,10 @@ def _check_candles(numb_price_candles: int) -> int:
     return numb_price_candles
 
 
-def _check_indicators(indicators: Iterable[Any] | None) -> list[tuple[str, str]]:
+def check_indicators(indicators: Iterable[Any] | None) -> list[tuple[str, str]]:
     """``[(pine_id, version), ...]``; a clear ``ValueError`` for the shapes people get wrong
-    (``("RSI", 1.0)``, a bare string, a dict)."""
+    (``("RSI", 1.0)``, a bare string, a dict). Public: ``tvtui stream`` checks its
+    ``--indicator`` values with it before anything is sent."""
     if indicators is None:
         return []
     if isinstance(indicators, str | bytes | dict):
@@ -129,6 +138,9 @@ def _check_indicators(indicators: Iterable[Any] | None) -> list[tuple[str, str]]
     return wanted
 
 
+_check_indicators = check_indicators  # the name Streamer.stream calls it by
+
+
 class StreamHandler:
     """The session manager ``Streamer`` and ``RealTimeData`` stand on: one connection (a
     :class:`~tvtui.feed.client.FeedClient`) with its auth, locale, quote session and chart
@@ -137,6 +149,16 @@ class StreamHandler:
     It connects at construction, as the original does, but in the background: the constructor
     never blocks and never raises on a network problem; the first call that needs data waits
     for it with a bound.
+
+    As the original, a fresh handler has a quote session (:attr:`quote_session`, created with
+    the seed's quote fields, then ``quote_hibernate_all``) and a chart session
+    (:attr:`chart_session`) on the server, so raw messages sent with :meth:`send_message` can
+    use them at once. They are the handler's own, apart from the sessions the client keeps for
+    ``Streamer`` and ``RealTimeData``, and are created again after every reconnect (raw
+    messages themselves are not replayed: the client cannot know what they subscribe to).
+    With ``sessions=False`` (how ``Streamer`` and ``RealTimeData`` build theirs) they are
+    created only before the first :meth:`send_message`, so a handler that sends no raw
+    message adds no idle chart session to the connection.
     """
 
     def __init__(
@@ -145,6 +167,7 @@ class StreamHandler:
         jwt_token: str | None = None,
         *,
         endpoints: Endpoints | None = None,
+        sessions: bool = True,
     ) -> None:
         endpoints = endpoints or Endpoints.from_env()
         if websocket_url:
@@ -155,14 +178,18 @@ class StreamHandler:
         self._inbox: queue.Queue[Event] = queue.Queue()
         self._connected = threading.Event()
         self._last_status: ConnectionStatus | None = None
+        self.quote_session = self.generate_session("qs_")
+        self.chart_session = self.generate_session("cs_")
+        self._connections = 0
+        self._sessions_lock = threading.Lock()
+        self._sessions_wanted = False
+        self._sessions_sent_on = 0  #: the connection (1, 2 ...) that carries them
         self.client = FeedClient(self._token, endpoints, sink=self._on_event, packets=True)
         self.client.start()
+        if sessions:
+            self._ensure_sessions()
 
     # --- the original's names ---------------------------------------------------------------
-
-    @property
-    def quote_session(self) -> str:
-        return self.client.quote_session
 
     @property
     def authenticated(self) -> bool:
@@ -187,7 +214,32 @@ class StreamHandler:
 
     def send_message(self, func: str, args: list[Any]) -> None:
         """Send one raw message on the connection (queued until connected)."""
+        self._ensure_sessions()
         self.client.send({"m": func, "p": list(args)})
+
+    def _ensure_sessions(self) -> None:
+        """Create the handler's sessions once, queued before any raw message that may use
+        them (the client sends queued raw messages after auth and locale, in order)."""
+        with self._sessions_lock:
+            if self._sessions_wanted:
+                return
+            self._sessions_wanted = True
+            self._create_sessions()
+
+    def _create_sessions(self) -> None:
+        """The original's session set-up: chart session, quote session, fields, hibernate.
+
+        Sent now on a live connection, else queued for the next one (the lock is held)."""
+        live = self._connected.is_set()
+        self._sessions_sent_on = self._connections if live else self._connections + 1
+        qs, cs = self.quote_session, self.chart_session
+        for message in (
+            messages.chart_create_session(cs),
+            messages.quote_create_session(qs),
+            messages.quote_set_fields(qs, SEED_QUOTE_FIELDS),
+            messages.quote_hibernate_all(qs),
+        ):
+            self.client.send(message)
 
     # --- events ----------------------------------------------------------------------------
 
@@ -195,7 +247,11 @@ class StreamHandler:
         if isinstance(event, ConnectionStatus):
             self._last_status = event
             if event.state is LinkState.CONNECTED:
-                self._connected.set()
+                with self._sessions_lock:  # a new connection: the server forgot the sessions
+                    self._connections += 1
+                    self._connected.set()
+                    if self._sessions_wanted and self._sessions_sent_on < self._connections:
+                        self._create_sessions()
             elif event.state is not LinkState.CONNECTING:
                 self._connected.clear()
         elif isinstance(event, MalformedFrame):
@@ -267,7 +323,9 @@ class Streamer:
         self.timeout = timeout
         #: Paths written by the last ``stream()`` with ``export_result=True``.
         self.exported: list[Path] = []
-        self.stream_obj = StreamHandler(jwt_token=websocket_jwt_token, endpoints=endpoints)
+        self.stream_obj = StreamHandler(
+            jwt_token=websocket_jwt_token, endpoints=endpoints, sessions=False
+        )
 
     @property
     def endpoints(self) -> Endpoints:
@@ -418,7 +476,9 @@ class RealTimeData:
     def __init__(
         self, websocket_jwt_token: str | None = None, *, endpoints: Endpoints | None = None
     ) -> None:
-        self._handler = StreamHandler(jwt_token=websocket_jwt_token, endpoints=endpoints)
+        self._handler = StreamHandler(
+            jwt_token=websocket_jwt_token, endpoints=endpoints, sessions=False
+        )
         self._closed = threading.Event()
 
     @property

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import logging
+import math
 import socket
 import time
 import urllib.error
@@ -24,6 +26,9 @@ import orjson
 
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import ORIGIN, USER_AGENT
+from tvtui.feed.untrusted import plain
+
+log = logging.getLogger(__name__)
 
 #: Bodies larger than this are refused: metadata and scanner replies are kilobytes.
 MAX_BODY = 16 * 1024 * 1024
@@ -131,16 +136,34 @@ def retryable(status: int) -> bool:
 
 
 def _retry_after(response: HttpResponse) -> float | None:
+    """The server's ``Retry-After`` in seconds (0 to :data:`MAX_RETRY_AFTER`), or ``None``.
+
+    The header is untrusted: a value that is neither a number nor an HTTP date is ignored (the
+    retry keeps its own backoff), never an error, because a garbage header is the network
+    misbehaving, not the person's input being wrong; and it only reaches the log through
+    :func:`plain`.
+    """
     value = response.headers.get("retry-after")
     if not value:
         return None
     try:
-        return min(MAX_RETRY_AFTER, max(0.0, float(value)))
+        seconds = float(value)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (ValueError, TypeError, OverflowError, IndexError):
+            parsed = None
         if parsed is None:
+            log.debug("ignoring a Retry-After that is neither seconds nor a date: %s",
+                      plain(value, 80))  # fmt: skip
             return None
-        return min(MAX_RETRY_AFTER, max(0.0, parsed.timestamp() - time.time()))
+        try:
+            seconds = parsed.timestamp() - time.time()
+        except (ValueError, OverflowError, OSError):
+            return None
+    if math.isnan(seconds):
+        return None
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
 def get_with_retries(

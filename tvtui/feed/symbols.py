@@ -9,6 +9,7 @@ with backoff, and every error says what went wrong.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import unicodedata
@@ -44,7 +45,11 @@ def _show(text: str, limit: int = 40) -> str:
 
 
 def parse_symbol(text: str) -> tuple[str, str]:
-    """``(EXCHANGE, SYMBOL)`` from ``EXCHANGE:SYMBOL``; the exchange is upper-cased.
+    """``(EXCHANGE, SYMBOL)`` from ``EXCHANGE:SYMBOL``, both upper-cased.
+
+    Upper case is TradingView's form: its exchanges and tickers are upper case and it resolves
+    ``binance:solusdt`` to ``BINANCE:SOLUSDT``. Keeping what was typed would save
+    ``BINANCE:solusdt`` and let a second ``BINANCE:SOLUSDT`` row in beside it.
 
     Surrounding whitespace is ignored (people paste it); anything else unusual is a
     ``ValueError`` that says what is wrong.
@@ -90,12 +95,22 @@ def parse_symbol(text: str) -> tuple[str, str]:
             f"Ticker {_show(symbol)} must start with a letter or digit and use only letters, "
             f"digits and . _ ! & / -. {EXAMPLE}"
         )
-    return exchange.upper(), symbol
+    return exchange.upper(), symbol.upper()
 
 
-def normalize_symbol(text: str) -> str:
-    """``parse_symbol`` joined back: ``binance:BTCUSDT`` -> ``BINANCE:BTCUSDT``."""
+def normalize_symbol(text: str, resolved: object = None) -> str:
+    """A symbol in TradingView's form: the one normalising step every entry point uses (the
+    library, ``tvtui stream``, the config loader, the app's symbol entry and watchlist).
+
+    ``binance:solusdt`` -> ``BINANCE:SOLUSDT``. ``resolved`` is what the server resolved the
+    symbol to (a quote's or ``symbol_resolved``'s ``pro_name``), when known: it wins if it is a
+    well-formed ``EXCHANGE:SYMBOL`` (upper-cased too); anything else there is ignored, since it
+    is untrusted. ``ValueError`` (from :func:`parse_symbol`) when ``text`` is malformed.
+    """
     exchange, symbol = parse_symbol(text)
+    if isinstance(resolved, str) and resolved.strip():
+        with contextlib.suppress(ValueError):
+            exchange, symbol = parse_symbol(resolved)
     return f"{exchange}:{symbol}"
 
 

@@ -10,16 +10,21 @@ from tvtui.sim import SimConfig, Simulator
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A slots dataclass has no class-level defaults (``SimConfig.time_scale`` is a slot
+    # descriptor, not 60.0), so the defaults come from an instance.
+    defaults = SimConfig()
     parser = argparse.ArgumentParser(
         prog="python -m tvtui.sim", description="TradingView-compatible simulator on 127.0.0.1"
     )
     parser.add_argument("--port", type=int, default=0, help="WebSocket port (0: a free one)")
     parser.add_argument("--http-port", type=int, default=0, help="HTTP port (0: a free one)")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument(
-        "--time-scale", type=float, default=SimConfig.time_scale, help="sim seconds per second"
+        "--time-scale", type=float, default=defaults.time_scale, help="sim seconds per second"
     )
-    parser.add_argument("--heartbeat", type=float, default=10.0, help="heartbeat interval (s)")
+    parser.add_argument(
+        "--heartbeat", type=float, default=defaults.heartbeat_interval, help="heartbeat (s)"
+    )
     parser.add_argument("--seconds", type=float, default=None, help="stop after this long")
     args = parser.parse_args(argv)
     config = SimConfig(

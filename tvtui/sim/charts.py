@@ -126,7 +126,7 @@ class ChartSession:
         grid = series.grid
         forming_open = grid.open_of(now)
         bars = self.market.history(series.inst, grid, forming_open, series.count)
-        bars.append(self.market.path(series.inst, grid).forming_bar(forming_open, now))
+        bars.append(self.market.forming_bar(series.inst, grid, forming_open, now))
         series.base_open = int(bars[0][0])
         series.earliest = series.base_open
         series.forming = forming_open
@@ -239,7 +239,7 @@ class ChartSession:
         study.calc = indicators.build(study.spec, study.inputs)
         points = self._points(study, series, series.earliest, series.forming, live=study.calc)
         study.closed_until = series.forming
-        forming = self.market.path(series.inst, series.grid).forming_bar(series.forming, now)
+        forming = self.market.forming_bar(series.inst, series.grid, series.forming, now)
         values = study.calc.peek(forming)
         if values is not None:
             points.append({"i": series.index(series.forming), "v": [forming[0], *values]})
@@ -285,7 +285,6 @@ class ChartSession:
         self, series: Series, now: float, body: dict[str, Any], force: bool = False
     ) -> None:
         grid = series.grid
-        path = self.market.path(series.inst, grid)
         forming_open = grid.open_of(now)
         if forming_open < series.forming:  # a time from before the history was loaded
             return
@@ -294,7 +293,7 @@ class ChartSession:
             count = min(MAX_CATCHUP, _bars_between(grid, series.forming, forming_open))
             closed = self.market.history(series.inst, grid, forming_open, count)
             series.forming = forming_open
-        forming = path.forming_bar(forming_open, now)
+        forming = self.market.forming_bar(series.inst, grid, forming_open, now)
         if not closed and not force and forming == series.last_sent:
             return
         series.last_sent = forming

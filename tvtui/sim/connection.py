@@ -23,7 +23,7 @@ from tvtui.sim.charts import ChartSession
 from tvtui.sim.quotes import QuoteSession
 
 if TYPE_CHECKING:
-    from tvtui.sim.server import Simulator
+    from tvtui.sim.records import Host
 
 Packet = dict[str, Any]
 
@@ -40,7 +40,7 @@ _BINARY = b"\x89\x00\xff\xfe not a text frame"
 
 
 class Connection:
-    def __init__(self, sim: Simulator, ws: ServerConnection, number: int) -> None:
+    def __init__(self, sim: Host, ws: ServerConnection, number: int) -> None:
         self.sim = sim
         self.ws = ws
         self.number = number
@@ -106,7 +106,7 @@ class Connection:
             except orjson.JSONDecodeError:
                 continue
             if isinstance(packet, dict):
-                self.sim._record_received(packet)
+                self.sim.records.add_received(packet)
                 self.inbox.put_nowait(packet)
 
     async def _worker(self) -> None:
@@ -119,7 +119,7 @@ class Connection:
             try:
                 out = self.handle(packet)
             except Exception as exc:  # a simulator bug must not silence the connection
-                self.sim._record_error(f"handling {packet.get('m')!r}: {exc!r}")
+                self.sim.records.add_error(f"handling {packet.get('m')!r}: {exc!r}")
                 out = [_critical("", "invalid parameters", str(packet.get("m")))]
             if out:
                 await self._send(out)
@@ -272,7 +272,7 @@ class Connection:
             try:
                 packets = self._burst(count, last_sim, now_sim) if burst else self._tick(now_sim)
             except Exception as exc:  # recorded for tests; the connection carries on
-                self.sim._record_error(f"live tick: {exc!r}")
+                self.sim.records.add_error(f"live tick: {exc!r}")
                 packets = []
             last_real, last_sim = now_real, now_sim
             if packets or self.piggyback:
@@ -333,7 +333,7 @@ class Connection:
         for k in beats:
             self.pending[k] = sent_at
         stats.heartbeats_sent += len(beats)
-        self.sim._record_sent(packets)
+        self.sim.records.add_sent(packets)
 
     def _malformed(self, frames: int) -> tuple[str, list[str | bytes]]:
         """Bad frames owed after ``frames`` good ones: text to append, and extra messages."""

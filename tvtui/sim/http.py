@@ -17,7 +17,7 @@ import orjson
 from tvtui.sim import catalog, indicators
 
 if TYPE_CHECKING:
-    from tvtui.sim.server import Simulator
+    from tvtui.sim.records import Host
 
 _PINE_PREFIX = "/pine-facade/translate/"
 
@@ -33,7 +33,7 @@ class _Handler(BaseHTTPRequestHandler):
         sim = self.server.sim
         faults = sim.faults
         sim.stats.http_requests += 1
-        sim._record_http(self.path, {k.title(): v for k, v in self.headers.items()})
+        sim.records.add_http(self.path, {k.title(): v for k, v in self.headers.items()})
         delay = faults.http_delay
         if delay:
             time.sleep(min(float(delay), 60.0))
@@ -93,7 +93,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int, sim: Simulator) -> None:
+    def __init__(self, port: int, sim: Host) -> None:
         self.sim = sim
         super().__init__(("127.0.0.1", port), _Handler)
 
@@ -101,7 +101,7 @@ class _Server(ThreadingHTTPServer):
 class HttpServer:
     """Start/stop wrapper: ``start()`` returns once listening; ``stop()`` is prompt."""
 
-    def __init__(self, sim: Simulator, port: int = 0) -> None:
+    def __init__(self, sim: Host, port: int = 0) -> None:
         self._server = _Server(port, sim)
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(

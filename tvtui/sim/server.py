@@ -23,9 +23,9 @@ from tvtui.sim.connection import Connection
 from tvtui.sim.http import HttpServer
 from tvtui.sim.market import Market
 from tvtui.sim.prices import Bar
+from tvtui.sim.records import Records
 
 HOST = "127.0.0.1"
-_RECORD_CAP = 100_000  #: records kept per list (oldest dropped), so bursts cannot eat memory
 
 
 class Simulator:
@@ -40,12 +40,8 @@ class Simulator:
             self.config.start_time if self.config.start_time is not None else DEFAULT_START
         )
         self._start_real = time.monotonic()
-        self._lock = threading.Lock()
-        self._sent: list[dict[str, Any]] = []
-        self._received: list[dict[str, Any]] = []
-        self._handshakes: list[dict[str, Any]] = []
-        self._http_requests: list[dict[str, Any]] = []
-        self._errors: list[dict[str, Any]] = []
+        #: What was sent and received, handshakes, HTTP requests, caught errors.
+        self.records = Records()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: Server | None = None
@@ -85,32 +81,27 @@ class Simulator:
     @property
     def sent(self) -> list[dict[str, Any]]:
         """Every packet sent (hello included; heartbeats and malformed frames excluded)."""
-        with self._lock:
-            return list(self._sent)
+        return self.records.sent
 
     @property
     def received(self) -> list[dict[str, Any]]:
         """Every client message received (heartbeat echoes excluded), in order."""
-        with self._lock:
-            return list(self._received)
+        return self.records.received
 
     @property
     def handshakes(self) -> list[dict[str, Any]]:
         """``{"path", "headers"}`` per WebSocket handshake attempt (refused ones included)."""
-        with self._lock:
-            return list(self._handshakes)
+        return self.records.handshakes
 
     @property
     def http_requests(self) -> list[dict[str, Any]]:
         """``{"path", "headers"}`` per HTTP request."""
-        with self._lock:
-            return list(self._http_requests)
+        return self.records.http_requests
 
     @property
     def errors(self) -> list[str]:
         """Internal errors the server caught (a simulator bug); empty in a healthy run."""
-        with self._lock:
-            return [e["error"] for e in self._errors]
+        return self.records.errors
 
     def start(self) -> Simulator:
         """Start both servers; returns once they are listening."""
@@ -155,27 +146,6 @@ class Simulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    # --- records (called on the server threads) ------------------------------------------------
-
-    def _record(self, into: list[dict[str, Any]], items: list[dict[str, Any]]) -> None:
-        with self._lock:
-            into.extend(items)
-            if len(into) > _RECORD_CAP:
-                del into[: len(into) - _RECORD_CAP]
-
-    def _record_sent(self, packets: list[dict[str, Any]]) -> None:
-        if packets:
-            self._record(self._sent, packets)
-
-    def _record_received(self, packet: dict[str, Any]) -> None:
-        self._record(self._received, [packet])
-
-    def _record_error(self, text: str) -> None:
-        self._record(self._errors, [{"error": text}])
-
-    def _record_http(self, path: str, headers: dict[str, str]) -> None:
-        self._record(self._http_requests, [{"path": path, "headers": headers}])
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -259,8 +229,7 @@ class Simulator:
         for name, value in request.headers.raw_items():
             key = name.title()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        with self._lock:
-            self._handshakes.append({"path": request.path, "headers": headers})
+        self.records.add_handshake(request.path, headers)
         status = self.faults.handshake_status
         if status:
             self.stats.handshakes_refused += 1

@@ -174,7 +174,7 @@ class SymbolEntry(ModalScreen[str | None]):
         if quote is None:
             self._say("unknown", f"✗ {error or 'No quote for ' + symbol}", "error")
             return
-        self.resolved = Resolved(symbol, quote)
+        self.resolved = Resolved(normalize_symbol(symbol, quote.get("pro_name")), quote)
         self._say("resolved", f"✓ {symbol} found. Enter adds it to the watchlist.", "success")
         decimals = fmt.decimals_for(quote, quote.get("lp"))
         preview = Text()
