@@ -9,6 +9,7 @@ copy from any test thread) and :class:`Host` (what a connection or the HTTP serv
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -22,8 +23,9 @@ class Records:
     """Thread-safe, bounded logs: packets sent and received, handshakes, HTTP requests and
     the internal errors the server caught."""
 
-    def __init__(self, cap: int = RECORD_CAP) -> None:
-        self._cap = cap
+    def __init__(self, cap: int | Callable[[], int] = RECORD_CAP) -> None:
+        #: Entries kept per log; a callable is read on every append (a test may lower it).
+        self.cap = cap
         self._lock = threading.Lock()
         self._logs: dict[str, list[dict[str, Any]]] = {
             name: [] for name in ("sent", "received", "handshakes", "http", "errors")
@@ -35,8 +37,9 @@ class Records:
         with self._lock:
             log = self._logs[name]
             log.extend(items)
-            if len(log) > self._cap:
-                del log[: len(log) - self._cap]
+            cap = self.cap() if callable(self.cap) else self.cap
+            if len(log) > cap:
+                del log[: len(log) - cap]
 
     def _read(self, name: str) -> list[dict[str, Any]]:
         with self._lock:

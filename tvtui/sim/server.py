@@ -23,9 +23,10 @@ from tvtui.sim.connection import Connection
 from tvtui.sim.http import HttpServer
 from tvtui.sim.market import Market
 from tvtui.sim.prices import Bar
-from tvtui.sim.records import Records
+from tvtui.sim.records import RECORD_CAP, Records
 
 HOST = "127.0.0.1"
+_RECORD_CAP = RECORD_CAP  #: records kept per list; read on every append (tests lower it)
 
 
 class Simulator:
@@ -41,7 +42,7 @@ class Simulator:
         )
         self._start_real = time.monotonic()
         #: What was sent and received, handshakes, HTTP requests, caught errors.
-        self.records = Records()
+        self.records = Records(cap=lambda: _RECORD_CAP)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: Server | None = None

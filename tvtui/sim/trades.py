@@ -13,9 +13,12 @@ So the path is a tree of time ranges, generated top-down and conditioned on the 
   time at scales of 1 to 256 days, shared by BINANCE:BTCUSDT and COINBASE:BTCUSD), high and
   low drawn as a Brownian bridge's extremes, volume around the instrument's daily volume;
 * each range splits in two (at an hour, minute or second boundary near its middle) down to
-  one-second leaves. The children's stats are drawn given the parent's: the midpoint price
-  from a Brownian bridge kept inside the parent's range, the parent's high given to one child
-  (the other draws its own, no higher), the same for the low, the volume shared out.
+  one-second leaves. The children's stats are drawn given the parent's, which include *when*
+  its high and low trade: the child holding that time inherits the extreme, the other draws
+  its own (no higher, no lower) and a time for it; the midpoint price is a Brownian bridge
+  between the nearest known points (open, high, low, close at their times), so the path
+  approaches an extreme gradually instead of jumping to it in one bar; the volume is shared
+  out.
 
 A node's stats are therefore exactly the aggregate of its children's, and any range of whole
 seconds is the aggregate of the O(log) nodes that tile it: every resolution agrees by
@@ -41,6 +44,8 @@ _CACHE_FINE = 512
 
 #: (open, close, high, low, volume) of a time range: log-prices, and volume.
 Stats = tuple[float, float, float, float, float]
+#: A tree node: its stats, then when (seconds into the day) its high and its low trade.
+Node = tuple[float, float, float, float, float, float, float]
 
 
 def unit(key: int, a: int, b: int) -> float:
@@ -64,10 +69,10 @@ def split_point(a: int, b: int) -> int:
     return a + (n // size // 2) * size
 
 
-def combine(parts: list[Stats]) -> Stats:
+def combine(parts: list[Node]) -> Stats:
     """The aggregate of consecutive ranges: first open, last close, extremes, summed volume."""
     if len(parts) == 1:
-        return parts[0]
+        return parts[0][:5]  # type: ignore[return-value]
     return (
         parts[0][0],
         parts[-1][1],
@@ -91,12 +96,24 @@ def _hit(top: float, e0: float, e1: float, var_t: float) -> float:
     return math.exp(-2.0 * (top - e0) * (top - e1) / var_t)
 
 
-def _capped_max(e0: float, e1: float, var_t: float, top: float, reach: float, v: float) -> float:
-    """A bridge maximum drawn given that it stays at or under ``top`` (which it reaches with
-    probability ``reach``): the inverse CDF at ``v`` in [0, 1) of the truncated law. Drawing
-    it uncapped and clipping would pile many bars' highs exactly on their parent's high."""
+def _capped_max(e0: float, e1: float, var_t: float, top: float, v: float) -> float:
+    """A bridge maximum drawn given that it stays at or under ``top``: the inverse CDF at
+    ``v`` in [0, 1) of the truncated law. Drawing it uncapped and clipping would pile many
+    bars' highs exactly on their parent's high."""
+    reach = _hit(top, e0, e1, var_t)
     survive = max(1e-300, 1.0 - v * (1.0 - reach))
     return min(top, _bridge_max(e0, e1, var_t, survive))
+
+
+def _when(a: float, b: float, e0: float, e1: float, top: float, u: float) -> float:
+    """A time in [a, b] for a bridge's maximum ``top``: near the end it rises least from."""
+    d0, d1 = top - e0, top - e1
+    if d0 <= 0.0:
+        return a
+    if d1 <= 0.0:
+        return b
+    w = min(0.97, max(0.03, d0 / (d0 + d1) + 0.3 * u))
+    return a + (b - a) * w
 
 
 class TradeTree:
@@ -111,9 +128,9 @@ class TradeTree:
         self._var = daily_vol * daily_vol / DAY  #: log-price variance per second
         self._trend_amp = [daily_vol * math.sqrt(1.5 * (1 << k)) for k in range(_TREND_OCTAVES)]
         self._trend_days: dict[int, float] = {}
-        self._roots: dict[int, Stats] = {}
-        self._coarse: dict[int, tuple[Stats, Stats]] = {}
-        self._fine: dict[int, tuple[Stats, Stats]] = {}
+        self._roots: dict[int, Node] = {}
+        self._coarse: dict[int, tuple[Node, Node]] = {}
+        self._fine: dict[int, tuple[Node, Node]] = {}
 
     # --- the long-term trend and the day roots -------------------------------------------------
 
@@ -136,7 +153,7 @@ class TradeTree:
         self._trend_days[day] = total
         return total
 
-    def root(self, day: int) -> Stats:
+    def root(self, day: int) -> Node:
         """The whole of UTC day ``day`` (days since 1970-01-01)."""
         found = self._roots.get(day)
         if found is not None:
@@ -149,14 +166,16 @@ class TradeTree:
         low = -_bridge_max(-o, -c, var_t, 0.5 - 0.5 * unit(key, day, 2))
         spread = (h - low) / self._daily_vol if self._daily_vol else 1.0
         v = (1.0 + 0.4 * unit(key, day, 3)) * (0.5 + 0.4 * spread)
+        t_hi = _when(0, DAY, o, c, h, unit(key, day, 4))
+        t_lo = _when(0, DAY, -o, -c, -low, unit(key, day, 5))
         if len(self._roots) > 100_000:
             self._roots.clear()
-        stats = self._roots[day] = (o, c, h, low, v)
-        return stats
+        node = self._roots[day] = (o, c, h, low, v, t_hi, t_lo)
+        return node
 
     # --- splitting -----------------------------------------------------------------------------
 
-    def children(self, day: int, a: int, b: int, s: Stats) -> tuple[Stats, Stats]:
+    def children(self, day: int, a: int, b: int, s: Node) -> tuple[Node, Node]:
         """The two halves of node [a, b) of ``day`` whose stats are ``s`` (cached)."""
         n = b - a
         cache = self._coarse if n > 60 else self._fine
@@ -164,47 +183,60 @@ class TradeTree:
         found = cache.get(cache_key)
         if found is not None:
             return found
-        o, c, h, low, v = s
+        o, c, h, low, v, t_hi, t_lo = s
         m = split_point(a, b)
-        nl, nr = m - a, b - m
-        w = nl / (b - a)
         at = day * DAY + a  # the hash coordinates of this node: absolute start and length
         var = self._var
-        # The midpoint: a Brownian bridge's middle, reflected back inside the parent's range.
-        z = (unit(self._k_mid1, at, n) + unit(self._k_mid2, at, n)) * _SQRT_1_5
-        mid = o + (c - o) * w + math.sqrt(var * n * w * (1.0 - w)) * z
-        if mid > h:
-            mid = max(low, h - (mid - h))
-        if mid < low:
-            mid = min(h, low + (low - mid))
+        # The midpoint: a Brownian bridge between the known points on either side of it,
+        # reflected back inside the range.
+        t0, v0, t1, v1 = float(a), o, float(b), c
+        for t, x in ((t_hi, h), (t_lo, low)):
+            if t0 < t <= m:
+                t0, v0 = t, x
+            elif m <= t < t1:
+                t1, v1 = t, x
+        if t1 <= t0 or t0 == m:
+            mid = v0
+        elif t1 == m:
+            mid = v1
+        else:
+            z = (unit(self._k_mid1, at, n) + unit(self._k_mid2, at, n)) * _SQRT_1_5
+            span = t1 - t0
+            mid = v0 + (v1 - v0) * (m - t0) / span + math.sqrt(var * (m - t0) * (t1 - m) / span) * z
+            if mid > h:
+                mid = h - (mid - h)
+            if mid < low:
+                mid = low + (low - mid)
+            mid = min(h, max(low, mid))
+        nl, nr = m - a, b - m
         var_l, var_r = var * nl, var * nr
-        # The high: one child reaches it (more likely the one whose bridge would), the other
-        # draws its own maximum, capped at the parent's.
-        hl = _hit(h, o, mid, var_l)
-        hr = _hit(h, mid, c, var_r)
-        left_high = (
-            (0.5 + 0.5 * unit(self._k_hi_side, at, n)) * (hl + hr) < hl if hl + hr else w > 0.5
-        )
+        # The extremes: the child holding the parent's time inherits it; the other draws its
+        # own, capped by the parent's, and a time for it.
         u_hi = 0.5 + 0.5 * unit(self._k_hi, at, n)
-        if left_high:
-            h_l, h_r = h, _capped_max(mid, c, var_r, h, hr, u_hi)
+        u_hi_t = unit(self._k_hi_side, at, n)
+        if t_hi <= m:
+            h_l, th_l = h, t_hi
+            h_r = _capped_max(mid, c, var_r, h, u_hi)
+            th_r = _when(m, b, mid, c, h_r, u_hi_t)
         else:
-            h_l, h_r = _capped_max(o, mid, var_l, h, hl, u_hi), h
-        ll = _hit(-low, -o, -mid, var_l)
-        lr = _hit(-low, -mid, -c, var_r)
-        left_low = (
-            (0.5 + 0.5 * unit(self._k_lo_side, at, n)) * (ll + lr) < ll if ll + lr else w > 0.5
-        )
+            h_r, th_r = h, t_hi
+            h_l = _capped_max(o, mid, var_l, h, u_hi)
+            th_l = _when(a, m, o, mid, h_l, u_hi_t)
         u_lo = 0.5 + 0.5 * unit(self._k_lo, at, n)
-        if left_low:
-            l_l, l_r = low, -_capped_max(-mid, -c, var_r, -low, lr, u_lo)
+        u_lo_t = unit(self._k_lo_side, at, n)
+        if t_lo <= m:
+            l_l, tl_l = low, t_lo
+            l_r = -_capped_max(-mid, -c, var_r, -low, u_lo)
+            tl_r = _when(m, b, -mid, -c, -l_r, u_lo_t)
         else:
-            l_l, l_r = -_capped_max(-o, -mid, var_l, -low, ll, u_lo), low
+            l_r, tl_r = low, t_lo
+            l_l = -_capped_max(-o, -mid, var_l, -low, u_lo)
+            tl_l = _when(a, m, -o, -mid, -l_l, u_lo_t)
         # Volume: shared by time, with more where the price ranged further.
         wl = nl * (1.0 + 0.5 * unit(self._k_vol1, at, n)) * (1.0 + (h_l - l_l) / math.sqrt(var_l))
         wr = nr * (1.0 + 0.5 * unit(self._k_vol2, at, n)) * (1.0 + (h_r - l_r) / math.sqrt(var_r))
         v_l = v * wl / (wl + wr)
-        pair = ((o, mid, h_l, l_l, v_l), (mid, c, h_r, l_r, v - v_l))
+        pair = ((o, mid, h_l, l_l, v_l, th_l, tl_l), (mid, c, h_r, l_r, v - v_l, th_r, tl_r))
         if len(cache) >= (_CACHE_COARSE if n > 60 else _CACHE_FINE):
             cache.clear()
         cache[cache_key] = pair
@@ -212,9 +244,9 @@ class TradeTree:
 
     # --- queries -------------------------------------------------------------------------------
 
-    def _within_day(self, day: int, lo: int, hi: int) -> list[Stats]:
+    def _within_day(self, day: int, lo: int, hi: int) -> list[Node]:
         """The nodes tiling [lo, hi) of ``day`` (seconds into the day), in time order."""
-        out: list[Stats] = []
+        out: list[Node] = []
         stack = [(0, DAY, self.root(day))]
         while stack:
             a, b, s = stack.pop()
@@ -233,7 +265,7 @@ class TradeTree:
         """The aggregate of the trades in [t0, t1) (whole seconds); None when t1 <= t0."""
         if t1 <= t0:
             return None
-        parts: list[Stats] = []
+        parts: list[Node] = []
         day = t0 // DAY
         while day * DAY < t1:
             start = day * DAY
