@@ -69,6 +69,10 @@ ANONYMOUS_TOKEN = messages.DEFAULT_TOKEN
 #: Free (anonymous) accounts may run this many studies on one chart.
 ANONYMOUS_STUDY_LIMIT = 2
 DEFAULT_TIMEOUT = 10.0
+#: A feed that refused this many connections in a row (or whose host name did not resolve),
+#: and never accepted one, is unreachable: ``stream()`` says so at once (about 1.5 s with the
+#: default backoff) instead of waiting out its whole timeout.
+FAIL_FAST_ATTEMPTS = 3
 
 
 class DataNotFoundError(Exception):
@@ -267,6 +271,7 @@ class Streamer:
         self.timeout = timeout
         #: Paths written by the last ``stream()`` with ``export_result=True``.
         self.exported: list[Path] = []
+        self._closed = False
         self.stream_obj = StreamHandler(jwt_token=websocket_jwt_token, endpoints=endpoints)
 
     @property
@@ -295,8 +300,11 @@ class Streamer:
         :class:`SymbolNotFoundError` for a symbol TradingView does not know;
         :class:`IndicatorError` when an indicator is unknown or refused (with the server's
         reason); :class:`AuthenticationError` for a bad token; :class:`FeedUnavailableError`
-        when the feed cannot be reached.
+        when the feed cannot be reached: within about 2 s when connections are refused (or
+        the host name does not resolve) before any ever succeeded, at once when the Streamer
+        is closed.
         """
+        self._check_open()
         tf = parse_timeframe(timeframe)
         count = _check_candles(numb_price_candles)
         wanted = _check_indicators(indicators)
@@ -321,12 +329,29 @@ class Streamer:
                 log.info("Exported %s", path)
         return result
 
+    def _check_open(self) -> None:
+        if self._closed or self.stream_obj.client.closed:
+            raise FeedUnavailableError("This Streamer is closed; create a new one to stream again")
+
+    def _fail_fast(self, symbol: str) -> None:
+        """Raise :class:`FeedUnavailableError` when the feed looks unreachable for good:
+        refused (or unresolvable) again and again, and never connected once. A feed that was
+        up once is waited for: it may come back within the timeout."""
+        client = self.stream_obj.client
+        stats = client.stats
+        if stats.connections == 0 and stats.unreachable >= FAIL_FAST_ATTEMPTS:
+            raise FeedUnavailableError(
+                f"No OHLC data for {symbol}: the feed at {client.url} is not reachable "
+                f"({stats.last_failure}; {stats.unreachable} attempts in a row, none connected)"
+            )
+
     def _collect(
         self, symbol: str, timeframe: str, count: int, metas: list[Indicator], wait: float
     ) -> SessionView:
         handler = self.stream_obj
         client = handler.client
         handler.drain()
+        self._fail_fast(symbol)
         view = SessionView(symbol, timeframe, source=client.url)
         handle = client.open_series(symbol, timeframe, count)
         studies = {client.add_study(handle, meta): meta for meta in metas}
@@ -346,6 +371,8 @@ class Streamer:
                 if remaining <= 0:
                     break
                 event = handler.next_event(remaining)
+                if isinstance(event, ConnectionStatus):
+                    self._fail_fast(symbol)
                 if event is None or event.session not in (handle.chart_session, ""):
                     continue
                 completed = self._apply(event, handle, studies, view) or completed
@@ -400,6 +427,7 @@ class Streamer:
         return view
 
     def close(self) -> None:
+        self._closed = True
         self.stream_obj.close()
 
     def __enter__(self) -> Streamer:

@@ -3,6 +3,14 @@
 ``decode(message)`` takes one WebSocket message (text or bytes) and returns the parsed packets
 and the events they mean, in order. It never raises on bad input: anything it cannot read
 becomes a :class:`MalformedFrame` event with a count, and every good frame around it is kept.
+
+It is also the type boundary of the feed. What it hands on holds what the events declare:
+bar and study times, prices and volumes are numbers, and finite ones (orjson refuses
+``NaN``, ``Infinity`` and out-of-range literals): a bar time of ``"x"`` or ``null`` makes
+the frame malformed, so nothing downstream does arithmetic on a string. Quote fields that
+are numbers in the protocol hold numbers or ``null`` (anything else is left out). Every
+string kept for display (reasons, names, descriptions, ids) is bounded by
+:func:`tvtui.feed.untrusted.cap`, so a 50 MB description costs a few kB.
 """
 
 from __future__ import annotations
@@ -37,8 +45,21 @@ from tvtui.feed.events import (
     SymbolError,
     SymbolResolved,
 )
+from tvtui.feed.untrusted import FEED_LIMIT, cap
 
 _SAMPLE = 200
+_INF = float("inf")
+_NINF = -_INF
+_NUMBERS = frozenset({float, int})
+#: Quote fields the protocol sends as numbers: anything else there (a string, a list) is left
+#: out of the update; ``null`` is kept (a field the server has no value for).
+NUMERIC_QUOTE_FIELDS = frozenset(
+    {
+        "ch", "chp", "lp", "lp_time", "minmov", "minmove2", "pricescale", "volume", "rchp",
+        "rtc", "high_price", "low_price", "open_price", "prev_close_price", "bid", "ask",
+        "bid_size", "ask_size", "rch", "prev_close", "open_time",
+    }
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -65,6 +86,7 @@ def decode(message: str | bytes | bytearray) -> Decoded:
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
     handlers = _PACKET_HANDLERS
+    limit = FEED_LIMIT
     for payload in unframed.payloads:
         if payload[0] == "~" and payload.startswith(wire.HEARTBEAT_PREFIX):
             events.append(Heartbeat(payload=payload))
@@ -80,7 +102,12 @@ def decode(message: str | bytes | bytearray) -> Decoded:
         packets.append(packet)
         mark = len(events)
         try:
-            handlers.get(packet.get("m"), packet_events)(packet, events)
+            # The fast handlers skip the length caps, so only payloads too short to hold a
+            # string worth cutting may take them.
+            if len(payload) < limit:
+                handlers.get(packet.get("m"), packet_events)(packet, events)
+            else:
+                packet_events(packet, events)
         except _SHAPE_ERRORS:
             # The JSON parsed but its shape is not what the protocol promises: keep the
             # packet for raw consumers, report the frame as malformed for event consumers,
@@ -91,7 +118,7 @@ def decode(message: str | bytes | bytearray) -> Decoded:
     return Decoded(events, packets, dropped)
 
 
-_SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+_SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError)
 
 
 def _sample(message: str | bytes | bytearray) -> str:
@@ -104,7 +131,7 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
     """Append the events one parsed packet means to ``into``."""
     method = packet.get("m")
     if method is None:
-        into.append(Hello(info=packet))
+        into.append(Hello(info=_capped(packet)))
         return
     params = packet.get("p")
     if not isinstance(params, list):
@@ -112,7 +139,12 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
     handler = _HANDLERS.get(method)
     if handler is None:
         into.append(
-            RawMessage(session=_str(params, 0), method=str(method), params=params, packet=packet)
+            RawMessage(
+                session=_str(params, 0),
+                method=_str([method], 0),
+                params=_capped(params),
+                packet=packet,
+            )
         )
         return
     handler(params, into)
@@ -124,8 +156,36 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
 def _str(params: list[Any], i: int) -> str:
     if len(params) > i and params[i] is not None:
         value = params[i]
-        return value if isinstance(value, str) else str(value)
+        if value.__class__ is not str:
+            value = str(value)
+        return value if len(value) <= FEED_LIMIT else cap(value)
     return ""
+
+
+def _capped(value: Any, depth: int = 0) -> Any:
+    """``value`` with every string in it (dict keys and values, list items, nested up to a
+    few levels) cut by :func:`cap`; returns the same object when nothing was too long."""
+    cls = value.__class__
+    if cls is str:
+        return value if len(value) <= FEED_LIMIT else cap(value)
+    if depth > 8:
+        return value
+    if cls is dict:
+        out = None
+        for key, item in value.items():
+            new = _capped(item, depth + 1)
+            long_key = key.__class__ is str and len(key) > FEED_LIMIT
+            if new is not item or long_key:
+                out = out if out is not None else dict(value)
+                if long_key:
+                    del out[key]
+                    key = cap(key)
+                out[key] = new
+        return value if out is None else out
+    if cls is list:
+        items = [_capped(item, depth + 1) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    return value
 
 
 def _reason(params: list[Any], start: int) -> tuple[str, Any]:
@@ -146,12 +206,20 @@ def _reason(params: list[Any], start: int) -> tuple[str, Any]:
                 texts.append(err)
         elif item is not None:
             detail = item if detail is None else detail
-    return (": ".join(texts) if texts else "unknown error"), detail
+    text = ": ".join(texts) if texts else "unknown error"
+    return (text if len(text) <= FEED_LIMIT else cap(text)), _capped(detail)
 
 
 def _point(row: dict[str, Any]) -> StudyPoint:
+    """One study row; its time must be a number, its values numbers or null."""
     v = row["v"]
-    return StudyPoint(v[0], v[1:], row.get("i", 0))
+    values = v[1:]
+    if v[0].__class__ not in _NUMBERS:
+        raise ValueError("study time is not a number")
+    for x in values:
+        if x is not None and x.__class__ not in _NUMBERS:
+            raise ValueError("study value is not a number")
+    return StudyPoint(v[0], values, row.get("i", 0))
 
 
 def _data_events(params: list[Any], into: list[Event], update: str) -> None:
@@ -167,10 +235,16 @@ def _data_events(params: list[Any], into: list[Event], update: str) -> None:
         if "s" in data:
             lbs = data.get("lbs")
             close_time = lbs.get("bar_close_time") if isinstance(lbs, dict) else None
+            if close_time is not None and close_time.__class__ not in _NUMBERS:
+                raise ValueError("bar_close_time is not a number")
+            # ``sum(v)`` type-checks every field of a bar in C (its value is not used, so an
+            # overflow to inf is harmless): a string, null, list or dict raises TypeError,
+            # which makes the frame malformed. JSON numbers are always finite (orjson).
             bars = [
                 Bar(v[0], v[1], v[2], v[3], v[4], v[5] if len(v) > 5 else None, r.get("i", 0))
                 for r in data["s"] or ()
                 for v in (r["v"],)
+                if sum(v) or True
             ]
             into.append(SeriesData(session, key, bars, update, version, close_time))
         elif "st" in data:
@@ -188,6 +262,37 @@ def _data_events(params: list[Any], into: list[Event], update: str) -> None:
             )
 
 
+def _quote_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A ``qsd`` field dict made safe to merge: a numeric field holding anything but a number
+    (or null) is left out (the quote keeps its last good value), long text is cut.
+
+    Hot path (every quote tick): one pass of class checks; the dict is copied only in the
+    rare case something in it must be dropped or cut.
+    """
+    numeric = NUMERIC_QUOTE_FIELDS
+    limit = FEED_LIMIT
+    fix = False
+    for key, value in values.items():
+        cls = value.__class__
+        if len(key) > limit:
+            fix = True
+        elif cls is float or cls is int:
+            continue
+        elif (value is not None and (key in numeric or cls is dict or cls is list)) or (
+            cls is str and len(value) > limit
+        ):
+            fix = True
+    if not fix:
+        return values
+    return _capped(
+        {
+            key: value
+            for key, value in values.items()
+            if key not in numeric or value is None or value.__class__ in (float, int)
+        }
+    )
+
+
 def _timescale_update(params: list[Any], into: list[Event]) -> None:
     _data_events(params, into, "history")
 
@@ -202,9 +307,9 @@ def _qsd(params: list[Any], into: list[Event]) -> None:
     into.append(
         QuoteUpdate(
             _str(params, 0),
-            str(body.get("n", "")),
-            str(body.get("s", "ok")),
-            values if isinstance(values, dict) else {},
+            _str([body.get("n", "")], 0),
+            _str([body.get("s", "ok")], 0),
+            _quote_values(values) if isinstance(values, dict) else {},
         )
     )
 
@@ -215,7 +320,7 @@ def _quote_completed(params: list[Any], into: list[Event]) -> None:
 
 def _symbol_resolved(params: list[Any], into: list[Event]) -> None:
     info = params[2] if len(params) > 2 and isinstance(params[2], dict) else {}
-    into.append(SymbolResolved(_str(params, 0), _str(params, 1), info))
+    into.append(SymbolResolved(_str(params, 0), _str(params, 1), _capped(info)))
 
 
 def _symbol_error(params: list[Any], into: list[Event]) -> None:
@@ -229,7 +334,9 @@ def _series_loading(params: list[Any], into: list[Event]) -> None:
 def _series_completed(params: list[Any], into: list[Event]) -> None:
     info = params[4] if len(params) > 4 and isinstance(params[4], dict) else {}
     into.append(
-        SeriesCompleted(_str(params, 0), _str(params, 1), _str(params, 2), _str(params, 3), info)
+        SeriesCompleted(
+            _str(params, 0), _str(params, 1), _str(params, 2), _str(params, 3), _capped(info)
+        )
     )
 
 
@@ -276,8 +383,20 @@ def _fast_qsd(packet: dict[str, Any], into: list[Event]) -> None:
     body = params[1]
     symbol = body["n"]
     values = body.get("v")
-    if session.__class__ is str and symbol.__class__ is str and values.__class__ is dict:
-        into.append(QuoteUpdate(session, symbol, body.get("s", "ok"), values))
+    status = body.get("s", "ok")
+    if (
+        session.__class__ is str
+        and symbol.__class__ is str
+        and values.__class__ is dict
+        and status.__class__ is str
+    ):
+        # Only short payloads come here (no string in them can need a cut); a tick holds
+        # only numbers, anything else takes the full check.
+        for value in values.values():
+            if value.__class__ is not float and value.__class__ is not int:
+                values = _quote_values(values)
+                break
+        into.append(QuoteUpdate(session, symbol, status, values))
     else:
         packet_events(packet, into)
 
