@@ -354,7 +354,10 @@ class SocketLoop:
                 return Outcome.STOP, "", 0.0
             reason = self._reason(exc)
             stats.failed_connects += 1
-            unreachable = isinstance(exc, ConnectionRefusedError | socket.gaierror)
+            unreachable = isinstance(exc, ConnectionRefusedError | socket.gaierror) or (
+                isinstance(exc, websocket.WebSocketAddressException)
+                and isinstance(exc.args[0] if exc.args else None, socket.gaierror)
+            )
             stats.unreachable = stats.unreachable + 1 if unreachable else 0
             stats.last_failure = reason
             return Outcome.FAILED, reason, 0.0
@@ -375,6 +378,8 @@ class SocketLoop:
             return "connection refused"
         if isinstance(exc, TimeoutError | websocket.WebSocketTimeoutException):
             return "timed out"
+        if isinstance(exc, websocket.WebSocketAddressException) and exc.args:
+            exc = exc.args[0]  # websocket-client wraps the resolver's error
         if isinstance(exc, socket.gaierror):
             return f"cannot resolve the host name: {exc.strerror or exc}"
         text = str(exc).split(" -+-+- ")[0] or type(exc).__name__
