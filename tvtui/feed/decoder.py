@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from tvtui.feed import wire
+from tvtui.feed.bounds import capped, quote_values
 from tvtui.feed.events import (
     Bar,
     CriticalError,
@@ -48,18 +49,7 @@ from tvtui.feed.events import (
 from tvtui.feed.untrusted import FEED_LIMIT, cap
 
 _SAMPLE = 200
-_INF = float("inf")
-_NINF = -_INF
 _NUMBERS = frozenset({float, int})
-#: Quote fields the protocol sends as numbers: anything else there (a string, a list) is left
-#: out of the update; ``null`` is kept (a field the server has no value for).
-NUMERIC_QUOTE_FIELDS = frozenset(
-    {
-        "ch", "chp", "lp", "lp_time", "minmov", "minmove2", "pricescale", "volume", "rchp",
-        "rtc", "high_price", "low_price", "open_price", "prev_close_price", "bid", "ask",
-        "bid_size", "ask_size", "rch", "prev_close", "open_time",
-    }
-)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -131,7 +121,7 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
     """Append the events one parsed packet means to ``into``."""
     method = packet.get("m")
     if method is None:
-        into.append(Hello(info=_capped(packet)))
+        into.append(Hello(info=capped(packet)))
         return
     params = packet.get("p")
     if not isinstance(params, list):
@@ -142,7 +132,7 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
             RawMessage(
                 session=_str(params, 0),
                 method=_str([method], 0),
-                params=_capped(params),
+                params=capped(params),
                 packet=packet,
             )
         )
@@ -160,32 +150,6 @@ def _str(params: list[Any], i: int) -> str:
             value = str(value)
         return value if len(value) <= FEED_LIMIT else cap(value)
     return ""
-
-
-def _capped(value: Any, depth: int = 0) -> Any:
-    """``value`` with every string in it (dict keys and values, list items, nested up to a
-    few levels) cut by :func:`cap`; returns the same object when nothing was too long."""
-    cls = value.__class__
-    if cls is str:
-        return value if len(value) <= FEED_LIMIT else cap(value)
-    if depth > 8:
-        return value
-    if cls is dict:
-        out = None
-        for key, item in value.items():
-            new = _capped(item, depth + 1)
-            long_key = key.__class__ is str and len(key) > FEED_LIMIT
-            if new is not item or long_key:
-                out = out if out is not None else dict(value)
-                if long_key:
-                    del out[key]
-                    key = cap(key)
-                out[key] = new
-        return value if out is None else out
-    if cls is list:
-        items = [_capped(item, depth + 1) for item in value]
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    return value
 
 
 def _reason(params: list[Any], start: int) -> tuple[str, Any]:
@@ -207,7 +171,7 @@ def _reason(params: list[Any], start: int) -> tuple[str, Any]:
         elif item is not None:
             detail = item if detail is None else detail
     text = ": ".join(texts) if texts else "unknown error"
-    return (text if len(text) <= FEED_LIMIT else cap(text)), _capped(detail)
+    return (text if len(text) <= FEED_LIMIT else cap(text)), capped(detail)
 
 
 def _point(row: dict[str, Any]) -> StudyPoint:
@@ -262,37 +226,6 @@ def _data_events(params: list[Any], into: list[Event], update: str) -> None:
             )
 
 
-def _quote_values(values: dict[str, Any]) -> dict[str, Any]:
-    """A ``qsd`` field dict made safe to merge: a numeric field holding anything but a number
-    (or null) is left out (the quote keeps its last good value), long text is cut.
-
-    Hot path (every quote tick): one pass of class checks; the dict is copied only in the
-    rare case something in it must be dropped or cut.
-    """
-    numeric = NUMERIC_QUOTE_FIELDS
-    limit = FEED_LIMIT
-    fix = False
-    for key, value in values.items():
-        cls = value.__class__
-        if len(key) > limit:
-            fix = True
-        elif cls is float or cls is int:
-            continue
-        elif (value is not None and (key in numeric or cls is dict or cls is list)) or (
-            cls is str and len(value) > limit
-        ):
-            fix = True
-    if not fix:
-        return values
-    return _capped(
-        {
-            key: value
-            for key, value in values.items()
-            if key not in numeric or value is None or value.__class__ in (float, int)
-        }
-    )
-
-
 def _timescale_update(params: list[Any], into: list[Event]) -> None:
     _data_events(params, into, "history")
 
@@ -309,7 +242,7 @@ def _qsd(params: list[Any], into: list[Event]) -> None:
             _str(params, 0),
             _str([body.get("n", "")], 0),
             _str([body.get("s", "ok")], 0),
-            _quote_values(values) if isinstance(values, dict) else {},
+            quote_values(values) if isinstance(values, dict) else {},
         )
     )
 
@@ -320,7 +253,7 @@ def _quote_completed(params: list[Any], into: list[Event]) -> None:
 
 def _symbol_resolved(params: list[Any], into: list[Event]) -> None:
     info = params[2] if len(params) > 2 and isinstance(params[2], dict) else {}
-    into.append(SymbolResolved(_str(params, 0), _str(params, 1), _capped(info)))
+    into.append(SymbolResolved(_str(params, 0), _str(params, 1), capped(info)))
 
 
 def _symbol_error(params: list[Any], into: list[Event]) -> None:
@@ -335,7 +268,7 @@ def _series_completed(params: list[Any], into: list[Event]) -> None:
     info = params[4] if len(params) > 4 and isinstance(params[4], dict) else {}
     into.append(
         SeriesCompleted(
-            _str(params, 0), _str(params, 1), _str(params, 2), _str(params, 3), _capped(info)
+            _str(params, 0), _str(params, 1), _str(params, 2), _str(params, 3), capped(info)
         )
     )
 
@@ -394,7 +327,7 @@ def _fast_qsd(packet: dict[str, Any], into: list[Event]) -> None:
         # only numbers, anything else takes the full check.
         for value in values.values():
             if value.__class__ is not float and value.__class__ is not int:
-                values = _quote_values(values)
+                values = quote_values(values)
                 break
         into.append(QuoteUpdate(session, symbol, status, values))
     else:

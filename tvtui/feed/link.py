@@ -40,7 +40,6 @@ drop; the client keeps reconnecting and ``reconnect()`` keeps working.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import select
 import socket
@@ -49,7 +48,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import websocket
 
@@ -57,6 +55,7 @@ from tvtui.feed import wire
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import ORIGIN, USER_AGENT, Endpoints, redact
 from tvtui.feed.events import ConnectionStatus, Event, LinkState
+from tvtui.feed.linkinfo import FeedStats, Outcome, display_url, retry_after, secs
 
 log = logging.getLogger("tvtui.feed.client")
 
@@ -78,46 +77,6 @@ REPEATED_403 = 10
 FORBIDDEN_DELAY = 30.0
 #: How often the guard thread looks at a read in progress.
 GUARD_TICK = 0.25
-
-
-@dataclasses.dataclass(slots=True)
-class FeedStats:
-    """Counters since the client started (a snapshot; read without locking)."""
-
-    messages: int = 0  #: WebSocket messages received
-    frames: int = 0  #: ``~m~`` envelopes read (heartbeats included)
-    dropped_frames: int = 0  #: envelopes that could not be read
-    heartbeats_echoed: int = 0
-    connections: int = 0  #: times a hello was received
-    reconnects: int = 0  #: connections after the first
-    last_message_at: float | None = None  #: ``time.monotonic()`` of the last message
-    internal_errors: int = 0  #: unexpected errors on the socket thread (each replaced the link)
-    unsubscribed_quotes: int = 0  #: ``qsd`` packets for symbols never subscribed, dropped
-    stuck_reads: int = 0  #: reads cut short by the guard (a frame that never ended)
-    failed_connects: int = 0  #: failed connection attempts since the last hello
-    unreachable: int = 0  #: of those, in a row: refused or the host name did not resolve
-    last_failure: str = ""  #: why the last attempt failed (a sentence fragment)
-
-
-class Outcome:
-    """Why a connection ended, and what to do next."""
-
-    LOST = "lost"
-    FAILED = "failed"
-    REFUSED = "refused"
-    AUTH = "auth"
-    STOP = "stop"
-    RETRY_NOW = "retry_now"
-
-
-def display_url(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def secs(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 class SocketLoop:
@@ -347,7 +306,7 @@ class SocketLoop:
             stats.failed_connects += 1
             stats.unreachable = 0
             stats.last_failure = reason
-            return Outcome.REFUSED, reason, _retry_after(exc)
+            return Outcome.REFUSED, reason, retry_after(exc)
         except (OSError, websocket.WebSocketException) as exc:
             self._close_socket()
             if self._stop.is_set():
@@ -478,12 +437,3 @@ class SocketLoop:
                 ws.send_close()
         with contextlib.suppress(Exception):
             ws.shutdown()
-
-
-def _retry_after(exc: websocket.WebSocketBadStatusException) -> float:
-    headers = exc.resp_headers or {}
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    try:
-        return min(60.0, max(0.0, float(value))) if value else 0.0
-    except ValueError:
-        return 0.0
