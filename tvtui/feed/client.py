@@ -5,8 +5,11 @@ subscription :class:`~tvtui.feed.registry.Registry` is read and written by the s
 alone, which makes "replay after reconnect" and "a command arrives meanwhile" impossible to
 interleave badly. How that thread connects, reads, watches for a stale link and backs off lives
 in :mod:`tvtui.feed.link`; this module says what the protocol means: heartbeats echoed at once
-(wherever they sit in a message), quotes merged, the newest bar time tracked for backfill, the
-hello answered with the full replay, a refused token turned into AUTH_FAILED.
+(wherever they sit in a message), quotes merged (only for subscribed symbols: the rest are
+counted in ``stats.unsubscribed_quotes`` and dropped, so a server cannot fill memory with
+them), the newest bar time tracked for backfill (and the reconnect's first history checked
+for overlap), the hello answered with the full replay, a refused token turned into
+AUTH_FAILED.
 
 Events (decoded packets with quotes merged, plus :class:`ConnectionStatus`) go to ``sink(event)``
 on the socket thread, or to ``client.events`` (an unbounded ``queue.Queue``, so someone must
@@ -373,7 +376,9 @@ class FeedClient(SocketLoop):
         params = packet.get("p")
         body = params[1] if isinstance(params, list) and len(params) > 1 else None
         name = body.get("n") if isinstance(body, dict) else None
-        return name in self._registry.subscribed or name in self._raw_symbols
+        return isinstance(name, str) and (
+            name in self._registry.subscribed or name in self._raw_symbols
+        )
 
     def _on_connection_lost(self) -> None:
         self._registry.connection_lost()
