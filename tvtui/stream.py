@@ -77,6 +77,10 @@ SEED_QUOTE_FIELDS: tuple[str, ...] = (
     "pricescale", "pro_name", "short_name", "type", "update_mode", "volume", "currency_code",
     "rchp", "rtc",
 )  # fmt: skip
+#: A feed that refused this many connections in a row (or whose host name did not resolve),
+#: and never accepted one, is unreachable: ``stream()`` says so at once (about 1.5 s with the
+#: default backoff) instead of waiting out its whole timeout.
+FAIL_FAST_ATTEMPTS = 3
 
 
 class DataNotFoundError(Exception):
@@ -323,6 +327,7 @@ class Streamer:
         self.timeout = timeout
         #: Paths written by the last ``stream()`` with ``export_result=True``.
         self.exported: list[Path] = []
+        self._closed = False
         self.stream_obj = StreamHandler(
             jwt_token=websocket_jwt_token, endpoints=endpoints, sessions=False
         )
@@ -353,8 +358,11 @@ class Streamer:
         :class:`SymbolNotFoundError` for a symbol TradingView does not know;
         :class:`IndicatorError` when an indicator is unknown or refused (with the server's
         reason); :class:`AuthenticationError` for a bad token; :class:`FeedUnavailableError`
-        when the feed cannot be reached.
+        when the feed cannot be reached: within about 2 s when connections are refused (or
+        the host name does not resolve) before any ever succeeded, at once when the Streamer
+        is closed.
         """
+        self._check_open()
         tf = parse_timeframe(timeframe)
         count = _check_candles(numb_price_candles)
         wanted = _check_indicators(indicators)
@@ -379,12 +387,29 @@ class Streamer:
                 log.info("Exported %s", path)
         return result
 
+    def _check_open(self) -> None:
+        if self._closed or self.stream_obj.client.closed:
+            raise FeedUnavailableError("This Streamer is closed; create a new one to stream again")
+
+    def _fail_fast(self, symbol: str) -> None:
+        """Raise :class:`FeedUnavailableError` when the feed looks unreachable for good:
+        refused (or unresolvable) again and again, and never connected once. A feed that was
+        up once is waited for: it may come back within the timeout."""
+        client = self.stream_obj.client
+        stats = client.stats
+        if stats.connections == 0 and stats.unreachable >= FAIL_FAST_ATTEMPTS:
+            raise FeedUnavailableError(
+                f"No OHLC data for {symbol}: the feed at {client.url} is not reachable "
+                f"({stats.last_failure}; {stats.unreachable} attempts in a row, none connected)"
+            )
+
     def _collect(
         self, symbol: str, timeframe: str, count: int, metas: list[Indicator], wait: float
     ) -> SessionView:
         handler = self.stream_obj
         client = handler.client
         handler.drain()
+        self._fail_fast(symbol)
         view = SessionView(symbol, timeframe, source=client.url)
         handle = client.open_series(symbol, timeframe, count)
         studies = {client.add_study(handle, meta): meta for meta in metas}
@@ -404,6 +429,8 @@ class Streamer:
                 if remaining <= 0:
                     break
                 event = handler.next_event(remaining)
+                if isinstance(event, ConnectionStatus):
+                    self._fail_fast(symbol)
                 if event is None or event.session not in (handle.chart_session, ""):
                     continue
                 completed = self._apply(event, handle, studies, view) or completed
@@ -458,6 +485,7 @@ class Streamer:
         return view
 
     def close(self) -> None:
+        self._closed = True
         self.stream_obj.close()
 
     def __enter__(self) -> Streamer:

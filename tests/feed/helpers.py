@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import itertools
+import json
 import socket
 import threading
 import time
@@ -103,7 +105,9 @@ def ws_text_frame(payload: bytes) -> bytes:
     """An unmasked server text frame."""
     if len(payload) < 126:
         return bytes([0x81, len(payload)]) + payload
-    return bytes([0x81, 126]) + len(payload).to_bytes(2, "big") + payload
+    if len(payload) < 2**16:
+        return bytes([0x81, 126]) + len(payload).to_bytes(2, "big") + payload
+    return bytes([0x81, 127]) + len(payload).to_bytes(8, "big") + payload
 
 
 class RawServer:
@@ -177,3 +181,137 @@ CONNECT_ORDER = [
     "quote_fast_symbols",
 ]
 CHART_ORDER = ["chart_create_session", "switch_timezone", "resolve_symbol", "create_series"]
+
+
+class Peer:
+    """The server side of one hostile connection: send what you like, read what the client
+    sent (its masked frames, unframed into ``~m~`` payloads parsed as JSON)."""
+
+    def __init__(self, conn: socket.socket, number: int) -> None:
+        self.conn = conn
+        self.number = number
+        self._buffer = b""
+        self.messages: list[dict] = []
+        self._read = 0  #: messages before this index were looked at by ``wait_for``
+
+    def send(self, *packets: dict) -> None:
+        """Each packet as one framed text message."""
+        for packet in packets:
+            self.send_text(wire.encode(packet))
+
+    def send_text(self, text: str) -> None:
+        self.conn.sendall(ws_text_frame(text.encode()))
+
+    def send_raw(self, data: bytes) -> None:
+        self.conn.sendall(data)
+
+    def _frame(self) -> bytes | None:
+        buf = self._buffer
+        if len(buf) < 2:
+            return None
+        size, at = buf[1] & 0x7F, 2
+        if size == 126:
+            size, at = int.from_bytes(buf[2:4], "big"), 4
+        elif size == 127:
+            size, at = int.from_bytes(buf[2:10], "big"), 10
+        if len(buf) < at + 4 + size:
+            return None
+        mask = buf[at : at + 4]
+        body = bytes(b ^ mask[i % 4] for i, b in enumerate(buf[at + 4 : at + 4 + size]))
+        self._buffer = buf[at + 4 + size :]
+        return body if buf[0] & 0x0F == 1 else b""
+
+    def wait_for(self, method: str, timeout: float = 10.0) -> dict:
+        """The client's next message with ``m == method`` (after the last one returned),
+        reading from the socket until it arrives."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i in range(self._read, len(self.messages)):
+                if self.messages[i].get("m") == method:
+                    self._read = i + 1
+                    return self.messages[i]
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {method} from the client")
+            self.conn.settimeout(max(0.01, deadline - time.monotonic()))
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                raise ConnectionError("the client went away")
+            self._buffer += chunk
+            while (body := self._frame()) is not None:
+                for payload in wire.unframe(body.decode()).payloads:
+                    if not payload.startswith(wire.HEARTBEAT_PREFIX):
+                        self.messages.append(json.loads(payload))
+
+    def hold(self) -> None:
+        """Keep the connection open until the client closes it."""
+        self.conn.settimeout(None)
+        with contextlib.suppress(OSError):
+            while self.conn.recv(65536):
+                pass
+
+
+class HostileServer:
+    """A WebSocket server on 127.0.0.1 that plays ``script(peer)`` on each connection (a
+    thread each): it completes the handshake and the hello (``hello`` is its info), then the
+    script says everything else. For what a real server might do and the simulator won't."""
+
+    def __init__(self, script: Callable[[Peer], None], hello: dict | None = None) -> None:
+        self.script = script
+        self.hello = hello or {"session_id": "hostile", "timestamp": int(time.time())}
+        self.connections = 0
+        self.errors: list[BaseException] = []
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(8)
+        self.url = f"ws://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._threads: list[threading.Thread] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            thread = threading.Thread(
+                target=self._serve, args=(conn, self.connections), daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, conn: socket.socket, number: int) -> None:
+        with conn:
+            try:
+                conn.settimeout(10)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        return
+                    request += chunk
+                key = next(
+                    line.split(b":", 1)[1].strip()
+                    for line in request.split(b"\r\n")
+                    if line.lower().startswith(b"sec-websocket-key:")
+                )
+                accept = base64.b64encode(hashlib.sha1(key + GUID.encode()).digest())
+                conn.sendall(
+                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+                )
+                peer = Peer(conn, number)
+                peer.send(self.hello)
+                self.script(peer)
+            except (OSError, TimeoutError, ConnectionError):
+                pass
+            except BaseException as exc:  # a bug in the script: the test reports it
+                self.errors.append(exc)
+
+    def env(self) -> dict[str, str]:
+        return {"TVTUI_WS_URL": self.url}
+
+    def close(self) -> None:
+        self._listener.close()
+        for thread in self._threads:
+            thread.join(5)

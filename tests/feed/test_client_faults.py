@@ -173,6 +173,30 @@ def test_a_refused_handshake_backs_off_instead_of_hammering(sim, collector, make
     assert client.state == LinkState.CONNECTED
 
 
+def test_403s_short_then_long_only_once_the_server_keeps_refusing(sim, collector, make_client):
+    """Issue 9.2: short waits for the first refusals (a server coming back after a restart),
+    long ones (30 s) from the 10th 403 in a row (the address is blocked: hammering makes it
+    worse); ``reconnect()`` still skips the wait, and a success starts the count over."""
+    sim.faults.handshake_status = 403
+    client = make_client(sim, collector, backoff=Backoff(initial=0.01, cap=0.02))
+
+    def refusals(events):
+        return [
+            e
+            for e in events
+            if isinstance(e, ConnectionStatus) and e.state is LinkState.RECONNECTING
+        ]
+
+    collector.wait_for(lambda evs: len(refusals(evs)) >= 10)
+    delays = [e.retry_in for e in refusals(collector.snapshot())]
+    assert all(d <= 0.02 for d in delays[:9]) and delays[9] == 30.0, delays
+    assert "retrying in 30 s" in refusals(collector.snapshot())[9].message
+    sim.faults.handshake_status = None
+    client.reconnect()
+    collector.wait_state(LinkState.CONNECTED, timeout=5)
+    assert len(sim.handshakes) == 11
+
+
 def test_429_waits_longer_and_reconnect_skips_the_wait(sim, collector, make_client):
     sim.faults.handshake_status = 429
     client = make_client(sim, collector)

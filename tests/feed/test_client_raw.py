@@ -68,6 +68,7 @@ def test_critical_errors_and_a_raising_sink_do_not_stop_the_feed():
             raise RuntimeError("a consumer bug")
 
     client = _client(server, sink)
+    client.add_symbols("BINANCE:BTCUSDT")  # quotes are kept only for subscribed symbols
     client.start()
     try:
         seen.wait_for(lambda evs: sum(isinstance(e, QuoteUpdate) for e in evs) == 2)

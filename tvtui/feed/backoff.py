@@ -1,9 +1,12 @@
 """Exponential backoff with jitter and a cap, for reconnects and HTTP retries.
 
 Why jitter: when a server restarts, every client that lost it would otherwise come back at the
-same instants (0.5 s, 1 s, 2 s ...) and knock it over again. Why a cap: a person watching the
-status line should never wait minutes for a retry. Why an injectable ``random.Random``: tests
-(and the simulator's seeded runs) can replay the exact sequence of delays.
+same instants (0.5 s, 1 s, 2 s ...) and knock it over again. Why a cap near 5 s (Socket.IO's
+default maximum; Phoenix's client settles at 5 s too): a person watching a live market should
+be back within a few seconds of the server, whether it was gone for 10 s or an hour. Longer
+waits are for when the server asks for them (HTTP 429, repeated 403s), decided by the caller.
+Why an injectable ``random.Random``: tests (and the simulator's seeded runs) can replay the
+exact sequence of delays.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ class Backoff:
         self,
         initial: float = 0.5,
         factor: float = 2.0,
-        cap: float = 30.0,
+        cap: float = 5.0,
         jitter: float = 0.2,
         rng: random.Random | None = None,
     ) -> None:

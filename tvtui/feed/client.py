@@ -5,8 +5,11 @@ subscription :class:`~tvtui.feed.registry.Registry` is read and written by the s
 alone, which makes "replay after reconnect" and "a command arrives meanwhile" impossible to
 interleave badly. How that thread connects, reads, watches for a stale link and backs off lives
 in :mod:`tvtui.feed.link`; this module says what the protocol means: heartbeats echoed at once
-(wherever they sit in a message), quotes merged, the newest bar time tracked for backfill, the
-hello answered with the full replay, a refused token turned into AUTH_FAILED.
+(wherever they sit in a message), quotes merged (only for subscribed symbols: the rest are
+counted in ``stats.unsubscribed_quotes`` and dropped, so a server cannot fill memory with
+them), the newest bar time tracked for backfill (and the reconnect's first history checked
+for overlap), the hello answered with the full replay, a refused token turned into
+AUTH_FAILED.
 
 Events (decoded packets with quotes merged, plus :class:`ConnectionStatus`) go to ``sink(event)``
 on the socket thread, or to ``client.events`` (an unbounded ``queue.Queue``, so someone must
@@ -82,6 +85,9 @@ class FeedClient(SocketLoop):
         #: typed events (for ``RealTimeData.get_data``, which yields the server's dicts).
         self._packets = packets
         self._pending_raw: list[dict[str, Any]] = []
+        #: Symbols subscribed by raw ``send()`` messages (``StreamHandler.send_message``):
+        #: their quotes are kept too, though they are not replayed.
+        self._raw_symbols: set[str] = set()
         self._registry = Registry(messages.session_id("qs"), token, locale)
         self._quotes = QuoteBook()
         self._lock = threading.Lock()
@@ -135,6 +141,11 @@ class FeedClient(SocketLoop):
     @property
     def state(self) -> LinkState:
         return self._state
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called: the client takes no more commands."""
+        return self._stop.is_set()
 
     @property
     def stats(self) -> FeedStats:
@@ -267,6 +278,7 @@ class FeedClient(SocketLoop):
             self._retry_now = True
             out = []
         elif kind == "send":
+            self._note_raw_symbols(arg)
             if not self._live:  # raw messages wait for the next hello, then go out once
                 self._pending_raw.append(arg)
             out = [arg]
@@ -274,6 +286,23 @@ class FeedClient(SocketLoop):
             raise AssertionError(kind)
         if self._live:
             self._send_all(out)
+
+    def _note_raw_symbols(self, message: dict[str, Any]) -> None:
+        method = message.get("m")
+        params = message.get("p")
+        if not isinstance(params, list) or method not in (
+            "quote_add_symbols",
+            "quote_remove_symbols",
+        ):
+            return
+        names = {p for p in params[1:] if isinstance(p, str)}
+        if method == "quote_add_symbols":
+            self._raw_symbols |= names
+        else:
+            self._raw_symbols -= names
+            for name in names:
+                if name not in self._registry.subscribed:
+                    self._quotes.forget(name)
 
     # --- socket thread: the loop -----------------------------------------------------------
 
@@ -297,14 +326,31 @@ class FeedClient(SocketLoop):
                     interval if self._hb_period is None else 0.7 * self._hb_period + 0.3 * interval
                 )
             self._last_hb = now
+        subscribed = self._registry.subscribed
+        raw_symbols = self._raw_symbols
+        unsubscribed = 0
+        for ev in events:  # quotes for symbols never asked for: counted, never kept or shown
+            if ev.__class__ is QuoteUpdate and ev.symbol not in subscribed:
+                unsubscribed += ev.symbol not in raw_symbols
+        if unsubscribed:
+            stats.unsubscribed_quotes += unsubscribed
         if self._packets and decoded.packets:
-            self._emit(RawPackets(packets=decoded.packets))
+            packets = decoded.packets
+            if unsubscribed:
+                packets = [p for p in packets if self._wanted_packet(p)]
+            if packets:
+                self._emit(RawPackets(packets=packets))
         refused = False
         for ev in events:
             if isinstance(ev, QuoteUpdate):
+                if ev.symbol not in subscribed and ev.symbol not in raw_symbols:
+                    continue
                 ev.quote = dict(self._quotes.apply(ev))  # a copy: consumers read it elsewhere
             elif isinstance(ev, SeriesData):
-                self._registry.note_bars(ev.session, ev.series_id, ev.version, ev.bars)
+                reg = self._registry
+                reg.note_bars(ev.session, ev.series_id, ev.version, ev.bars)
+                if ev.update == "history" and self._live:
+                    self._send_all(reg.backfill_more(ev.session, ev.series_id, ev.version, ev.bars))
             elif isinstance(ev, Hello):
                 self._emit(ev)
                 self._on_hello(ev)
@@ -322,6 +368,17 @@ class FeedClient(SocketLoop):
                 "Set TRADINGVIEW_JWT_TOKEN to a valid token.",
             )
         return refused
+
+    def _wanted_packet(self, packet: dict[str, Any]) -> bool:
+        """False for a ``qsd`` packet about a symbol nobody subscribed to."""
+        if packet.get("m") != "qsd":
+            return True
+        params = packet.get("p")
+        body = params[1] if isinstance(params, list) and len(params) > 1 else None
+        name = body.get("n") if isinstance(body, dict) else None
+        return isinstance(name, str) and (
+            name in self._registry.subscribed or name in self._raw_symbols
+        )
 
     def _on_connection_lost(self) -> None:
         self._registry.connection_lost()

@@ -3,6 +3,14 @@
 ``decode(message)`` takes one WebSocket message (text or bytes) and returns the parsed packets
 and the events they mean, in order. It never raises on bad input: anything it cannot read
 becomes a :class:`MalformedFrame` event with a count, and every good frame around it is kept.
+
+It is also the type boundary of the feed. What it hands on holds what the events declare:
+bar and study times, prices and volumes are numbers, and finite ones (orjson refuses
+``NaN``, ``Infinity`` and out-of-range literals): a bar time of ``"x"`` or ``null`` makes
+the frame malformed, so nothing downstream does arithmetic on a string. Quote fields that
+are numbers in the protocol hold numbers or ``null`` (anything else is left out). Every
+string kept for display (reasons, names, descriptions, ids) is bounded by
+:func:`tvtui.feed.untrusted.cap`, so a 50 MB description costs a few kB.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from typing import Any
 import orjson
 
 from tvtui.feed import wire
+from tvtui.feed.bounds import capped, quote_values
 from tvtui.feed.events import (
     Bar,
     CriticalError,
@@ -37,8 +46,10 @@ from tvtui.feed.events import (
     SymbolError,
     SymbolResolved,
 )
+from tvtui.feed.untrusted import FEED_LIMIT, cap
 
 _SAMPLE = 200
+_NUMBERS = frozenset({float, int})
 
 
 @dataclass(slots=True)
@@ -65,6 +76,7 @@ def decode(message: str | bytes | bytearray) -> Decoded:
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
     handlers = _PACKET_HANDLERS
+    limit = FEED_LIMIT
     for payload in unframed.payloads:
         if payload[0] == "~" and payload.startswith(wire.HEARTBEAT_PREFIX):
             events.append(Heartbeat(payload=payload))
@@ -80,7 +92,12 @@ def decode(message: str | bytes | bytearray) -> Decoded:
         packets.append(packet)
         mark = len(events)
         try:
-            handlers.get(packet.get("m"), packet_events)(packet, events)
+            # The fast handlers skip the length caps, so only payloads too short to hold a
+            # string worth cutting may take them.
+            if len(payload) < limit:
+                handlers.get(packet.get("m"), packet_events)(packet, events)
+            else:
+                packet_events(packet, events)
         except _SHAPE_ERRORS:
             # The JSON parsed but its shape is not what the protocol promises: keep the
             # packet for raw consumers, report the frame as malformed for event consumers,
@@ -91,7 +108,7 @@ def decode(message: str | bytes | bytearray) -> Decoded:
     return Decoded(events, packets, dropped)
 
 
-_SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+_SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError)
 
 
 def _sample(message: str | bytes | bytearray) -> str:
@@ -104,7 +121,7 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
     """Append the events one parsed packet means to ``into``."""
     method = packet.get("m")
     if method is None:
-        into.append(Hello(info=packet))
+        into.append(Hello(info=capped(packet)))
         return
     params = packet.get("p")
     if not isinstance(params, list):
@@ -112,7 +129,12 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
     handler = _HANDLERS.get(method)
     if handler is None:
         into.append(
-            RawMessage(session=_str(params, 0), method=str(method), params=params, packet=packet)
+            RawMessage(
+                session=_str(params, 0),
+                method=_str([method], 0),
+                params=capped(params),
+                packet=packet,
+            )
         )
         return
     handler(params, into)
@@ -124,7 +146,9 @@ def packet_events(packet: dict[str, Any], into: list[Event]) -> None:
 def _str(params: list[Any], i: int) -> str:
     if len(params) > i and params[i] is not None:
         value = params[i]
-        return value if isinstance(value, str) else str(value)
+        if value.__class__ is not str:
+            value = str(value)
+        return value if len(value) <= FEED_LIMIT else cap(value)
     return ""
 
 
@@ -146,12 +170,20 @@ def _reason(params: list[Any], start: int) -> tuple[str, Any]:
                 texts.append(err)
         elif item is not None:
             detail = item if detail is None else detail
-    return (": ".join(texts) if texts else "unknown error"), detail
+    text = ": ".join(texts) if texts else "unknown error"
+    return (text if len(text) <= FEED_LIMIT else cap(text)), capped(detail)
 
 
 def _point(row: dict[str, Any]) -> StudyPoint:
+    """One study row; its time must be a number, its values numbers or null."""
     v = row["v"]
-    return StudyPoint(v[0], v[1:], row.get("i", 0))
+    values = v[1:]
+    if v[0].__class__ not in _NUMBERS:
+        raise ValueError("study time is not a number")
+    for x in values:
+        if x is not None and x.__class__ not in _NUMBERS:
+            raise ValueError("study value is not a number")
+    return StudyPoint(v[0], values, row.get("i", 0))
 
 
 def _data_events(params: list[Any], into: list[Event], update: str) -> None:
@@ -167,10 +199,16 @@ def _data_events(params: list[Any], into: list[Event], update: str) -> None:
         if "s" in data:
             lbs = data.get("lbs")
             close_time = lbs.get("bar_close_time") if isinstance(lbs, dict) else None
+            if close_time is not None and close_time.__class__ not in _NUMBERS:
+                raise ValueError("bar_close_time is not a number")
+            # ``sum(v)`` type-checks every field of a bar in C (its value is not used, so an
+            # overflow to inf is harmless): a string, null, list or dict raises TypeError,
+            # which makes the frame malformed. JSON numbers are always finite (orjson).
             bars = [
                 Bar(v[0], v[1], v[2], v[3], v[4], v[5] if len(v) > 5 else None, r.get("i", 0))
                 for r in data["s"] or ()
                 for v in (r["v"],)
+                if sum(v) or True
             ]
             into.append(SeriesData(session, key, bars, update, version, close_time))
         elif "st" in data:
@@ -202,9 +240,9 @@ def _qsd(params: list[Any], into: list[Event]) -> None:
     into.append(
         QuoteUpdate(
             _str(params, 0),
-            str(body.get("n", "")),
-            str(body.get("s", "ok")),
-            values if isinstance(values, dict) else {},
+            _str([body.get("n", "")], 0),
+            _str([body.get("s", "ok")], 0),
+            quote_values(values) if isinstance(values, dict) else {},
         )
     )
 
@@ -215,7 +253,7 @@ def _quote_completed(params: list[Any], into: list[Event]) -> None:
 
 def _symbol_resolved(params: list[Any], into: list[Event]) -> None:
     info = params[2] if len(params) > 2 and isinstance(params[2], dict) else {}
-    into.append(SymbolResolved(_str(params, 0), _str(params, 1), info))
+    into.append(SymbolResolved(_str(params, 0), _str(params, 1), capped(info)))
 
 
 def _symbol_error(params: list[Any], into: list[Event]) -> None:
@@ -229,7 +267,9 @@ def _series_loading(params: list[Any], into: list[Event]) -> None:
 def _series_completed(params: list[Any], into: list[Event]) -> None:
     info = params[4] if len(params) > 4 and isinstance(params[4], dict) else {}
     into.append(
-        SeriesCompleted(_str(params, 0), _str(params, 1), _str(params, 2), _str(params, 3), info)
+        SeriesCompleted(
+            _str(params, 0), _str(params, 1), _str(params, 2), _str(params, 3), capped(info)
+        )
     )
 
 
@@ -276,8 +316,20 @@ def _fast_qsd(packet: dict[str, Any], into: list[Event]) -> None:
     body = params[1]
     symbol = body["n"]
     values = body.get("v")
-    if session.__class__ is str and symbol.__class__ is str and values.__class__ is dict:
-        into.append(QuoteUpdate(session, symbol, body.get("s", "ok"), values))
+    status = body.get("s", "ok")
+    if (
+        session.__class__ is str
+        and symbol.__class__ is str
+        and values.__class__ is dict
+        and status.__class__ is str
+    ):
+        # Only short payloads come here (no string in them can need a cut); a tick holds
+        # only numbers, anything else takes the full check.
+        for value in values.values():
+            if value.__class__ is not float and value.__class__ is not int:
+                values = quote_values(values)
+                break
+        into.append(QuoteUpdate(session, symbol, status, values))
     else:
         packet_events(packet, into)
 

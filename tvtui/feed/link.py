@@ -19,16 +19,27 @@ reconnects) it allows :data:`INITIAL_STALE_AFTER` seconds, long enough for a rea
 period is believed to be around 10 s. A hello that does not arrive within ``connect_timeout``
 also counts as a lost link.
 
-Backoff. Every failed or lost connection waits ``Backoff.next_delay()`` (reset on each hello);
-an HTTP 429 at the handshake waits at least :data:`RATE_LIMIT_DELAY` (or the server's
-``Retry-After``). A refused token (``protocol_error``) waits for ``reconnect()``: retrying a bad
-token automatically would only get the address rate-limited.
+A server that trickles a frame (declares 10 MB, sends a byte every 2 s) keeps ``recv`` busy
+under its socket timeout, so the loop itself cannot look at the clock. A guard thread can:
+while the socket thread is inside a read, it checks the time since the last *whole* message
+against the same limit and, past it (or when ``reconnect()`` is waiting), shuts the socket
+down from outside so the read returns and the link is replaced.
+
+Backoff. Every failed or lost connection waits ``Backoff.next_delay()`` (reset on each hello;
+capped near 5 s, so a person is back within seconds of the server). Long waits are for when the
+server asks for them: an HTTP 429 at the handshake waits at least :data:`RATE_LIMIT_DELAY` (or
+the server's ``Retry-After``), and from the :data:`REPEATED_403`-th 403 in a row the wait is
+:data:`FORBIDDEN_DELAY`. A refused token (``protocol_error``) waits for ``reconnect()``:
+retrying a bad token automatically would only get the address rate-limited.
+
+Nothing a packet holds can end the thread: an unexpected error while handling a message or a
+command is logged, counted (``FeedStats.internal_errors``) and the link is replaced, as for a
+drop; the client keeps reconnecting and ``reconnect()`` keeps working.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import select
 import socket
@@ -37,7 +48,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import websocket
 
@@ -45,6 +55,7 @@ from tvtui.feed import wire
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import ORIGIN, USER_AGENT, Endpoints, redact
 from tvtui.feed.events import ConnectionStatus, Event, LinkState
+from tvtui.feed.linkinfo import FeedStats, Outcome, display_url, retry_after, secs
 
 log = logging.getLogger("tvtui.feed.client")
 
@@ -61,40 +72,11 @@ STALE_FACTOR = 2.5
 RATE_LIMIT_DELAY = 8.0
 #: Socket timeout for sends and for the rest of a frame once its first bytes arrived.
 IO_TIMEOUT = 5.0
-
-
-@dataclasses.dataclass(slots=True)
-class FeedStats:
-    """Counters since the client started (a snapshot; read without locking)."""
-
-    messages: int = 0  #: WebSocket messages received
-    frames: int = 0  #: ``~m~`` envelopes read (heartbeats included)
-    dropped_frames: int = 0  #: envelopes that could not be read
-    heartbeats_echoed: int = 0
-    connections: int = 0  #: times a hello was received
-    reconnects: int = 0  #: connections after the first
-    last_message_at: float | None = None  #: ``time.monotonic()`` of the last message
-
-
-class Outcome:
-    """Why a connection ended, and what to do next."""
-
-    LOST = "lost"
-    FAILED = "failed"
-    REFUSED = "refused"
-    AUTH = "auth"
-    STOP = "stop"
-    RETRY_NOW = "retry_now"
-
-
-def display_url(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def secs(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+#: This many 403s in a row at the handshake mean "you are blocked": wait longer between tries.
+REPEATED_403 = 10
+FORBIDDEN_DELAY = 30.0
+#: How often the guard thread looks at a read in progress.
+GUARD_TICK = 0.25
 
 
 class SocketLoop:
@@ -131,6 +113,12 @@ class SocketLoop:
         self._hb_period: float | None = None
         self._last_hb: float | None = None
         self._retry_now = False
+        self._forbidden = 0  #: 403s in a row at the handshake
+        # Shared with the guard thread (plain attributes, each written whole):
+        self._read_started: float | None = None  #: monotonic time a read began, None if idle
+        self._last_whole = 0.0  #: monotonic time of the last whole message (or of the connect)
+        self._reconnect_asked: float | None = None  #: when ``reconnect()`` was called
+        self._abort_reason: str | None = None  #: set by the guard when it cut a read short
 
     # --- hooks ------------------------------------------------------------------------------
 
@@ -146,6 +134,8 @@ class SocketLoop:
     # --- commands and the loop ----------------------------------------------------------------
 
     def _enqueue(self, kind: str, arg: Any = None) -> None:
+        if kind == "reconnect":
+            self._reconnect_asked = time.monotonic()
         self._commands.append((kind, arg))
         self._wake()
 
@@ -159,7 +149,15 @@ class SocketLoop:
                 pass
         while self._commands:
             kind, arg = self._commands.popleft()
-            self._apply(kind, arg)
+            if kind == "reconnect":
+                self._reconnect_asked = None
+            try:
+                self._apply(kind, arg)
+            except (OSError, websocket.WebSocketException):
+                raise  # the link itself failed: the read loop handles that as a drop
+            except Exception as exc:  # a bug: the registry may now disagree with the server
+                self._internal_error(f"the {kind} command", exc)
+                self._retry_now = True  # so replace the link: the replay makes them agree
 
     def _status(self, state: LinkState, message: str, attempt: int = 0, retry_in: float = 0.0):
         self._state = state
@@ -180,28 +178,17 @@ class SocketLoop:
             log.exception("feed event sink raised on %s", type(event).__name__)
 
     def _run(self) -> None:
+        guard = threading.Thread(target=self._guard, name="tvtui-feed-guard", daemon=True)
+        guard.start()
         auth_failed = False
         try:
             while not self._stop.is_set():
-                if auth_failed:
-                    self._wait(None)
-                    if self._retry_now:
-                        auth_failed = False
-                    continue
-                outcome, reason, extra = self._connection()
-                if outcome == Outcome.STOP or self._stop.is_set():
-                    break
-                if outcome == Outcome.AUTH:
-                    auth_failed = True
-                    continue
-                if outcome == Outcome.RETRY_NOW:
-                    self._backoff.reset()
-                    continue
-                self._wait(self._announce_retry(outcome, reason, extra))
-                if self._retry_now:
-                    self._backoff.reset()
-        except Exception:  # pragma: no cover - last resort: report, never hang silently
-            log.exception("feed client thread crashed")
+                try:
+                    auth_failed = self._step(auth_failed)
+                except Exception as exc:  # never a silent dead client: count, replace, go on
+                    self._internal_error("the reconnect loop", exc)
+                    self._close_socket()
+                    self._stop.wait(self._backoff.next_delay())
         finally:
             self._close_socket()
             self._status(LinkState.CLOSED, "Connection closed")
@@ -209,12 +196,65 @@ class SocketLoop:
                 with contextlib.suppress(OSError):
                     sock.close()
 
+    def _step(self, auth_failed: bool) -> bool:
+        """One turn of the loop: a connection's life and the wait after it. Returns whether
+        the token was refused (then only ``reconnect()`` or ``close()`` go on)."""
+        if auth_failed:
+            self._wait(None)
+            return not self._retry_now
+        outcome, reason, extra = self._connection()
+        if outcome == Outcome.STOP or self._stop.is_set():
+            return False
+        if outcome == Outcome.AUTH:
+            return True
+        if outcome == Outcome.RETRY_NOW:
+            self._backoff.reset()
+            return False
+        self._wait(self._announce_retry(outcome, reason, extra))
+        if self._retry_now:
+            self._backoff.reset()
+        return False
+
+    def _internal_error(self, where: str, exc: BaseException) -> None:
+        """An error no packet should be able to cause: log it (with the traceback), count it."""
+        self._stats.internal_errors += 1
+        log.error(
+            "unexpected %s in %s; replacing the link", type(exc).__name__, where, exc_info=exc
+        )
+
+    def _guard(self) -> None:
+        """The guard thread: cut short a read that outlived the watchdog's limit (a frame
+        trickled in byte by byte) or that keeps a ``reconnect()`` waiting."""
+        while not self._stop.wait(GUARD_TICK):
+            started = self._read_started
+            ws = self._ws
+            if started is None or ws is None or ws.sock is None:
+                continue
+            now = time.monotonic()
+            quiet = now - self._last_whole
+            limit = self._watch_limit()
+            asked = self._reconnect_asked
+            if quiet >= limit:
+                reason = f"no whole message for {secs(quiet)} s (a frame that never ends)"
+            elif asked is not None and now - asked >= GUARD_TICK:
+                reason = "reconnect asked for during a read"
+            else:
+                continue
+            if self._read_started is not started or self._ws is not ws:
+                continue  # the read ended meanwhile
+            self._abort_reason = reason
+            self._stats.stuck_reads += 1
+            with contextlib.suppress(OSError, AttributeError):
+                ws.sock.shutdown(socket.SHUT_RDWR)
+
     def _announce_retry(self, outcome: str, reason: str, extra: float) -> float:
         delay = self._backoff.next_delay()
         attempt = self._backoff.attempt
         if outcome == Outcome.REFUSED:
             if "429" in reason:
                 delay = max(delay, RATE_LIMIT_DELAY, extra)
+            elif "403" in reason and self._forbidden >= REPEATED_403:
+                delay = max(delay, FORBIDDEN_DELAY, extra)
             message = f"TradingView refused the connection ({reason}); retrying in {secs(delay)} s"
         elif outcome == Outcome.FAILED:
             message = (
@@ -255,20 +295,39 @@ class SocketLoop:
         """One connection's life: connect, read until it ends; returns (outcome, reason, extra)."""
         self._retry_now = False
         self._status(LinkState.CONNECTING, f"Connecting to {self.url}", self._backoff.attempt + 1)
+        stats = self._stats
         try:
             ws = self._connect()
         except websocket.WebSocketBadStatusException as exc:
             self._close_socket()
-            reason = f"HTTP {exc.status_code} {exc.status_message or ''}".strip()
-            return Outcome.REFUSED, redact(reason, self._token), _retry_after(exc)
+            reason = redact(f"HTTP {exc.status_code} {exc.status_message or ''}".strip(),
+                            self._token)  # fmt: skip
+            self._forbidden = self._forbidden + 1 if exc.status_code == 403 else 0
+            stats.failed_connects += 1
+            stats.unreachable = 0
+            stats.last_failure = reason
+            return Outcome.REFUSED, reason, retry_after(exc)
         except (OSError, websocket.WebSocketException) as exc:
             self._close_socket()
             if self._stop.is_set():
                 return Outcome.STOP, "", 0.0
-            return Outcome.FAILED, self._reason(exc), 0.0
+            reason = self._reason(exc)
+            stats.failed_connects += 1
+            unreachable = isinstance(exc, ConnectionRefusedError | socket.gaierror) or (
+                isinstance(exc, websocket.WebSocketAddressException)
+                and isinstance(exc.args[0] if exc.args else None, socket.gaierror)
+            )
+            stats.unreachable = stats.unreachable + 1 if unreachable else 0
+            stats.last_failure = reason
+            return Outcome.FAILED, reason, 0.0
+        self._forbidden = 0
         try:
             return self._read_loop(ws)
+        except Exception as exc:  # a bug or a packet no check foresaw: never the thread's end
+            self._internal_error("handling a message", exc)
+            return Outcome.LOST, f"internal error: {type(exc).__name__}", 0.0
         finally:
+            self._read_started = None
             self._live = False
             self._on_connection_lost()
             self._close_socket()
@@ -278,6 +337,10 @@ class SocketLoop:
             return "connection refused"
         if isinstance(exc, TimeoutError | websocket.WebSocketTimeoutException):
             return "timed out"
+        if isinstance(exc, websocket.WebSocketAddressException) and exc.args:
+            exc = exc.args[0]  # websocket-client wraps the resolver's error
+        if isinstance(exc, socket.gaierror):
+            return f"cannot resolve the host name: {exc.strerror or exc}"
         text = str(exc).split(" -+-+- ")[0] or type(exc).__name__
         return redact(text[:200], self._token)
 
@@ -294,7 +357,8 @@ class SocketLoop:
         sock = ws.sock
         assert sock is not None
         ws.settimeout(IO_TIMEOUT)
-        last_frame = time.monotonic()
+        last_frame = self._last_whole = time.monotonic()
+        self._abort_reason = None
         self._last_hb = None
         while True:
             if self._stop.is_set():
@@ -325,18 +389,30 @@ class SocketLoop:
                     if self._retry_now:
                         return Outcome.RETRY_NOW, "", 0.0
                 if sock in readable:
+                    self._read_started = time.monotonic()
                     try:
                         opcode, data = ws.recv_data()
                     except websocket.WebSocketTimeoutException:
                         continue  # part of a frame arrived; the rest is read next time
+                    finally:
+                        self._read_started = None
                     if opcode == websocket.ABNF.OPCODE_CLOSE:
                         return Outcome.LOST, "server closed the connection", 0.0
-                    last_frame = time.monotonic()
+                    last_frame = self._last_whole = time.monotonic()
                     if self._on_message(data):
                         return Outcome.AUTH, "", 0.0
             except (OSError, websocket.WebSocketException) as exc:
                 if self._stop.is_set():
                     return Outcome.STOP, "", 0.0
+                aborted = self._abort_reason
+                if aborted is not None:
+                    self._abort_reason = None
+                    if self._live and aborted.startswith("no whole message"):
+                        self._status(
+                            LinkState.STALE, f"{aborted.capitalize()} from {self.url}; "
+                            "the link looks stale",
+                        )  # fmt: skip
+                    return Outcome.LOST, aborted, 0.0
                 return Outcome.LOST, self._reason(exc) or "connection closed", 0.0
 
     def _send(self, message: dict[str, Any]) -> None:
@@ -361,12 +437,3 @@ class SocketLoop:
                 ws.send_close()
         with contextlib.suppress(Exception):
             ws.shutdown()
-
-
-def _retry_after(exc: websocket.WebSocketBadStatusException) -> float:
-    headers = exc.resp_headers or {}
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    try:
-        return min(60.0, max(0.0, float(value))) if value else 0.0
-    except ValueError:
-        return 0.0

@@ -9,8 +9,11 @@ It is pure (no socket, no clock of its own: ``now`` is passed in) and only ever 
 client's socket thread, so it needs no lock and can be tested on its own.
 
 Backfill: the registry remembers, per series, the open time of the last bar handed on. On
-replay it asks ``create_series`` for enough bars to cover the time the link was down, so the
-consumer (who keys bars by time) sees no gap.
+replay it asks ``create_series`` for enough bars to cover the time the link was down, by the
+server's clock (the hello's timestamp). A clock can be wrong, so the count is only a first
+guess: when the first history reply starts after the last bar held, :meth:`Registry.backfill_more`
+asks for older bars (``request_more_data``) until the two overlap. The consumer (who keys bars
+by time) sees no gap, whatever the server's clock says.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ TIMEZONE = "Etc/UTC"
 SCRIPT_TYPE = "Script@tv-scripting-101!"
 #: TradingView's parent name for studies on the main series.
 STUDY_PARENT = "st1"
+#: At most this many ``request_more_data`` to close one reconnect's gap (a server that never
+#: sends older bars must not be asked forever).
+MAX_BACKFILL_ASKS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,9 @@ class ChartEntry:
     handle: SeriesHandle
     extra: int = 0  #: bars asked for with ``request_more``
     last_bar_time: float | None = None
+    #: After a replay: the last bar held before it, until a history reply reaches back to it.
+    resume_from: float | None = None
+    backfill_asks: int = 0
     studies: dict[str, Indicator] = field(default_factory=dict)
 
     @property
@@ -92,6 +101,8 @@ class Registry:
         self.locale = locale
         self.fields = fields
         self.symbols: list[str] = []
+        #: The same symbols as a set, for the per-quote "was this subscribed?" check.
+        self.subscribed: set[str] = set()
         self.charts: dict[str, ChartEntry] = {}
         # Whether the quote session exists on the current connection.
         self._quote_open = False
@@ -110,6 +121,7 @@ class Registry:
         if not new:
             return []
         self.symbols.extend(new)
+        self.subscribed.update(new)
         out = [] if self._quote_open else self._open_quote_session()
         out.append(messages.quote_add_symbols(self.quote_session, *new))
         out.append(messages.quote_fast_symbols(self.quote_session, *self.symbols))
@@ -120,6 +132,7 @@ class Registry:
         if not gone:
             return []
         self.symbols = [s for s in self.symbols if s not in gone]
+        self.subscribed.difference_update(gone)
         if not self._quote_open:
             return []
         return [messages.quote_remove_symbols(self.quote_session, *gone)]
@@ -139,6 +152,7 @@ class Registry:
         entry.handle = handle
         entry.extra = 0
         entry.last_bar_time = None
+        entry.resume_from = None
         cs = handle.chart_session
         return [
             messages.resolve_symbol(cs, handle.symbol_id, handle.symbol),
@@ -169,6 +183,27 @@ class Registry:
         newest = max(bar.time for bar in bars)
         if entry.last_bar_time is None or newest > entry.last_bar_time:
             entry.last_bar_time = newest
+
+    def backfill_more(
+        self, chart_session: str, series_id: str, version: str, bars: list[Bar]
+    ) -> list[Message]:
+        """After a replay, one history reply of a series: when its oldest bar is still newer
+        than the last bar held before the link went down, the ``request_more_data`` that asks
+        for the bars in between (plus two); nothing once they overlap."""
+        entry = self.charts.get(chart_session)
+        if entry is None or entry.resume_from is None or not bars:
+            return []
+        handle = entry.handle
+        if series_id != handle.series_id or (version and version != handle.version):
+            return []
+        oldest = min(bar.time for bar in bars)
+        if oldest <= entry.resume_from or entry.backfill_asks >= MAX_BACKFILL_ASKS:
+            entry.resume_from = None  # overlap reached (or the server has nothing older)
+            return []
+        entry.backfill_asks += 1
+        seconds = max(1, handle.tf.seconds)
+        count = min(MAX_BARS, math.ceil((oldest - entry.resume_from) / seconds) + 2)
+        return [messages.request_more_data(chart_session, handle.series_id, count)]
 
     def handle(self, chart_session: str) -> SeriesHandle | None:
         entry = self.charts.get(chart_session)
@@ -226,6 +261,8 @@ class Registry:
             out.append(messages.quote_add_symbols(self.quote_session, *self.symbols))
             out.append(messages.quote_fast_symbols(self.quote_session, *self.symbols))
         for entry in self.charts.values():
+            entry.resume_from = entry.last_bar_time
+            entry.backfill_asks = 0
             count = backfill_count(entry.wanted, entry.last_bar_time, now, entry.handle.tf.seconds)
             out.extend(self._chart_messages(entry, count))
         return out

@@ -126,9 +126,10 @@ def unframe(message: str | bytes | bytearray) -> Unframed:
     text = message
     payloads: list[str] = []
     dropped = 0
-    # Astral characters (LEN counts them twice) are rare and scanning for them costs, so the
-    # scan runs only once a LEN fails to land by code points. ``None``: not looked yet.
-    astral: bool | None = False if text.isascii() else None
+    # Astral characters (LEN counts them twice): looked for once per non-ASCII message. (Only
+    # looking once a LEN failed to land by code points was wrong: a code-point count can land
+    # on something header-shaped inside the real framing, e.g. ``~m~0~m~`` of the next frames.)
+    astral: bool | None = False if text.isascii() else _ASTRAL_RE.search(text) is not None
     size = len(text)
     match = _HEADER_RE.match(text)
     if match is None:
