@@ -124,4 +124,5 @@ def test_the_app_works_in_chromium_and_stopping_leaves_no_app(
 
         status, printed = server.stop()
     assert status == 0, printed
+    assert printed == server.first_line, printed  # no warning, no error on the way out
     assert still_running(apps) == [], printed

@@ -178,8 +178,53 @@ def test_ctrl_c_stops_every_app_the_server_started(tmp_path: Path) -> None:
             assert len(still_running(apps)) == 2, apps
             status, printed = await asyncio.to_thread(server.stop)
             assert status == 0, printed
+            assert printed == server.first_line  # nothing said but the start-up line
             return apps
 
     with served(tmp_path, "--demo") as server:
         apps = asyncio.run(two_tabs_then_ctrl_c())
     assert still_running(apps) == []
+
+
+@pytest.mark.parametrize(
+    ("program", "signal_seen"),
+    [
+        ("import time; time.sleep(60)", -15),  # ignores the quit message: SIGTERM ends it
+        (  # ignores SIGTERM too: SIGKILL ends it
+            "import pathlib, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "pathlib.Path(sys.argv[1]).touch(); time.sleep(60)",
+            -9,
+        ),
+    ],
+)
+async def test_an_app_that_will_not_quit_is_still_stopped(
+    program: str, signal_seen: int, tmp_path: Path
+) -> None:
+    from textual_serve.download_manager import DownloadManager
+
+    from tvtui.web.server import TrackedAppService
+
+    async def ignore(_data: object = None) -> None:
+        return None
+
+    sessions: set[TrackedAppService] = set()
+    service = TrackedAppService(
+        "exec " + shlex.join([sys.executable, "-c", program, str(tmp_path / "ready")]),
+        sessions=sessions,
+        write_bytes=ignore,
+        write_str=ignore,
+        close=ignore,
+        download_manager=DownloadManager(),
+    )
+    await service.start(80, 24)
+    assert sessions == {service} and service.running
+    process = service._process
+    assert process is not None
+    if signal_seen == -9:  # wait until it has set its handler, so SIGTERM is really ignored
+        deadline = asyncio.get_running_loop().time() + 10
+        while not (tmp_path / "ready").exists():
+            assert asyncio.get_running_loop().time() < deadline, "the program did not start"
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(service.end(grace=0.5), 10)
+    assert process.returncode == signal_seen
+    assert sessions == set() and not service.running

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -89,24 +90,35 @@ class TrackedAppService(AppService):
     async def end(self, grace: float = GRACE_SECONDS) -> None:
         """Stop the app however it behaves: quit message, then SIGTERM, then SIGKILL."""
         try:
-            with contextlib.suppress(TimeoutError):
+            try:
                 await asyncio.wait_for(asyncio.shield(self.stop()), grace)
+                heard = True  # it closed its output: it is on its way out
+            except TimeoutError:
+                heard = False
             process = self._process
-            if process is not None and process.returncode is None:
+            if process is not None:
+                if heard:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(process.wait(), grace)
                 await _terminate(process, grace)
         finally:
             self._sessions.discard(self)
 
 
 async def _terminate(process: asyncio.subprocess.Process, grace: float) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        process.terminate()
-    try:
-        await asyncio.wait_for(process.wait(), grace)
-    except TimeoutError:
+    """SIGTERM, then SIGKILL, each followed by a bounded wait for asyncio to see the exit.
+
+    ``os.kill`` and not ``Process.terminate``: the latter polls (reaps) a child that has just
+    exited, behind asyncio's back, which then logs "Unknown child process". While asyncio has
+    not seen the exit (``returncode`` None) the pid is still this child's (alive or a zombie).
+    """
+    for signum in (signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM)):
+        if process.returncode is not None:
+            return
         with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
+            os.kill(process.pid, signum)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(process.wait(), grace)
 
 
 class TvtuiServer(Server):
