@@ -158,9 +158,13 @@ class Served:
     url: str
     first_line: str
 
-    def stop(self, timeout: float = 20) -> tuple[int, str]:
-        """Ctrl-C, as a person would; the exit status and everything it printed."""
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, timeout: float = 20, *, whole_group: bool = False) -> tuple[int, str]:
+        """SIGINT to the server, or (``whole_group``) to its process group as Ctrl-C in a
+        terminal sends it, apps included; the exit status and everything it printed."""
+        if whole_group:
+            os.killpg(self.process.pid, signal.SIGINT)
+        else:
+            self.process.send_signal(signal.SIGINT)
         out, _ = self.process.communicate(timeout=timeout)
         return self.process.returncode, self.first_line + out
 
@@ -187,6 +191,7 @@ def served(tmp_path: Path, *args: str) -> Iterator[Served]:
         text=True,
         env=serve_env(tmp_path),
         cwd=tmp_path,
+        start_new_session=True,  # its own process group, as a command run from a shell
     )
     try:
         assert process.stdout is not None

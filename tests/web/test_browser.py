@@ -46,9 +46,14 @@ def toast_text(text: str) -> str:
 def open_tab(browser: Any, url: str) -> tuple[Any, AppFrames]:
     page = browser.new_page(viewport=VIEWPORT)
     frames = AppFrames()
+    fetched: list[str] = []
     page.on("websocket", frames.attach)
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(url, timeout=30 * MS)
     frames.wait_for(page, lambda text: PRICE_ROW.search(text) is not None, timeout=40)
+    assert [ws.url.split("?")[0] for ws in frames.websockets] == [f"ws{url[4:]}/ws"]
+    elsewhere = [address for address in fetched if not address.startswith(f"{url}/")]
+    assert elsewhere == [], "the page loaded something from another host"
     page.focus(".xterm-helper-textarea")  # keys go to the terminal, as after a click on it
     return page, frames
 

@@ -162,7 +162,8 @@ def test_a_page_of_another_site_cannot_start_an_app(tmp_path: Path) -> None:
     assert printed.count("refused a WebSocket from origin") == 2
 
 
-def test_ctrl_c_stops_every_app_the_server_started(tmp_path: Path) -> None:
+@pytest.mark.parametrize("whole_group", [False, True], ids=["server-only", "terminal-ctrl-c"])
+def test_ctrl_c_stops_every_app_the_server_started(tmp_path: Path, whole_group: bool) -> None:
     async def two_tabs_then_ctrl_c() -> dict[int, str]:
         ws_url = server.url.replace("http://", "ws://") + "/ws?width=100&height=30"
         async with (
@@ -176,7 +177,7 @@ def test_ctrl_c_stops_every_app_the_server_started(tmp_path: Path) -> None:
                     raw += message if isinstance(message, bytes) else message.encode()
             apps = descendants(server.process.pid)
             assert len(still_running(apps)) == 2, apps
-            status, printed = await asyncio.to_thread(server.stop)
+            status, printed = await asyncio.to_thread(server.stop, whole_group=whole_group)
             assert status == 0, printed
             assert printed == server.first_line  # nothing said but the start-up line
             return apps
