@@ -1,10 +1,12 @@
 """The HTTP server behind ``tvtui serve``: textual-serve's, with three things added.
 
-1. It owns every app process it starts. textual-serve stops an app by asking it to quit and
-   waiting, with no bound, and nothing stops the apps when the server itself is told to stop
-   (aiohttp then waits up to a minute for the open WebSockets). Here every session is tracked:
-   on shutdown each app gets SIGTERM (the web driver turns it into a clean exit), then SIGKILL
-   after a grace period, and its WebSocket is closed, so Ctrl-C leaves no ``tvtui`` behind.
+1. It owns every app process it starts. textual-serve alone asks an app to quit only once its
+   WebSocket handler ends, and then waits for it without a bound; on Ctrl-C, aiohttp first
+   waits for the open WebSockets (measured: 23 s to exit with one tab open; from its code,
+   never if an app ignores the quit). Here every session is tracked and on shutdown each app is asked to
+   quit, then gets SIGTERM (the web driver turns it into a clean exit), then SIGKILL, each
+   after a bounded wait, before the WebSockets are closed: Ctrl-C exits in about half a
+   second and leaves no ``tvtui`` behind.
 2. It refuses WebSockets from other sites. Browsers let any page open a WebSocket to
    ``127.0.0.1``; without a check, a page the person visits could start a ``tvtui`` (with the
    token in its environment) and drive it. The ``Origin`` must be this server's own address,
