@@ -2,7 +2,7 @@
 
 One server, one browser: the page loads with the app's name as its title; the app's WebSocket
 carries the watchlist with prices; keys (``?`` help, ``T`` theme, ``e`` export), the mouse (a
-click on a watchlist row) and notifications work; an export from the browser is written where
+double click on a watchlist row) and notifications work; an export from the browser is written where
 the server runs; a second tab gets its own app; Ctrl-C on the server leaves no app behind.
 
 Set TVTUI_BROWSER_SCREENSHOT=screenshots/browser.png to refresh the README's picture.
@@ -33,8 +33,11 @@ from tests.web.browser import (
 pytestmark = pytest.mark.skipif(why_no_browser() is not None, reason=str(why_no_browser()))
 
 VIEWPORT = {"width": 1400, "height": 850}
-# a watchlist row: the symbol, its description, then a price such as 110,971.24 or 0.95843
-PRICE_ROW = re.compile(r"BINANCE:BTCUSDT[^\n]*?\s\d{1,3}(,\d{3})*\.\d{2,}")
+# watchlist rows: the symbol, its description, then a price such as 110,971.24 or 0.95843
+PRICED = [
+    re.compile(rf"{re.escape(symbol)}[^\n]*?\s\d{{1,3}}(,\d{{3}})*\.\d{{2,}}")
+    for symbol in ("BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "NASDAQ:AAPL", "FX:EURUSD")
+]
 MS = 1000
 
 
@@ -50,7 +53,7 @@ def open_tab(browser: Any, url: str) -> tuple[Any, AppFrames]:
     page.on("websocket", frames.attach)
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(url, timeout=30 * MS)
-    frames.wait_for(page, lambda text: PRICE_ROW.search(text) is not None, timeout=40)
+    frames.wait_for(page, lambda text: all(row.search(text) for row in PRICED), timeout=40)
     assert [ws.url.split("?")[0] for ws in frames.websockets] == [f"ws{url[4:]}/ws"]
     elsewhere = [address for address in fetched if not address.startswith(f"{url}/")]
     assert elsewhere == [], "the page loaded something from another host"
