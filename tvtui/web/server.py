@@ -3,10 +3,10 @@
 1. It owns every app process it starts. textual-serve alone asks an app to quit only once its
    WebSocket handler ends, and then waits for it without a bound; on Ctrl-C, aiohttp first
    waits for the open WebSockets (measured: 23 s to exit with one tab open; from its code,
-   never if an app ignores the quit). Here every session is tracked and on shutdown each app is asked to
-   quit, then gets SIGTERM (the web driver turns it into a clean exit), then SIGKILL, each
-   after a bounded wait, before the WebSockets are closed: Ctrl-C exits in about half a
-   second and leaves no ``tvtui`` behind.
+   never if an app ignores the quit). Here every session is tracked, and on shutdown each
+   app is asked to quit, then gets SIGTERM (the web driver turns it into a clean exit), then
+   SIGKILL, each after a bounded wait, before the WebSockets are closed: Ctrl-C exits in
+   about half a second and leaves no ``tvtui`` behind.
 2. It refuses WebSockets from other sites. Browsers let any page open a WebSocket to
    ``127.0.0.1``; without a check, a page the person visits could start a ``tvtui`` (with the
    token in its environment) and drive it. The ``Origin`` must be this server's own address,
