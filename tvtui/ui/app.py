@@ -34,6 +34,7 @@ from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.exporting import visible_session
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
+from tvtui.ui.safe import guarded, shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.indicators import IndicatorScreen
@@ -133,6 +134,29 @@ class TvtuiApp(App[int]):
         # panes display, so tests can freeze the status line without freezing the stream.
         self.bridge = StreamBridge(self.post_message, factory)
         self._latency = UiLatency()  # GIL switch interval and gc.freeze while running
+
+    # --- untrusted text ------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: server reasons, file names and config values go
+        in here, so none of them is ever read as markup (``[/]`` would end the app,
+        ``[@click=...]`` would run an action when the notice is clicked) or reaches the
+        terminal as an escape sequence. ``markup`` is accepted and ignored."""
+        super().notify(
+            shown(message, multiline=True),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # --- composition -------------------------------------------------------------------------
 
@@ -247,6 +271,7 @@ class TvtuiApp(App[int]):
         except (NoMatches, IndexError):
             return None
 
+    @guarded
     def on_quotes_changed(self, message: msg.QuotesChanged) -> None:
         watchlist, chart = self._pane(Watchlist), self._pane(ChartPane)
         if watchlist is None or chart is None:
@@ -256,10 +281,12 @@ class TvtuiApp(App[int]):
         if self.active_symbol in message.quotes:
             chart.set_quote(message.quotes[self.active_symbol])
 
+    @guarded
     def on_symbol_rejected(self, message: msg.SymbolRejected) -> None:
         if watchlist := self._pane(Watchlist):
             watchlist.reject(message.symbol, message.reason)
 
+    @guarded
     def on_chart_reset(self, message: msg.ChartReset) -> None:
         chart, indicators = self._pane(ChartPane), self._pane(IndicatorPane)
         if message.generation != self.generation or chart is None or indicators is None:
@@ -267,6 +294,7 @@ class TvtuiApp(App[int]):
         chart.reset(message.generation, message.symbol, message.timeframe)
         indicators.reset(message.generation, self._metadata_failed)
 
+    @guarded
     def on_candles_changed(self, message: msg.CandlesChanged) -> None:
         chart, indicators = self._pane(ChartPane), self._pane(IndicatorPane)
         if chart is None or indicators is None:
@@ -274,6 +302,7 @@ class TvtuiApp(App[int]):
         if chart.set_bars(message.generation, message.bars):
             indicators.set_times(message.generation, [bar.time for bar in message.bars])
 
+    @guarded
     def on_study_changed(self, message: msg.StudyChanged) -> None:
         if indicators := self._pane(IndicatorPane):
             indicators.set_points(
@@ -282,15 +311,18 @@ class TvtuiApp(App[int]):
         if message.pine_id in OVERLAYS and (chart := self._pane(ChartPane)):
             chart.set_overlay(message.generation, message.pine_id, message.titles, message.points)
 
+    @guarded
     def on_study_failed(self, message: msg.StudyFailed) -> None:
         if indicators := self._pane(IndicatorPane):
             indicators.fail(message.pine_id, message.reason)
 
+    @guarded
     def on_chart_failed(self, message: msg.ChartFailed) -> None:
         if chart := self._pane(ChartPane):
             chart.fail(message.generation, message.reason)
             self.notify(f"{message.symbol}: {message.reason}", title="Chart", severity="error")
 
+    @guarded
     def on_link_changed(self, message: msg.LinkChanged) -> None:
         if status := self._pane(StatusLine):
             status.set_link(message.status, message.at)
@@ -300,14 +332,17 @@ class TvtuiApp(App[int]):
         if message.status.state == LinkState.AUTH_FAILED:
             self.notify(message.status.message, title="Feed", severity="error", timeout=20)
 
+    @guarded
     def on_feed_stats(self, message: msg.FeedStats) -> None:
         if status := self._pane(StatusLine):
             status.set_stats(message.rate, message.last_message_at)
 
+    @guarded
     def on_feed_problem(self, message: msg.FeedProblem) -> None:
         severity = "error" if message.severity == "error" else "warning"
         self.notify(message.text, title="Feed", severity=severity, timeout=12)
 
+    @guarded
     def on_preview_ready(self, message: msg.PreviewReady) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, SymbolEntry):
@@ -487,7 +522,7 @@ class TvtuiApp(App[int]):
             self.notify("Nothing to export yet: the chart has no bars.", severity="warning")
             return
         studies = ", ".join(self.query_one(IndicatorPane).order) or "no indicators"
-        summary = f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}"
+        summary = shown(f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}")
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:

@@ -29,6 +29,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from tvtui.ui import format as fmt
+from tvtui.ui.safe import shown as safe_text
 from tvtui.ui.themes import rich_colour
 from tvtui.ui.widgets.table_cells import update_cells
 
@@ -288,13 +289,13 @@ class Watchlist(DataTable):
         if symbol in self.rejected:
             cells: dict[str, Cell] = {key: ("", "", None) for key, *_ in COLUMNS}
             cells["symbol"] = self._symbol_spec(symbol)
-            error = (f"✗ {self.rejected[symbol]}", self._colour("error"), None)
+            error = (f"✗ {safe_text(self.rejected[symbol], 80)}", self._colour("error"), None)
             cells["description" if "description" in self.visible_columns else "last"] = error
             return cells
         decimals = fmt.decimals_for(quote, quote.get("lp"))
         change = quote.get("ch")
         direction = self._direction_style(change)
-        description = str(quote.get("description") or ("loading…" if not quote else ""))
+        description = safe_text(quote.get("description") or ("loading…" if not quote else ""), 22)
         last_style = direction
         flash = self._flash_until.get(symbol)
         if flash is not None:
