@@ -472,9 +472,14 @@ class TvtuiApp(App[int]):
                 )
             return
         try:
-            save_watchlist(self.config, list(self.symbols))
+            saved = save_watchlist(self.config, list(self.symbols))
         except OSError as exc:
             self.notify(f"Could not save the watchlist: {exc}", severity="error")
+            return
+        if saved != self.symbols:  # another tvtui changed the file meanwhile: merged in
+            self.symbols = list(saved)
+            self.query_one(Watchlist).set_symbols(self.symbols, keep=keep)
+            self.bridge.watch(self.symbols)
 
     def action_choose_indicators(self) -> None:
         def chosen(pine_ids: list[str] | None) -> None:
