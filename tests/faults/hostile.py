@@ -41,6 +41,7 @@ class Hostility:
     chart_error: tuple[str, str] | None = None  #: ("symbol_error" | "series_error", reason)
     critical: str | None = None
     protocol: str | None = None
+    bar_time: float | None = None  #: every bar's time (1e12: a date no calendar holds)
     sent: dict[str, int] = field(default_factory=dict)
 
     def _count(self, kind: str) -> None:
@@ -66,6 +67,12 @@ class Hostility:
                 else:
                     packet = {"m": "series_error", "p": [chart_session, "sds_1", "s1", reason]}
                 self._count(kind)
+            if self.bar_time is not None and method in ("timescale_update", "du"):
+                packet = copy.deepcopy(packet)
+                for series in packet["p"][1].values():
+                    for bar in series.get("s", []) if isinstance(series, dict) else []:
+                        bar["v"][0] = self.bar_time
+                        self._count("bar_time")
             if self.chart_error and method in _SERIES_PACKETS:
                 continue  # a refused chart sends no bars
             if self.critical is not None and method == "qsd" and "critical" not in self.sent:

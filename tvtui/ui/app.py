@@ -34,6 +34,7 @@ from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.exporting import visible_session
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
+from tvtui.ui.lifecycle import install_exit_signals, write_crash_log
 from tvtui.ui.safe import guarded, shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
@@ -126,6 +127,13 @@ class TvtuiApp(App[int]):
         self.active_symbol: str | None = None
         self.generation = 0
         self._save_warned = False
+        self._token = token
+        #: the unhandled error that ended the app, and where its traceback was written
+        self.crash: BaseException | None = None
+        self.crash_log: Path | None = None
+        #: SIGTERM / SIGHUP that ended the app (the command exits 128 + it)
+        self.exit_signal: int | None = None
+        self._undo_signals: Callable[[], None] = lambda: None
         #: studies whose metadata could not be fetched; fetched again once the link is back
         self._metadata_failed: set[str] = set()
         super().__init__()
@@ -192,6 +200,22 @@ class TvtuiApp(App[int]):
         self.set_indicators(self.indicator_ids)
         self._latency.enter()
         self.set_timer(FREEZE_AFTER, self._latency.freeze)
+        self._undo_signals = install_exit_signals(self._exit_on_signal)
+
+    def _exit_on_signal(self, signum: int) -> None:
+        """SIGTERM / SIGHUP: quit as ``q`` does, so the terminal is restored on the way out."""
+        self.exit_signal = signum
+        self.bridge.stop()
+        self.exit(return_code=128 + signum)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled error ends the app (Textual's rule); keep its traceback in a log file
+        first, so the command can exit non-zero and say where it is. (Textual's hook; if a
+        future Textual renames it the command still exits non-zero, without the file.)"""
+        if self.crash is None:
+            self.crash = error
+            self.crash_log = write_crash_log(error, self._token)
+        super()._handle_exception(error)
 
     def _setup_themes(self) -> None:
         loaded = load_all_themes()
@@ -256,6 +280,7 @@ class TvtuiApp(App[int]):
     def on_unmount(self) -> None:
         self.bridge.stop()
         self._latency.leave()
+        self._undo_signals()
 
     async def action_quit(self) -> None:
         self.bridge.stop()
