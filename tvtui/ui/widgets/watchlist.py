@@ -295,7 +295,7 @@ class Watchlist(DataTable):
         decimals = fmt.decimals_for(quote, quote.get("lp"))
         change = quote.get("ch")
         direction = self._direction_style(change)
-        description = safe_text(quote.get("description") or ("loading…" if not quote else ""), 22)
+        description = safe_text(quote.get("description") or ("loading…" if not quote else ""), 60)
         last_style = direction
         flash = self._flash_until.get(symbol)
         if flash is not None:
