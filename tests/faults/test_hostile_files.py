@@ -141,3 +141,27 @@ async def test_the_app_merges_another_instances_change_when_it_saves(
         assert tomllib.loads(path.read_text())["watchlist"] == ["BINANCE:BTCUSDT", "FX:EURUSD"]
         assert app.symbols == ["BINANCE:BTCUSDT", "FX:EURUSD"]
         await wait_until(pilot, lambda: watchlist.row_count == 2, 5, "the new rows")
+
+
+async def test_markup_and_escapes_in_an_indicator_id_stay_text_in_the_pane_and_chooser(
+    app_sim, tmp_path: Path
+) -> None:
+    from textual.widgets import SelectionList
+
+    from tvtui.ui.widgets.indicators import IndicatorPane
+
+    (tmp_path / "config.toml").write_text(
+        'indicators = ["[/]x\\u001b]2;PWNED\\u0007", "RSI"]\n', encoding="utf-8"
+    )
+    app = app_for(app_sim, tmp_path, symbols=["BINANCE:BTCUSDT"])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = app.query_one(IndicatorPane)
+        await wait_until(pilot, lambda: "[/]x" in str(pane.border_title), 5, "the pane title")
+        await pilot.press("i")
+        await wait_until(pilot, lambda: bool(app.screen.query(SelectionList)), 5, "the chooser")
+        await pilot.pause(0.2)
+        screen = app.export_screenshot()
+        assert "[/]x" in screen
+        assert not attacks_in(screen) and not CONTROL_RE.search(screen.replace("\n", ""))
+        await pilot.press("escape")
+        assert app.is_running
