@@ -99,3 +99,16 @@ def make_hostile(monkeypatch: pytest.MonkeyPatch, hostility: Hostility) -> Hosti
 def attacks_in(text: str) -> list[str]:
     """The data's terminal attacks found in ``text`` (a screen export, bytes from a pty)."""
     return [attack for attack in TERMINAL_ATTACKS if attack in text]
+
+
+def hostile_retry_after(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """The simulator's HTTP answers carry ``value`` as their ``Retry-After`` header (it sends
+    one with every 429: ``sim.faults.http_fail = [429]``)."""
+    from tvtui.sim import http as sim_http
+
+    original = sim_http._Handler.send_header
+
+    def send_header(self, keyword: str, header_value: str) -> None:  # type: ignore[no-untyped-def]
+        original(self, keyword, value if keyword == "Retry-After" else header_value)
+
+    monkeypatch.setattr(sim_http._Handler, "send_header", send_header)

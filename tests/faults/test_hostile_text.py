@@ -42,6 +42,7 @@ from .hostile import (
     Hostility,
     attacks_in,
     click_action,
+    hostile_retry_after,
     make_hostile,
 )
 
@@ -127,6 +128,20 @@ async def test_critical_and_protocol_errors_are_shown_as_text(
             pilot, lambda: status.status.state == LinkState.AUTH_FAILED, 10, "auth refused"
         )
         await pilot.pause(0.2)
+        assert_clean(app)
+        assert app.is_running
+
+
+async def test_markup_in_an_http_retry_after_that_reaches_a_notice_is_text(
+    app_sim, tmp_path: Path, monkeypatch
+) -> None:
+    """The indicator metadata request gets a 429 whose Retry-After is markup and escapes."""
+    hostile_retry_after(monkeypatch, "[/]" + "\x1b]2;PWNED\x07")
+    app_sim.faults.http_fail = [429] * 6
+    app = app_for(app_sim, tmp_path, symbols=[SYMBOL])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: any("[/]" in n for n in notices(app)), 10, "the notice")
+        await pilot.pause(0.3)
         assert_clean(app)
         assert app.is_running
 
