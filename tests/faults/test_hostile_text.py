@@ -187,6 +187,32 @@ def test_sparkline_of_extreme_and_non_finite_values() -> None:
     assert sparkline([1e308, -1e308], 2) == "█▁"
 
 
+async def test_odd_numbers_in_bars_and_quotes_leave_the_app_running(tmp_path: Path) -> None:
+    """+-1e308 alternating, NaN, inf and a close sent as a string: shown as dashes or clipped,
+    never an exception on the UI thread."""
+    app, feeds = stub_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: bool(feeds), 5, "the feed")
+        sink = feeds[0].sink
+        odd: list[Any] = [1e308, -1e308, math.nan, math.inf, -math.inf, "1.5", 1.5]
+        bars = [
+            ev.Bar(time=1_717_977_600 + 300 * n, open=odd[n % 7], high=odd[(n + 1) % 7],
+                   low=odd[(n + 2) % 7], close=odd[(n + 3) % 7], volume=odd[(n + 4) % 7])
+            for n in range(40)
+        ]  # fmt: skip
+        sink(ev.SeriesData(session="cs_1", series_id="sds_1", bars=bars, update="history"))
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: len(chart.bars) > 0, 5, "the odd bars")
+        for n in range(60):  # the last price alternates +1e308 / -1e308 (then NaN, a string)
+            price = [1e308, -1e308][n % 2] if n < 50 else odd[n % 7]
+            sink(ev.QuoteUpdate(symbol=SYMBOL, changes={"lp": price, "ch": price, "chp": price}))
+            await pilot.pause(0.01)
+        await pilot.pause(0.5)
+        assert_clean(app)
+        assert app.is_running
+        assert "—" in str(app.query_one(Watchlist).get_cell(SYMBOL, "change"))
+
+
 # --- the hypothesis sweep: every place server text is shown -----------------------------------
 
 FRAGMENTS = [
