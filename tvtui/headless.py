@@ -162,7 +162,10 @@ def _run(args: argparse.Namespace) -> int:
             raise ValueError("--seconds must be positive")
     except ValueError as exc:
         raise CliError(str(exc), EXIT_BAD_INPUT) from None
-    endpoints = Endpoints.from_env()
+    try:
+        endpoints = Endpoints.from_env()
+    except ValueError as exc:  # a TVTUI_* variable that is not a URL
+        raise CliError(str(exc), EXIT_BAD_INPUT) from None
     with _errors():
         symbol = validate_symbol(args.symbol, endpoints)
         metas = [fetch_indicator(pine_id, version, endpoints) for pine_id, version in wanted]

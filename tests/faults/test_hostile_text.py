@@ -412,3 +412,11 @@ def test_stream_csv_with_a_bar_time_past_any_calendar_is_a_clear_error(
     assert code == 4, err
     assert "Traceback" not in err and "CSV cannot hold" in err
     assert out == ""
+
+
+def test_stream_with_a_broken_endpoint_variable_is_a_clear_error(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("TVTUI_WS_URL", "ftp://[nope\x1b]2;PWNED\x07")
+    code, out, err = run_stream(capsys, SYMBOL)
+    assert code == 2, err
+    assert err.startswith("tvtui stream: ") and "Traceback" not in err
+    assert not attacks_in(err) and out == ""

@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
     try:
         endpoints = Endpoints.from_env()
     except ValueError as exc:
-        parser.error(str(exc))
+        parser.error(plain(str(exc)))
     if args.demo:
         from tvtui.sim import SimConfig, Simulator
 
