@@ -28,6 +28,7 @@ from typing import Any
 import platformdirs
 
 from tvtui.feed.timeframes import parse_timeframe
+from tvtui.feed.untrusted import is_plain
 
 ENV_CONFIG = "TVTUI_CONFIG"
 
@@ -176,6 +177,8 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             settings.export_format = fmt
         if "folder" in export:
             folder = _str(export["folder"], "export.folder").strip()
+            if not is_plain(folder):  # it is shown in the export dialog and in messages
+                raise ConfigError("export.folder holds control characters")
             if folder:
                 settings.export_dir = Path(folder).expanduser()
     if "keymap" in data:

@@ -40,6 +40,7 @@ def notices(app) -> list[str]:
         ('theme = "tvtui-dark"\n', 'primary = "[/]\\u001b]2;PWNED\\u0007"\n', "is not a colour"),
         ('[keymap]\n"[/]foo" = "x"\n', None, "in [keymap]: [/]foo"),
         ('[keymap]\nfoo = "x"\n', None, "Unknown binding id(s) in [keymap]: foo"),
+        ('[export]\nfolder = "/tmp/[/]\\u001b]2;PWNED\\u0007"\n', None, "control characters"),
     ],
 )
 async def test_markup_in_a_settings_or_theme_file_is_one_notice_not_a_crash(
