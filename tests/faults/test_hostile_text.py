@@ -213,6 +213,26 @@ async def test_odd_numbers_in_bars_and_quotes_leave_the_app_running(tmp_path: Pa
         assert "—" in str(app.query_one(Watchlist).get_cell(SYMBOL, "change"))
 
 
+async def test_a_cell_that_fails_to_render_costs_the_table_not_the_app(tmp_path: Path) -> None:
+    """Whatever a future bug puts in a cell, a render error is logged and the app goes on."""
+
+    class Boom:
+        def __rich__(self) -> Any:
+            raise ValueError("a value nobody foresaw")
+
+    app, _feeds = stub_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        watchlist = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: watchlist.row_count == 1, 5, "the row")
+        watchlist.update_cell(SYMBOL, "description", Boom())
+        await pilot.pause(0.3)
+        app.export_screenshot()
+        assert app.is_running
+        watchlist.update_cell(SYMBOL, "description", "fine again")
+        await pilot.pause(0.1)
+        assert "fine again" in app.export_screenshot().replace("&#160;", " ")
+
+
 # --- the hypothesis sweep: every place server text is shown -----------------------------------
 
 FRAGMENTS = [

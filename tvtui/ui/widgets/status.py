@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tvtui.feed.events import ConnectionStatus, LinkState
-from tvtui.ui.safe import shown
+from tvtui.ui.safe import guarded, shown
 from tvtui.ui.themes import rich_colour
 
 #: A connected link with no message for this long is shown as stale.
@@ -101,6 +101,7 @@ class StatusLine(Static):
             return Text(f"✗ {refused}", style=f"bold {bad}")
         return Text("✗ disconnected", style=f"bold {bad}")
 
+    @guarded
     def render_status(self) -> None:
         text = Text(" ")
         mode_style = "bold reverse " + rich_colour(
