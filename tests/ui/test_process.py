@@ -139,8 +139,12 @@ def test_a_crash_exits_non_zero_and_names_its_log(
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("TVTUI_WS_URL", "ws://127.0.0.1:9/socket.io/websocket")
 
+    secret = "eyJhbGciOiJIUzI1NiJ9.bWFya2Vy.CRASH-SECRET-MARKER"
+    monkeypatch.setenv("TRADINGVIEW_JWT_TOKEN", secret)
+
     def boom(self: TvtuiApp) -> None:
-        raise RuntimeError("boom \x1b]2;PWNED\x07")
+        token = secret  # a local variable holding the token, as a client frame would
+        raise RuntimeError(f"boom \x1b]2;PWNED\x07 {len(token)}")
 
     run = TvtuiApp.run
     monkeypatch.setattr(TvtuiApp, "on_mount", boom)
@@ -154,6 +158,9 @@ def test_a_crash_exits_non_zero_and_names_its_log(
     assert log.is_file() and log.is_relative_to(tmp_path / "state")
     text = log.read_text()
     assert "Traceback" in text and "boom" in text and "\x1b" not in text
+    # what Textual prints on the way out: the traceback without locals, plain
+    assert "RuntimeError: boom" in err and "\x1b]2;" not in err
+    assert "CRASH-SECRET-MARKER" not in err + text
 
 
 def test_ctrl_c_on_stream_follow_exits_130(tmp_path: Path, live_sim) -> None:

@@ -10,11 +10,13 @@ Blocking network calls (indicator metadata, symbol checks) run on daemon threads
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -34,7 +36,7 @@ from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.exporting import visible_session
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
-from tvtui.ui.lifecycle import install_exit_signals, write_crash_log
+from tvtui.ui.lifecycle import crash_text, install_exit_signals, write_crash_log
 from tvtui.ui.safe import guarded, shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
@@ -215,6 +217,12 @@ class TvtuiApp(App[int]):
         if self.crash is None:
             self.crash = error
             self.crash_log = write_crash_log(error, self._token)
+        # Textual prints a traceback with every frame's local variables on the way out: the
+        # token and raw server text may be among them. It prints an error's own ``__rich__``
+        # instead when there is one: the same traceback without locals, plain, redacted.
+        with contextlib.suppress(Exception):
+            safe = Text(crash_text(error, self._token))
+            error.__rich__ = lambda: safe  # type: ignore[attr-defined]
         super()._handle_exception(error)
 
     def _setup_themes(self) -> None:

@@ -39,9 +39,7 @@ def crash_log_dir() -> Path:
 def write_crash_log(error: BaseException, token: str | None = None) -> Path | None:
     """The traceback of ``error`` in a new file of :func:`crash_log_dir`; its path, or None
     when it cannot be written (the crash is still reported, just without a file)."""
-    secret = resolve_token(token)
-    lines = traceback.format_exception(type(error), error, error.__traceback__)
-    text = plain(redact("".join(lines), secret), 200_000, multiline=True)
+    text = crash_text(error, token)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     try:
         folder = crash_log_dir()
@@ -51,6 +49,12 @@ def write_crash_log(error: BaseException, token: str | None = None) -> Path | No
     except OSError:
         return None
     return path
+
+
+def crash_text(error: BaseException, token: str | None = None) -> str:
+    """The traceback of ``error`` without local variables: plain, the token redacted."""
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    return plain(redact("".join(lines), resolve_token(token)), 200_000, multiline=True)
 
 
 def crash_summary(error: BaseException | None, token: str | None = None) -> str:
