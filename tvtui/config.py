@@ -15,10 +15,12 @@ file survive) and verifies the result by parsing it again before an atomic repla
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from typing import Any
 import platformdirs
 
 from tvtui.feed.timeframes import parse_timeframe
+from tvtui.feed.untrusted import is_plain
 
 ENV_CONFIG = "TVTUI_CONFIG"
 
@@ -174,6 +177,8 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             settings.export_format = fmt
         if "folder" in export:
             folder = _str(export["folder"], "export.folder").strip()
+            if not is_plain(folder):  # it is shown in the export dialog and in messages
+                raise ConfigError("export.folder holds control characters")
             if folder:
                 settings.export_dir = Path(folder).expanduser()
     if "keymap" in data:
@@ -240,26 +245,101 @@ def _first_table(text: str) -> int:
     return match.start() if match else len(text)
 
 
-def save_watchlist(loaded: LoadedConfig, symbols: list[str]) -> None:
-    """Write ``symbols`` as the watchlist, atomically. Refuses (``ConfigError``) when the file
-    was broken at start, so a person's half-edited file is never replaced."""
+def save_watchlist(loaded: LoadedConfig, symbols: list[str]) -> list[str]:
+    """Write ``symbols`` as the watchlist, atomically, and return the list now on disk.
+
+    Refuses (``ConfigError``) when the file was broken at start, so a person's half-edited
+    file is never replaced. Two things a plain rewrite would lose are kept:
+
+    - a symlinked ``config.toml`` stays a link: the file it points to is written (the
+      person's dotfiles repository keeps the change);
+    - another running tvtui's changes: under a lock the file is read again and merged
+      (what this instance added or removed since it last read the file is applied to what is
+      on disk now), so instance A adding NASDAQ:AAPL and B adding FX:EURUSD keeps both.
+    """
     if not loaded.can_save:
         raise ConfigError("the config file had errors at start, so it is not overwritten")
-    path = loaded.path
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = "# tvtui settings (see `tvtui --help`)\n"
-    new_text = render_watchlist_update(text, symbols)
-    try:
-        ok = tomllib.loads(new_text).get("watchlist") == symbols
-    except tomllib.TOMLDecodeError:
-        ok = False
-    if not ok:  # the in-place edit did not round-trip: fall back to a full rewrite
-        new_text = render_settings(loaded.settings, symbols)
-    atomic_write(path, new_text)
-    loaded.settings.watchlist = list(symbols)
+    target = _write_target(loaded.path)
+    with _locked(target):
+        try:
+            text = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = "# tvtui settings (see `tvtui --help`)\n"
+        merged = merge_watchlists(loaded.settings.watchlist, list(symbols), _disk_watchlist(text))
+        new_text = render_watchlist_update(text, merged)
+        try:
+            ok = tomllib.loads(new_text).get("watchlist") == merged
+        except tomllib.TOMLDecodeError:
+            ok = False
+        if not ok:  # the in-place edit did not round-trip: fall back to a full rewrite
+            new_text = render_settings(loaded.settings, merged)
+        atomic_write(target, new_text)
+    loaded.settings.watchlist = list(merged)
     loaded.exists = True
+    return merged
+
+
+def merge_watchlists(base: list[str], mine: list[str], disk: list[str] | None) -> list[str]:
+    """A three-way merge of watchlists: ``base`` (what this instance last read or wrote),
+    ``mine`` (what it has now) and ``disk`` (what the file holds now, maybe changed by
+    another instance). My order wins; the other's additions are appended and its removals
+    applied; ``disk`` None (unreadable, or no watchlist yet) means nobody else changed it."""
+    if disk is None or disk == base:
+        return list(mine)
+    base_set, disk_set = set(base), set(disk)
+    removed_there = base_set - disk_set
+    added_there = [s for s in disk if s not in base_set]
+    merged = [s for s in mine if s not in removed_there]
+    merged += [s for s in added_there if s not in merged]
+    # what I removed since I read it stays removed, even if the other instance still has it
+    removed_here = base_set - set(mine)
+    return [s for s in dict.fromkeys(merged) if s not in removed_here]
+
+
+def _disk_watchlist(text: str) -> list[str] | None:
+    """The watchlist in ``text`` as saved (None when the file does not parse or has none)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    value = data.get("watchlist")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return list(value)
+
+
+def _write_target(path: Path) -> Path:
+    """The file a save must write: through a symlink (or a chain of them) to its target."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return path
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the config file's folder while reading and writing, so
+    two instances saving at once take turns. The folder, not the file: the file is replaced
+    by each save (a lock on it would be a lock on the old copy), and a lock file would be
+    litter in the person's config folder. Where locking is not possible (no ``fcntl``, a
+    file system without locks) saving goes on unlocked, as before."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        fd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):  # no locks here: save unlocked, not never
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def render_settings(settings: Settings, watchlist: list[str] | None = None) -> str:

@@ -6,7 +6,13 @@ object per line as data arrives (``bar``, ``study``, ``quote`` and ``status`` li
 ``--seconds`` runs out or the reader goes away.
 
 Exit codes, so a script can tell what went wrong: 0 ok, 2 bad input, 3 symbol not found or
-auth refused, 4 network unreachable. The message on stderr says which.
+auth refused, 4 network unreachable (or the feed sent data that cannot be written), 130
+interrupted (Ctrl-C). The message on stderr says which.
+
+Everything printed comes from a server or a file at least in part, so it is made safe first:
+messages on stderr (ours and the library's log lines) go through ``plain()``; JSON and CSV on
+stdout keep the data exactly but never as raw control characters (JSON escapes them as
+``\\uXXXX``; a CSV cell gets ``plain()``'s visible stand-ins).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from tvtui.feed.events import (
 from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.feed.symbols import SymbolLookupError, SymbolNotFoundError, validate_symbol
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
+from tvtui.feed.untrusted import plain
 from tvtui.stream import (
     AuthenticationError,
     DataNotFoundError,
@@ -52,6 +59,7 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_NOT_FOUND = 3
 EXIT_UNREACHABLE = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 
 
 class CliError(Exception):
@@ -100,15 +108,48 @@ def _indicators(specs: Sequence[str]) -> list[tuple[str, str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="tvtui: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(PlainFormatter("tvtui: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     token = resolve_token(None)
     try:
         return _run(args)
     except CliError as exc:
-        print(f"tvtui stream: {redact(str(exc), token)}", file=sys.stderr)
+        message = plain(redact(str(exc), token), multiline=True)
+        print(f"tvtui stream: {message}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+
+
+class PlainFormatter(logging.Formatter):
+    """Log lines as plain text: a server reason quoted in a warning cannot put an escape
+    sequence on the terminal (``ESC ] 52`` would set the clipboard)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return plain(super().format(record), 4000, multiline=True)
+
+
+#: Characters a JSON text must not carry raw to a terminal: JSON escapes C0 itself; these are
+#: DEL, C1 (a lone 0x9b is CSI), bidi controls and lone surrogates (unencodable).
+_JSON_UNSAFE = {
+    code: f"\\u{code:04x}"
+    for code in (
+        0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A), *range(0xD800, 0xE000),
+    )
+}  # fmt: skip
+
+
+def json_text(value: Any, **kwargs: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` with every character a terminal could act
+    on written as a ``\\uXXXX`` escape: the same JSON value, safe to print."""
+    return json.dumps(value, ensure_ascii=False, **kwargs).translate(_JSON_UNSAFE)
+
+
+def csv_text(text: str) -> str:
+    """A CSV table with no control character left raw (line breaks between rows kept)."""
+    return "\n".join(plain(line, len(line) + 1) for line in text.split("\n"))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -121,7 +162,10 @@ def _run(args: argparse.Namespace) -> int:
             raise ValueError("--seconds must be positive")
     except ValueError as exc:
         raise CliError(str(exc), EXIT_BAD_INPUT) from None
-    endpoints = Endpoints.from_env()
+    try:
+        endpoints = Endpoints.from_env()
+    except ValueError as exc:  # a TVTUI_* variable that is not a URL
+        raise CliError(str(exc), EXIT_BAD_INPUT) from None
     with _errors():
         symbol = validate_symbol(args.symbol, endpoints)
         metas = [fetch_indicator(pine_id, version, endpoints) for pine_id, version in wanted]
@@ -131,9 +175,16 @@ def _run(args: argparse.Namespace) -> int:
     with _errors(), Streamer(endpoints=endpoints, timeout=args.seconds or args.timeout) as s:
         exchange, ticker = symbol.split(":", 1)
         result = s.stream(exchange, ticker, tf.name, args.candles, wanted)
-    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    text = json_text(result, indent=2) + "\n"
     if args.format == "csv":
-        text = result_csv(result)
+        try:
+            text = csv_text(result_csv(result))
+        except (ValueError, OverflowError, OSError) as exc:
+            # e.g. a bar time of 1e12 s: no calendar date to write in the time column
+            raise CliError(
+                f"The feed sent a bar the CSV cannot hold ({exc}); try --format json",
+                EXIT_UNREACHABLE,
+            ) from None
     _write(args.output, text)
     return EXIT_OK
 
@@ -256,7 +307,7 @@ def _follow(
                            EXIT_UNREACHABLE)  # fmt: skip
         return EXIT_OK
     except KeyboardInterrupt:
-        return EXIT_OK
+        return EXIT_INTERRUPTED  # what was printed so far is whole lines; the shell sees ^C
     finally:
         client.close()
 
@@ -275,13 +326,13 @@ class _LineWriter:
 
     def _line(self, row: dict[str, Any]) -> bool:
         try:
-            self.out.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+            self.out.write(json_text(row, allow_nan=False) + "\n")
             self.out.flush()
         except BrokenPipeError:
             return False
         except ValueError:  # NaN/inf from the feed: write them as null, never crash
             clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-            self.out.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
+            self.out.write(json_text(clean, default=str) + "\n")
         return True
 
     def emit(self, event: Event) -> bool:

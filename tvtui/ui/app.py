@@ -10,11 +10,13 @@ Blocking network calls (indicator metadata, symbol checks) run on daemon threads
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -34,6 +36,8 @@ from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.exporting import visible_session
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
+from tvtui.ui.lifecycle import crash_text, install_exit_signals, write_crash_log
+from tvtui.ui.safe import guarded, shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.indicators import IndicatorScreen
@@ -125,6 +129,13 @@ class TvtuiApp(App[int]):
         self.active_symbol: str | None = None
         self.generation = 0
         self._save_warned = False
+        self._token = token
+        #: the unhandled error that ended the app, and where its traceback was written
+        self.crash: BaseException | None = None
+        self.crash_log: Path | None = None
+        #: SIGTERM / SIGHUP that ended the app (the command exits 128 + it)
+        self.exit_signal: int | None = None
+        self._undo_signals: Callable[[], None] = lambda: None
         #: studies whose metadata could not be fetched; fetched again once the link is back
         self._metadata_failed: set[str] = set()
         super().__init__()
@@ -133,6 +144,29 @@ class TvtuiApp(App[int]):
         # panes display, so tests can freeze the status line without freezing the stream.
         self.bridge = StreamBridge(self.post_message, factory)
         self._latency = UiLatency()  # GIL switch interval and gc.freeze while running
+
+    # --- untrusted text ------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: server reasons, file names and config values go
+        in here, so none of them is ever read as markup (``[/]`` would end the app,
+        ``[@click=...]`` would run an action when the notice is clicked) or reaches the
+        terminal as an escape sequence. ``markup`` is accepted and ignored."""
+        super().notify(
+            shown(message, multiline=True),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # --- composition -------------------------------------------------------------------------
 
@@ -168,6 +202,28 @@ class TvtuiApp(App[int]):
         self.set_indicators(self.indicator_ids)
         self._latency.enter()
         self.set_timer(FREEZE_AFTER, self._latency.freeze)
+        self._undo_signals = install_exit_signals(self._exit_on_signal)
+
+    def _exit_on_signal(self, signum: int) -> None:
+        """SIGTERM / SIGHUP: quit as ``q`` does, so the terminal is restored on the way out."""
+        self.exit_signal = signum
+        self.bridge.stop()
+        self.exit(return_code=128 + signum)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled error ends the app (Textual's rule); keep its traceback in a log file
+        first, so the command can exit non-zero and say where it is. (Textual's hook; if a
+        future Textual renames it the command still exits non-zero, without the file.)"""
+        if self.crash is None:
+            self.crash = error
+            self.crash_log = write_crash_log(error, self._token)
+        # Textual prints a traceback with every frame's local variables on the way out: the
+        # token and raw server text may be among them. It prints an error's own ``__rich__``
+        # instead when there is one: the same traceback without locals, plain, redacted.
+        with contextlib.suppress(Exception):
+            safe = Text(crash_text(error, self._token))
+            error.__rich__ = lambda: safe  # type: ignore[attr-defined]
+        super()._handle_exception(error)
 
     def _setup_themes(self) -> None:
         loaded = load_all_themes()
@@ -232,6 +288,7 @@ class TvtuiApp(App[int]):
     def on_unmount(self) -> None:
         self.bridge.stop()
         self._latency.leave()
+        self._undo_signals()
 
     async def action_quit(self) -> None:
         self.bridge.stop()
@@ -247,6 +304,7 @@ class TvtuiApp(App[int]):
         except (NoMatches, IndexError):
             return None
 
+    @guarded
     def on_quotes_changed(self, message: msg.QuotesChanged) -> None:
         watchlist, chart = self._pane(Watchlist), self._pane(ChartPane)
         if watchlist is None or chart is None:
@@ -256,10 +314,12 @@ class TvtuiApp(App[int]):
         if self.active_symbol in message.quotes:
             chart.set_quote(message.quotes[self.active_symbol])
 
+    @guarded
     def on_symbol_rejected(self, message: msg.SymbolRejected) -> None:
         if watchlist := self._pane(Watchlist):
             watchlist.reject(message.symbol, message.reason)
 
+    @guarded
     def on_chart_reset(self, message: msg.ChartReset) -> None:
         chart, indicators = self._pane(ChartPane), self._pane(IndicatorPane)
         if message.generation != self.generation or chart is None or indicators is None:
@@ -267,6 +327,7 @@ class TvtuiApp(App[int]):
         chart.reset(message.generation, message.symbol, message.timeframe)
         indicators.reset(message.generation, self._metadata_failed)
 
+    @guarded
     def on_candles_changed(self, message: msg.CandlesChanged) -> None:
         chart, indicators = self._pane(ChartPane), self._pane(IndicatorPane)
         if chart is None or indicators is None:
@@ -274,6 +335,7 @@ class TvtuiApp(App[int]):
         if chart.set_bars(message.generation, message.bars):
             indicators.set_times(message.generation, [bar.time for bar in message.bars])
 
+    @guarded
     def on_study_changed(self, message: msg.StudyChanged) -> None:
         if indicators := self._pane(IndicatorPane):
             indicators.set_points(
@@ -282,15 +344,18 @@ class TvtuiApp(App[int]):
         if message.pine_id in OVERLAYS and (chart := self._pane(ChartPane)):
             chart.set_overlay(message.generation, message.pine_id, message.titles, message.points)
 
+    @guarded
     def on_study_failed(self, message: msg.StudyFailed) -> None:
         if indicators := self._pane(IndicatorPane):
             indicators.fail(message.pine_id, message.reason)
 
+    @guarded
     def on_chart_failed(self, message: msg.ChartFailed) -> None:
         if chart := self._pane(ChartPane):
             chart.fail(message.generation, message.reason)
             self.notify(f"{message.symbol}: {message.reason}", title="Chart", severity="error")
 
+    @guarded
     def on_link_changed(self, message: msg.LinkChanged) -> None:
         if status := self._pane(StatusLine):
             status.set_link(message.status, message.at)
@@ -300,14 +365,17 @@ class TvtuiApp(App[int]):
         if message.status.state == LinkState.AUTH_FAILED:
             self.notify(message.status.message, title="Feed", severity="error", timeout=20)
 
+    @guarded
     def on_feed_stats(self, message: msg.FeedStats) -> None:
         if status := self._pane(StatusLine):
             status.set_stats(message.rate, message.last_message_at)
 
+    @guarded
     def on_feed_problem(self, message: msg.FeedProblem) -> None:
         severity = "error" if message.severity == "error" else "warning"
         self.notify(message.text, title="Feed", severity=severity, timeout=12)
 
+    @guarded
     def on_preview_ready(self, message: msg.PreviewReady) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, SymbolEntry):
@@ -437,9 +505,14 @@ class TvtuiApp(App[int]):
                 )
             return
         try:
-            save_watchlist(self.config, list(self.symbols))
+            saved = save_watchlist(self.config, list(self.symbols))
         except OSError as exc:
             self.notify(f"Could not save the watchlist: {exc}", severity="error")
+            return
+        if saved != self.symbols:  # another tvtui changed the file meanwhile: merged in
+            self.symbols = list(saved)
+            self.query_one(Watchlist).set_symbols(self.symbols, keep=keep)
+            self.bridge.watch(self.symbols)
 
     def action_choose_indicators(self) -> None:
         def chosen(pine_ids: list[str] | None) -> None:
@@ -487,7 +560,7 @@ class TvtuiApp(App[int]):
             self.notify("Nothing to export yet: the chart has no bars.", severity="warning")
             return
         studies = ", ".join(self.query_one(IndicatorPane).order) or "no indicators"
-        summary = f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}"
+        summary = shown(f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}")
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, cast
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tvtui.feed.symbols import SymbolLookupError, search_symbols
+from tvtui.feed.symbols import SymbolLookupError, normalize_symbol, search_symbols
 from tvtui.ui.background import await_in_background
+from tvtui.ui.safe import markup_literal
 
 if TYPE_CHECKING:
     from tvtui.ui.app import TvtuiApp
@@ -53,7 +54,7 @@ class SymbolCommands(Provider):
             yield DiscoveryHit(
                 f"Open {symbol}",
                 partial(app.open_symbol, symbol),
-                help=str(description) or "Show it on the chart",
+                help=_help(description, "Show it on the chart"),
             )
 
     async def search(self, query: str) -> Hits:
@@ -63,12 +64,12 @@ class SymbolCommands(Provider):
             command = f"Open {symbol}"
             score = matcher.match(command)
             if score > 0:
-                description = str(app.quote_of(symbol).get("description", ""))
+                description = app.quote_of(symbol).get("description", "")
                 yield Hit(
                     score,
                     matcher.highlight(command),
                     partial(app.open_symbol, symbol),
-                    help=description or "Show it on the chart",
+                    help=_help(description, "Show it on the chart"),
                 )
         text = query.strip()
         if len(text) < 2 or " " in text:
@@ -82,13 +83,22 @@ class SymbolCommands(Provider):
             return
         known = set(app.watchlist_symbols())
         for row in results:
-            symbol = str(row.get("id") or "")
-            if not symbol or symbol in known or ":" not in symbol:
+            try:  # a search result's id is the server's text: only a real symbol is offered
+                symbol = normalize_symbol(str(row.get("id") or ""))
+            except ValueError:
+                continue
+            if symbol in known:
                 continue
             command = f"Add {symbol}"
             yield Hit(
                 max(0.1, matcher.match(command) * 0.9),
                 matcher.highlight(command),
                 partial(app.add_symbol_checked, symbol),
-                help=str(row.get("description") or "Add it to the watchlist"),
+                help=_help(row.get("description"), "Add it to the watchlist"),
             )
+
+
+def _help(description: object, default: str) -> str:
+    """A hit's help line from server text: the palette reads ``help`` as markup, so the text
+    goes in escaped (``[/]`` shown as such, never a tag or a click action)."""
+    return markup_literal(description, 200) if description else default

@@ -12,9 +12,11 @@ SPARK = "▁▂▃▄▅▆▇█"
 def decimals_for(quote: dict[str, Any] | None, price: float | None = None) -> int:
     """Decimals to show: from the quote's ``pricescale`` (100 -> 2), else from the price size."""
     scale = (quote or {}).get("pricescale")
-    if isinstance(scale, int | float) and scale >= 1:
+    if isinstance(scale, int | float) and math.isfinite(scale) and scale >= 1:
         return max(0, min(8, round(math.log10(scale))))
     if price is None or price == 0:
+        return 2
+    if not isinstance(price, int | float) or not math.isfinite(price):
         return 2
     magnitude = abs(price)
     if magnitude >= 1000:
@@ -50,18 +52,33 @@ def compact(value: Any) -> str:
 def sparkline(values: tuple[float, ...] | list[float], width: int) -> str:
     """The last ``width`` values as block characters (flat when they do not move)."""
     tail = list(values)[-width:]
-    if not tail:
-        return ""
-    low, high = min(tail), max(tail)
-    if high - low <= 0:
+    finite = [v for v in tail if isinstance(v, int | float) and math.isfinite(v)]
+    if not finite:
+        return " " * len(tail)
+    low, high = min(finite), max(finite)
+    # Scaled by the larger magnitude first: +1e308 - (-1e308) overflows to inf, and inf/inf
+    # is the NaN that int() refuses; here the span is at most 2.
+    scale = max(abs(low), abs(high))
+    if high - low <= 0 or scale == 0:
+        return "".join(SPARK[3] if v in finite else " " for v in tail)
+    low_s, span = low / scale, high / scale - low / scale
+    if span <= 0 or not math.isfinite(span):
         return SPARK[3] * len(tail)
-    span = high - low
-    return "".join(SPARK[min(7, int((v - low) / span * 7.999))] for v in tail)
+    out = []
+    for v in tail:
+        if isinstance(v, int | float) and math.isfinite(v):
+            out.append(SPARK[max(0, min(7, int((v / scale - low_s) / span * 7.999)))])
+        else:
+            out.append(" ")  # a value that is not a number is a gap, not a crash
+    return "".join(out)
 
 
 def time_label(epoch: float, seconds: int) -> str:
     """An x-axis label fitting the bar length: ``14:35`` intraday, ``03-12`` daily, ``2024-03``."""
-    moment = datetime.fromtimestamp(epoch, UTC)
+    try:
+        moment = datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, OSError, ValueError, TypeError):
+        return "—"  # a time no calendar holds (1e12 s, NaN): a gap in the labels, no crash
     if seconds < 86400:
         return moment.strftime("%H:%M")
     if seconds < 7 * 86400:

@@ -10,11 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tvtui.config import config_path, load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.symbols import normalize_symbol
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
+from tvtui.feed.untrusted import plain
+from tvtui.ui.lifecycle import crash_summary
+
+if TYPE_CHECKING:
+    from tvtui.ui.app import TvtuiApp
 
 EPILOG = f"""\
 keys: ? help, a add, d remove, enter show, [ ] or 1-9 timeframe, i indicators, e export,
@@ -65,7 +71,7 @@ def main(argv: list[str]) -> int:
     try:
         endpoints = Endpoints.from_env()
     except ValueError as exc:
-        parser.error(str(exc))
+        parser.error(plain(str(exc)))
     if args.demo:
         from tvtui.sim import SimConfig, Simulator
 
@@ -92,5 +98,18 @@ def main(argv: list[str]) -> int:
         if simulator is not None:
             simulator.stop()
     if config.error:
-        print(config.error, file=sys.stderr)
+        print(plain(config.error, multiline=True), file=sys.stderr)
+    return exit_code(app, result)
+
+
+def exit_code(app: TvtuiApp, result: object) -> int:
+    """What the command exits with: 0 after ``q``; 1 after a crash (with one line naming the
+    log that holds the traceback); 128 + the signal after SIGTERM / SIGHUP."""
+    if app.exit_signal is not None:
+        return 128 + app.exit_signal
+    code = app.return_code
+    if app.crash is not None or (code is not None and code != 0):
+        where = f"; the details are in {app.crash_log}" if app.crash_log else ""
+        print(f"tvtui crashed: {crash_summary(app.crash)}{where}", file=sys.stderr)
+        return code or 1
     return result if isinstance(result, int) else 0

@@ -9,6 +9,7 @@ themes colour candles and changes correctly too; each theme file may override th
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,9 @@ _COLOUR_FIELDS = (
 _OTHER_FIELDS = ("name", "dark", "luminosity_spread", "text_alpha", "variables")
 
 
+_THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
 class ThemeFileError(ValueError):
     """A theme file that cannot be used; the message names the file and the problem."""
 
@@ -112,6 +116,11 @@ def theme_from_mapping(data: dict[str, Any], default_name: str, source: str) -> 
     name = data.get("name", default_name)
     if not isinstance(name, str) or not name.strip():
         raise ThemeFileError(f"{source}: 'name' must be a non-empty string")
+    if not _THEME_NAME.fullmatch(name.strip()):
+        # a name ends up in CSS classes, the palette and notices: no markup, no controls
+        raise ThemeFileError(
+            f"{source}: 'name' must be letters, digits, '-', '_' or '.' (at most 64)"
+        )
     if "primary" not in data:
         raise ThemeFileError(f"{source}: 'primary' colour is required")
     colours: dict[str, str] = {}

@@ -32,7 +32,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box", classes="dialog"):
             yield Label("Export the visible session", classes="dialog-title")
-            yield Static(self.summary, id="export-summary")
+            yield Static(self.summary, id="export-summary", markup=False)
             with RadioSet(id="export-format"):
                 yield RadioButton("JSON", value=self.fmt == "json", id="fmt-json")
                 yield RadioButton("CSV", value=self.fmt == "csv", id="fmt-csv")

@@ -11,6 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tvtui.ui.safe import shown
+
 HelpRow = tuple[str, str, str, str]  # (section, keys, description, binding id)
 
 SECTIONS = {
@@ -34,7 +36,9 @@ def help_rows(
         description = binding.description or binding.action
         if binding_id.startswith("chart.timeframe_"):
             description = f"Timeframe {description}"
-        display = ", ".join(key_display(Binding(k.strip(), "")) for k in keys.split(","))
+        display = shown(
+            ", ".join(key_display(Binding(k.strip(), "")) for k in keys.split(",")), 60
+        )  # the keys come from the config file's [keymap]
         rows.append((section, display, description, binding_id))
     rows += [
         ("Watchlist", "↑ ↓", "Select a symbol", ""),
@@ -75,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
                     text.append("\n")
                 text.append(f"{row_section}\n", style="bold underline")
                 section = row_section
-            text.append(f"  {keys.ljust(key_width)}", style="bold")
+            text.append(f"  {keys.ljust(key_width)}", style="bold")  # keys: from the keymap
             text.append(description)
             if binding_id:
                 text.append(f"  ({binding_id})", style="dim")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList, Static
 
 from tvtui.config import KNOWN_INDICATORS
+from tvtui.ui.safe import shown
 
 
 class IndicatorScreen(ModalScreen[list[str] | None]):
@@ -33,7 +35,10 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         with Vertical(id="indicator-box", classes="dialog"):
             yield Label("Indicators", classes="dialog-title")
             yield SelectionList[str](
-                *[(f"{names.get(p, p)}  ({p})", p, p in self.chosen) for p in options],
+                *[  # ids may come from the config file: a plain Text, never markup
+                    (Text(shown(f"{names.get(p, p)}  ({p})", 120)), p, p in self.chosen)
+                    for p in options
+                ],
                 id="indicator-list",
             )
             yield Static("Space toggles · Enter applies · Esc cancels", classes="dialog-hint")

@@ -31,6 +31,7 @@ from tvtui.feed.symbols import (
 )
 from tvtui.ui import format as fmt
 from tvtui.ui.background import run_in_background
+from tvtui.ui.safe import shown
 
 #: Pause after the last keystroke before resolving on its own.
 RESOLVE_DELAY = 0.6
@@ -113,7 +114,7 @@ class SymbolEntry(ModalScreen[str | None]):
     def _say(self, state: str, text: str, kind: str = "") -> None:
         self.state = state
         status = self.query_one("#entry-status", Static)
-        status.update(Text(text))
+        status.update(Text(shown(text, 300)))  # holds server and HTTP reasons: plain text
         for name in ("error", "warning", "muted", "success"):
             status.set_class(kind == name, f"-{name}")
 
@@ -178,11 +179,12 @@ class SymbolEntry(ModalScreen[str | None]):
         self._say("resolved", f"✓ {symbol} found. Enter adds it to the watchlist.", "success")
         decimals = fmt.decimals_for(quote, quote.get("lp"))
         preview = Text()
-        preview.append(str(quote.get("description") or symbol), style="bold")
-        exchange = quote.get("exchange") or symbol.split(":")[0]
-        kind = quote.get("type") or ""
+        # Every field is the server's text: plain, one line each, bounded.
+        preview.append(shown(quote.get("description") or symbol, 200), style="bold")
+        exchange = shown(quote.get("exchange") or symbol.split(":")[0], 40)
+        kind = shown(quote.get("type") or "", 40)
         preview.append(f"\n{exchange}" + (f" · {kind}" if kind else ""), style="dim")
-        currency = quote.get("currency_code") or ""
+        currency = shown(quote.get("currency_code") or "", 12)
         preview.append(f"\nLast {fmt.price(quote.get('lp'), decimals)} {currency}".rstrip())
         change = quote.get("chp")
         if isinstance(change, int | float):

@@ -19,6 +19,7 @@ from tvtui.feed.events import Bar, StudyPoint
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
+from tvtui.ui.safe import shown
 from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
 
 #: The timeframes on the number keys 1-9 (and cycled with [ and ]).
@@ -246,7 +247,7 @@ class ChartPane(Vertical):
     def _update_message(self) -> None:
         message = self.query_one("#chart-message", Static)
         if self.problem:
-            message.update(Text(f"✗ {self.symbol}: {self.problem}", style="bold"))
+            message.update(Text(f"✗ {self.symbol}: {shown(self.problem)}", style="bold"))
             message.set_class(True, "-error")
         elif not self.bars:
             what = f"{self.symbol} {self.timeframe}" if self.symbol else "the chart"

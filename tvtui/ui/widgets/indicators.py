@@ -22,6 +22,7 @@ from textual.widgets import Static
 from tvtui.feed.events import StudyPoint
 from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
+from tvtui.ui.safe import shown as safe_text
 from tvtui.ui.themes import rich_colour
 from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
 
@@ -159,10 +160,11 @@ class StudyBlock(Vertical):
     def refresh_block(self) -> None:
         legend = self.query_one(".legend", Static)
         plot = self.query_one(StudyPlot)
-        text = Text(self.name_text, style="bold")
+        text = Text(safe_text(self.name_text, 60), style="bold")
         if self.error:
             text.append(
-                f"  ✗ {self.error}", style=rich_colour(self.app.theme_variables, "error", "red")
+                f"  ✗ {safe_text(self.error, 200)}",
+                style=rich_colour(self.app.theme_variables, "error", "red"),
             )
             plot.display = False
             self.set_class(True, "-error")
@@ -187,7 +189,7 @@ class StudyBlock(Vertical):
                     colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
                     colour_index += 1
                 shown = f"{value:,.2f}" if isinstance(value, int | float) else "—"
-                text.append(f"  {title} ", style="dim")
+                text.append(f"  {safe_text(title, 40)} ", style="dim")
                 text.append(shown, style=rich_colour(self.app.theme_variables, colour))
             if not overlay:
                 plot.redraw()
@@ -222,9 +224,12 @@ class IndicatorPane(Vertical):
             if pine_id not in existing:
                 self.mount(StudyBlock(self, pine_id, classes="study"))
         self.query_one("#indicators-empty").display = not pine_ids
-        self.border_title = "Indicators · " + (
-            ", ".join(SHORT_NAMES.get(p, p.removeprefix("STD;")).split()[0] for p in pine_ids)
-            or "none"
+        self.border_title = Text("Indicators · ") + Text(  # ids come from the config file
+            safe_text(
+                ", ".join(SHORT_NAMES.get(p, p.removeprefix("STD;")).split()[0] for p in pine_ids)
+                or "none",
+                200,
+            )
         )
 
     def reset(self, generation: int, keep_errors: set[str] | frozenset[str] = frozenset()) -> None:

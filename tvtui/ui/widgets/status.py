@@ -19,6 +19,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tvtui.feed.events import ConnectionStatus, LinkState
+from tvtui.ui.safe import guarded, shown
 from tvtui.ui.themes import rich_colour
 
 #: A connected link with no message for this long is shown as stale.
@@ -89,16 +90,18 @@ class StatusLine(Static):
             text = Text(f"↻ reconnecting · attempt {status.attempt}", style=f"bold {warn}")
             text.append(f" · next try in {remaining:.0f}s" if remaining > 0 else " · trying now")
             if status.message:
-                reason = status.message.split(";")[0]
+                reason = shown(str(status.message).split(";")[0], 120)
                 text.append(f" · {reason}", style="dim")
             return text
         if state == LinkState.CONNECTING:
             attempt = f" (attempt {status.attempt})" if status.attempt > 1 else ""
             return Text(f"… connecting{attempt}", style=f"bold {warn}")
         if state == LinkState.AUTH_FAILED:
-            return Text(f"✗ {status.message or 'auth token refused'}", style=f"bold {bad}")
+            refused = shown(status.message or "auth token refused", 160)
+            return Text(f"✗ {refused}", style=f"bold {bad}")
         return Text("✗ disconnected", style=f"bold {bad}")
 
+    @guarded
     def render_status(self) -> None:
         text = Text(" ")
         mode_style = "bold reverse " + rich_colour(

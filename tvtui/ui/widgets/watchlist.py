@@ -15,6 +15,7 @@ A changed last price flashes (up/down colour as background) for :data:`FLASH_SEC
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,8 +30,12 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from tvtui.ui import format as fmt
+from tvtui.ui.safe import guarded
+from tvtui.ui.safe import shown as safe_text
 from tvtui.ui.themes import rich_colour
 from tvtui.ui.widgets.table_cells import update_cells
+
+log = logging.getLogger(__name__)
 
 FLASH_SECONDS = 0.8
 TREND_WIDTH = 12
@@ -220,6 +225,9 @@ class Watchlist(DataTable):
         started = time.perf_counter()
         try:
             return super().render_lines(crop)
+        except Exception:  # one bad cell must not end the app: blank lines, logged
+            log.exception("watchlist render failed; drawn blank")
+            return [Strip.blank(crop.width)] * crop.height
         finally:
             self._cost += time.perf_counter() - started
 
@@ -229,6 +237,7 @@ class Watchlist(DataTable):
             self._paint(symbol)
             self._put_cells()
 
+    @guarded
     def _expire_flashes(self) -> None:
         now = self.clock()
         for symbol, (deadline, _direction) in list(self._flash_until.items()):
@@ -288,13 +297,13 @@ class Watchlist(DataTable):
         if symbol in self.rejected:
             cells: dict[str, Cell] = {key: ("", "", None) for key, *_ in COLUMNS}
             cells["symbol"] = self._symbol_spec(symbol)
-            error = (f"✗ {self.rejected[symbol]}", self._colour("error"), None)
+            error = (f"✗ {safe_text(self.rejected[symbol], 80)}", self._colour("error"), None)
             cells["description" if "description" in self.visible_columns else "last"] = error
             return cells
         decimals = fmt.decimals_for(quote, quote.get("lp"))
         change = quote.get("ch")
         direction = self._direction_style(change)
-        description = str(quote.get("description") or ("loading…" if not quote else ""))
+        description = safe_text(quote.get("description") or ("loading…" if not quote else ""), 60)
         last_style = direction
         flash = self._flash_until.get(symbol)
         if flash is not None:

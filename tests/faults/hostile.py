@@ -1,0 +1,114 @@
+"""A hostile server for the display tests: the simulator, with chosen text put into what it sends.
+
+The simulator speaks the real protocol over a real WebSocket on 127.0.0.1; :func:`make_hostile`
+wraps its connection's send so a test can put markup, escape sequences or a click action into a
+quote's description and name, a chart's ``symbol_error`` / ``series_error`` reason, a
+``critical_error`` or a ``protocol_error``: exactly the bytes a hostile server would send.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tvtui.sim import connection as sim_connection
+
+#: What a hostile server sends: markup that ends a markup parser, a click action that writes a
+#: file, OSC 2 (window title), OSC 52 (clipboard), a clear-screen, a C1 CSI, a bidi override.
+MARKUP = "Bad[/] [b]bold?"
+ESCAPES = "\x1b]2;PWNED-TITLE\x07\x1b]52;c;UFdORUQ=\x07\x1b[2J\x9b31m\u202eevil"
+#: The data's escape sequences as they would reach a terminal (none may appear in any output).
+TERMINAL_ATTACKS = ("\x1b]2;", "\x1b]52;", "\x1b[2J", "\x9b")
+_SERIES_PACKETS = {"series_loading", "timescale_update", "du", "series_completed"}
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def click_action(folder: str, name: str = "victim.txt") -> str:
+    """A reason that, read as markup, is a link running ``app.screenshot`` into ``folder``."""
+    text = "Symbol unavailable - click to retry " * 6
+    return f"[@click=app.screenshot('{name}','{folder}')]{text}[/]"
+
+
+@dataclass
+class Hostility:
+    """What the server puts where (None: that part is left as the simulator made it)."""
+
+    description: str | None = None
+    chart_error: tuple[str, str] | None = None  #: ("symbol_error" | "series_error", reason)
+    critical: str | None = None
+    protocol: str | None = None
+    bar_time: float | None = None  #: every bar's time (1e12: a date no calendar holds)
+    sent: dict[str, int] = field(default_factory=dict)
+
+    def _count(self, kind: str) -> None:
+        self.sent[kind] = self.sent.get(kind, 0) + 1
+
+    def rewrite(self, packets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for packet in packets:
+            method = packet.get("m")
+            params = packet.get("p")
+            if method == "qsd" and self.description is not None and isinstance(params, list):
+                packet = copy.deepcopy(packet)
+                values = packet["p"][1].get("v", {})
+                if "description" in values or "short_name" in values:
+                    values["description"] = self.description
+                    values["short_name"] = self.description
+                    self._count("description")
+            if method == "symbol_resolved" and self.chart_error and isinstance(params, list):
+                kind, reason = self.chart_error
+                chart_session, series = params[0], params[1]
+                if kind == "symbol_error":
+                    packet = {"m": "symbol_error", "p": [chart_session, series, reason]}
+                else:
+                    packet = {"m": "series_error", "p": [chart_session, "sds_1", "s1", reason]}
+                self._count(kind)
+            if self.bar_time is not None and method in ("timescale_update", "du"):
+                packet = copy.deepcopy(packet)
+                for series in packet["p"][1].values():
+                    for bar in series.get("s", []) if isinstance(series, dict) else []:
+                        bar["v"][0] = self.bar_time
+                        self._count("bar_time")
+            if self.chart_error and method in _SERIES_PACKETS:
+                continue  # a refused chart sends no bars
+            if self.critical is not None and method == "qsd" and "critical" not in self.sent:
+                out.append({"m": "critical_error", "p": ["", self.critical, self.critical]})
+                self._count("critical")
+            out.append(packet)
+        if self.protocol is not None and "protocol" not in self.sent and out:
+            out.insert(0, {"m": "protocol_error", "p": [self.protocol]})
+            self._count("protocol")
+        return out
+
+
+def make_hostile(monkeypatch: pytest.MonkeyPatch, hostility: Hostility) -> Hostility:
+    """Every simulator connection of this test sends through ``hostility.rewrite``."""
+    original = sim_connection.Connection._send
+
+    async def send(self, packets, heartbeats=None):  # type: ignore[no-untyped-def]
+        return await original(self, hostility.rewrite(list(packets)), heartbeats)
+
+    monkeypatch.setattr(sim_connection.Connection, "_send", send)
+    return hostility
+
+
+def attacks_in(text: str) -> list[str]:
+    """The data's terminal attacks found in ``text`` (a screen export, bytes from a pty)."""
+    return [attack for attack in TERMINAL_ATTACKS if attack in text]
+
+
+def hostile_retry_after(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """The simulator's HTTP answers carry ``value`` as their ``Retry-After`` header (it sends
+    one with every 429: ``sim.faults.http_fail = [429]``)."""
+    from tvtui.sim import http as sim_http
+
+    original = sim_http._Handler.send_header
+
+    def send_header(self, keyword: str, header_value: str) -> None:  # type: ignore[no-untyped-def]
+        original(self, keyword, value if keyword == "Retry-After" else header_value)
+
+    monkeypatch.setattr(sim_http._Handler, "send_header", send_header)
