@@ -25,7 +25,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tvtui.config import LoadedConfig, Settings, save_watchlist
-from tvtui.feed.endpoints import Endpoints
+from tvtui.feed.endpoints import Endpoints, resolve_token
 from tvtui.feed.events import LinkState
 from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.market.session import SessionView
@@ -51,6 +51,9 @@ from tvtui.ui.widgets.watchlist import Watchlist
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 
 FALLBACK_THEME = "tvtui-dark"
+#: Studies per chart an anonymous account may run (TradingView's free tier); a refusal by
+#: the server for the limit replaces this with what it accepted.
+ANONYMOUS_STUDY_LIMIT = 2
 PaneT = TypeVar("PaneT", bound=Widget)
 
 
@@ -127,6 +130,9 @@ class TvtuiApp(App[int]):
         self._save_warned = False
         #: studies whose metadata could not be fetched; fetched again once the link is back
         self._metadata_failed: set[str] = set()
+        #: how many studies the chart may run: known for anonymous, learned from a refusal
+        anonymous = resolve_token(token) == "unauthorized_user_token"
+        self.study_limit: int | None = ANONYMOUS_STUDY_LIMIT if anonymous else None
         super().__init__()
         factory = client_factory or default_client_factory(self.endpoints, token)
         # The bridge keeps real time (its flush schedule); ``clock`` only drives what the
@@ -286,6 +292,9 @@ class TvtuiApp(App[int]):
         if indicators := self._pane(IndicatorPane):
             indicators.fail(message.pine_id, message.reason)
 
+    def on_study_limit(self, message: msg.StudyLimit) -> None:
+        self.study_limit = message.limit
+
     def on_chart_failed(self, message: msg.ChartFailed) -> None:
         if chart := self._pane(ChartPane):
             chart.fail(message.generation, message.reason)
@@ -364,6 +373,8 @@ class TvtuiApp(App[int]):
         self.bridge.set_studies(loaded)
         pane = self.query_one(IndicatorPane)
         self._metadata_failed = {pine_id for pine_id, _ in failed}
+        for indicator in loaded:  # sent (again): a refused one is retried now
+            pane.clear_error(indicator.pine_id)
         for pine_id, reason in failed:
             pane.fail(pine_id, reason)
 

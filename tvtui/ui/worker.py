@@ -69,6 +69,16 @@ def default_client_factory(
     return make
 
 
+#: Words of the server's refusal when a chart already runs as many studies as allowed.
+MAX_STUDIES_HINT = "maximum number of studies"
+
+
+def _study_number(study_id: str) -> int:
+    """``st12`` -> 12: study ids are numbered in the order they were sent."""
+    digits = "".join(ch for ch in study_id if ch.isdigit())
+    return int(digits) if digits else 0
+
+
 @dataclass(frozen=True)
 class _Command:
     kind: str
@@ -197,8 +207,30 @@ class StreamBridge:
             except ValueError as exc:  # a malformed symbol or timeframe from a command
                 return [msg.FeedProblem(str(exc), "warning")]
         if isinstance(item, ev.Event):
-            return self.coalescer.feed(item, self._clock())
+            out = self.coalescer.feed(item, self._clock())
+            if isinstance(item, ev.StudyError):
+                out += self._refused(item)
+            return out
         return []
+
+    def _refused(self, event: ev.StudyError) -> list[Message]:
+        """A study the server refused is no longer ours: forget it (and tell the server and
+        the client's replay list), so the next sync sends it again, e.g. once another study
+        freed its slot. A refusal for the per-chart limit tells how many studies fit."""
+        pine_id = next((p for p, s in self._studies.items() if s == event.study_id), None)
+        if pine_id is None:
+            return []
+        del self._studies[pine_id]
+        if self._client is not None and self._handle is not None:
+            self._client.remove_study(self._handle, event.study_id)
+        self.coalescer.remove_study(event.study_id)
+        if MAX_STUDIES_HINT not in event.reason.lower():
+            return []
+        # The server handles create_study in order: the studies sent before the refused one
+        # and still ours are the ones it accepted.
+        refused = _study_number(event.study_id)
+        running = sum(1 for s in self._studies.values() if _study_number(s) < refused)
+        return [msg.StudyLimit(max(1, running))]
 
     def _command(self, command: _Command) -> list[Message]:
         client = self._client

@@ -160,19 +160,20 @@ class StudyBlock(Vertical):
         legend = self.query_one(".legend", Static)
         plot = self.query_one(StudyPlot)
         text = Text(self.name_text, style="bold")
+        # a refused or loading study is its legend line only: it never takes another's space
+        self.set_class(bool(self.error), "-error")
+        self.set_class(not self.error and not self.points, "-loading")
         if self.error:
             text.append(
                 f"  ✗ {self.error}", style=rich_colour(self.app.theme_variables, "error", "red")
             )
             plot.display = False
-            self.set_class(True, "-error")
         elif not self.points:
             text.append("  loading…", style="dim")
             plot.display = False
         else:
             overlay = self.pine_id in OVERLAYS
             plot.display = not overlay
-            self.set_class(False, "-error")
             self.set_class(overlay, "-overlay")
             if overlay:
                 text.append(" (on chart)", style="dim")
@@ -258,6 +259,13 @@ class IndicatorPane(Vertical):
         block.points = points
         block.error = None
         block.refresh_block()
+
+    def clear_error(self, pine_id: str) -> None:
+        """The study is being sent again: 'loading…' until its points or a new refusal."""
+        block = self.blocks().get(pine_id)
+        if block is not None and block.error:
+            block.error = None
+            block.refresh_block()
 
     def fail(self, pine_id: str, reason: str) -> None:
         block = self.blocks().get(pine_id)
