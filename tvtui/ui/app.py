@@ -131,8 +131,8 @@ class TvtuiApp(App[int]):
         #: studies whose metadata could not be fetched; fetched again once the link is back
         self._metadata_failed: set[str] = set()
         #: how many studies the chart may run: known for anonymous, learned from a refusal
-        anonymous = resolve_token(token) == "unauthorized_user_token"
-        self.study_limit: int | None = ANONYMOUS_STUDY_LIMIT if anonymous else None
+        self.anonymous = resolve_token(token) == "unauthorized_user_token"
+        self.study_limit: int | None = ANONYMOUS_STUDY_LIMIT if self.anonymous else None
         super().__init__()
         factory = client_factory or default_client_factory(self.endpoints, token)
         # The bridge keeps real time (its flush schedule); ``clock`` only drives what the
@@ -457,7 +457,8 @@ class TvtuiApp(App[int]):
             if pine_ids is not None and pine_ids != self.indicator_ids:
                 self.set_indicators(pine_ids)
 
-        self.push_screen(IndicatorScreen(self.indicator_ids), chosen)
+        account = "an anonymous account" if self.anonymous else "this account"
+        self.push_screen(IndicatorScreen(self.indicator_ids, self.study_limit, account), chosen)
 
     def action_reconnect(self) -> None:
         worker_running = any(w.name == "stream" and w.is_running for w in self.workers)

@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from tvtui.feed.events import StudyPoint
@@ -197,8 +197,11 @@ class StudyBlock(Vertical):
             legend.update(text, layout=False)  # one line, fixed by CSS: no relayout
 
 
-class IndicatorPane(Vertical):
-    """The studies of the chart, in the order chosen; holds every point it was sent."""
+class IndicatorPane(VerticalScroll):
+    """The studies of the chart, in the order chosen; holds every point it was sent.
+
+    Each plotted study keeps a readable minimum height (CSS); more studies than fit scroll,
+    rather than squeezing every plot to a label."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
