@@ -29,6 +29,7 @@ from tvtui.feed.endpoints import Endpoints, resolve_token
 from tvtui.feed.events import LinkState
 from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.market.session import SessionView
+from tvtui.ui import format as fmt
 from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
@@ -261,6 +262,7 @@ class TvtuiApp(App[int]):
         watchlist.update_quotes(message.quotes, message.trends)
         if self.active_symbol in message.quotes:
             chart.set_quote(message.quotes[self.active_symbol])
+            self._chart_precision(message.quotes[self.active_symbol])
 
     def on_symbol_rejected(self, message: msg.SymbolRejected) -> None:
         if watchlist := self._pane(Watchlist):
@@ -335,8 +337,18 @@ class TvtuiApp(App[int]):
         self.query_one(ChartPane).reset(self.generation, symbol, self.timeframe)
         self.query_one(ChartPane).set_quote(self.quote_of(symbol))
         self.query_one(IndicatorPane).reset(self.generation, self._metadata_failed)
+        self._chart_precision(self.quote_of(symbol))
         self.query_one(Watchlist).set_active(symbol)
         self.query_one(StatusLine).set_chart(symbol, self.timeframe)
+
+    def _chart_precision(self, quote: dict[str, Any]) -> None:
+        """Studies that inherit the symbol's format show its decimals (``pricescale``)."""
+        scale = quote.get("pricescale")
+        if isinstance(scale, int | float) and not isinstance(scale, bool) and scale >= 1:
+            if indicators := self._pane(IndicatorPane):
+                indicators.set_price_decimals(fmt.decimals_for(quote))
+        elif not quote and (indicators := self._pane(IndicatorPane)):
+            indicators.set_price_decimals(None)
 
     def set_indicators(self, pine_ids: list[str]) -> None:
         self.indicator_ids = list(pine_ids)

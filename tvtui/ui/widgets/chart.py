@@ -133,7 +133,11 @@ class CandlePlot(ChartPlot):
         ]
         ticks.append(last)
         plt.yticks(ticks, [pad_label(fmt.price(t, decimals)) for t in ticks])
-        plt.xticks([], [])
+        if self.X_AXIS:  # no volume strip under it: the time labels are the candles' own
+            positions = xtick_positions(len(bars))
+            plt.xticks(positions, [fmt.time_label(bars[i].time, data.seconds) for i in positions])
+        else:
+            plt.xticks([], [])
         return None
 
 
@@ -243,6 +247,11 @@ class ChartPane(Vertical):
         for plot in self.query(ThemedPlot):
             plot.redraw()
 
+    @property
+    def has_volume(self) -> bool:
+        """False for symbols that trade no volume (FX pairs, indices): no volume strip then."""
+        return any(bar.volume for bar in self.bars)
+
     def _update_message(self) -> None:
         message = self.query_one("#chart-message", Static)
         if self.problem:
@@ -253,8 +262,14 @@ class ChartPane(Vertical):
             message.update(Text(f"Loading {what}…"))
             message.set_class(False, "-error")
         message.display = bool(self.problem or not self.bars)
-        for plot in self.query(ThemedPlot):
-            plot.display = bool(self.bars) and not self.problem
+        shown = bool(self.bars) and not self.problem
+        volume = shown and self.has_volume
+        candles = self.query_one(CandlePlot)
+        if volume == candles.X_AXIS:
+            candles.X_AXIS = not volume  # the time labels move to whichever plot is last
+            candles.redraw()
+        candles.display = shown
+        self.query_one(VolumePlot).display = volume
 
     def _update_titles(self) -> None:
         tabs = " ".join(
@@ -264,7 +279,7 @@ class ChartPane(Vertical):
         if self.bars:
             bar = self.bars[-1]
             decimals = fmt.decimals_for(self.quote, bar.close)
-            volume = f" V {fmt.compact(bar.volume)}" if bar.volume is not None else ""
+            volume = f" V {fmt.compact(bar.volume)}" if self.has_volume else ""
             self.border_subtitle = (
                 f"O {fmt.price(bar.open, decimals)} H {fmt.price(bar.high, decimals)} "
                 f"L {fmt.price(bar.low, decimals)} C {fmt.price(bar.close, decimals)}{volume}"

@@ -46,6 +46,17 @@ SHORT_NAMES = {
 OVERLAYS = frozenset({"STD;SMA", "STD;EMA", "STD;Bollinger_Bands"})
 
 
+#: Studies with a scale of their own (0-100 oscillators, CCI): TradingView shows them with
+#: two decimals. Every other study's metadata says ``format: inherit``: the symbol's precision.
+OWN_PRECISION = frozenset({"STD;RSI", "STD;Stochastic", "STD;Money_Flow", "STD;CCI"})
+
+
+def study_value(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` places, never ``-0.00`` (a tiny negative rounds to 0)."""
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
 def is_histogram(title: str) -> bool:
     return any(h in title.lower() for h in HISTOGRAM_HINTS)
 
@@ -56,6 +67,7 @@ class StudyData:
     titles: list[str]
     points: list[StudyPoint]
     times: list[float]
+    decimals: int = 2
 
 
 def titles_for(titles: list[str], point: StudyPoint) -> list[str]:
@@ -72,19 +84,27 @@ class StudyPlot(ThemedPlot):
         block = self.block
         if not block.points or not block.pane.times:
             return None
-        return StudyData(block.pine_id, list(block.titles), block.points, block.pane.times)
+        return StudyData(
+            block.pine_id, list(block.titles), block.points, block.pane.times, block.decimals
+        )
 
     @staticmethod
     def histogram(plt: Any, spec: PlotSpec, xs: list[int], ys: list[float]) -> None:
-        """Bars from zero as one-column candle bodies (up colour above zero, down below)."""
-        data = {
-            "Open": [0.0] * len(ys),
-            "Close": ys,
-            "High": [max(0.0, y) for y in ys],
-            "Low": [min(0.0, y) for y in ys],
-        }
-        # plotext colours a body "up" only when close > open, which is y > 0 here
-        plt.candlestick(xs, data, colors=[spec.colour("price-up"), spec.colour("price-down")])
+        """Bars from zero in braille dots (four per row), up colour above zero, down below.
+
+        Full-cell bodies (plotext candles) have one row of resolution: next to MACD lines a
+        few times larger, every bar was one cell high whatever its value."""
+        for sign, colour in ((1, "price-up"), (-1, "price-down")):
+            pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if (y >= 0) == (sign > 0)]
+            if pairs:
+                plt.bar(
+                    [x for x, _ in pairs],
+                    [y for _, y in pairs],
+                    width=0.5,
+                    marker="braille",
+                    color=spec.colour(colour),
+                    minimum=0.0,
+                )
 
     def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
         data: StudyData = spec.data
@@ -125,7 +145,7 @@ class StudyPlot(ThemedPlot):
             ticks = fmt.nice_ticks(low, high, max(2, (spec.height - 1) // 3))
         plt.xlim(-0.5, capacity - 0.5)
         plt.ylim(low, high)
-        plt.yticks(ticks, [pad_label(f"{t:,.2f}") for t in ticks])
+        plt.yticks(ticks, [pad_label(study_value(t, data.decimals)) for t in ticks])
         plt.xticks([], [])
         return None
 
@@ -151,6 +171,13 @@ class StudyBlock(Vertical):
 
     def titles_for(self, point: StudyPoint) -> list[str]:
         return titles_for(self.titles, point)
+
+    @property
+    def decimals(self) -> int:
+        """Own-scale studies: 2; the rest inherit the symbol's precision (its pricescale)."""
+        if self.pine_id in OWN_PRECISION or self.pane.price_decimals is None:
+            return 2
+        return self.pane.price_decimals
 
     @property
     def name_text(self) -> str:
@@ -187,7 +214,8 @@ class StudyBlock(Vertical):
                 else:
                     colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
                     colour_index += 1
-                shown = f"{value:,.2f}" if isinstance(value, int | float) else "—"
+                number = isinstance(value, int | float)
+                shown = study_value(value, self.decimals) if number else "—"
                 text.append(f"  {title} ", style="dim")
                 text.append(shown, style=rich_colour(self.app.theme_variables, colour))
             if not overlay:
@@ -208,6 +236,8 @@ class IndicatorPane(VerticalScroll):
         self.generation = 0
         self.times: list[float] = []
         self.order: list[str] = []
+        #: decimals of the chart symbol's prices (from its ``pricescale``), once known
+        self.price_decimals: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("No indicators (press i to choose)", id="indicators-empty")
@@ -241,6 +271,15 @@ class IndicatorPane(VerticalScroll):
             if block.pine_id not in keep_errors:
                 block.error = None
             block.refresh_block()
+
+    def set_price_decimals(self, decimals: int | None) -> None:
+        """The chart symbol's precision: studies that inherit it show values with it."""
+        if decimals == self.price_decimals:
+            return
+        self.price_decimals = decimals
+        for block in self.blocks().values():
+            if block.points:
+                block.refresh_block()
 
     def set_times(self, generation: int, times: list[float]) -> None:
         if generation != self.generation:
