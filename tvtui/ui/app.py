@@ -513,26 +513,27 @@ class TvtuiApp(App[int]):
         studies = ", ".join(self.query_one(IndicatorPane).order) or "no indicators"
         summary = f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}"
 
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.export_format = request.fmt
-                self.export_dir = request.folder
-                self._export(self.session_view(), request)
+        def run(request: ExportRequest, screen: ExportScreen) -> None:
+            self.export_format = request.fmt
+            self.export_dir = request.folder
+            self._export(self.session_view(), request, screen)
 
-        self.push_screen(ExportScreen(summary, self.export_format, self.export_dir), chosen)
+        screen = ExportScreen(summary, self.export_format, self.export_dir, run)
+        self.push_screen(screen)
 
     @work(thread=True, exit_on_error=False, group="export", description="export")
-    def _export(self, view: SessionView, request: ExportRequest) -> None:
+    def _export(self, view: SessionView, request: ExportRequest, screen: ExportScreen) -> None:
+        """Write on a thread; the dialog closes on success and shows the reason on failure."""
         from tvtui.export import ExportError, export_session
 
         try:
             path = export_session(view, request.fmt, request.folder)
         except (ExportError, OSError, ValueError) as exc:
-            self.call_from_thread(
-                self.notify, str(exc), title="Export failed", severity="error", timeout=15
-            )
+            self.call_from_thread(screen.failed, str(exc))
             return
+        path = path.absolute()
         self.last_export = path
+        self.call_from_thread(screen.done, path)
         self.call_from_thread(
             self.notify, str(path), title=f"Exported {request.fmt.upper()}", timeout=10
         )
