@@ -45,7 +45,7 @@ from tvtui.ui.themes import (
     LIGHT_VARIABLE_DEFAULTS,
     load_all_themes,
 )
-from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, ChartPane
+from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, TIMEFRAMES, ChartPane
 from tvtui.ui.widgets.indicators import OVERLAYS, IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
@@ -93,6 +93,7 @@ class TvtuiApp(App[int]):
             "move",
             "step_timeframe",
             "timeframe",
+            "select_timeframe",
             "choose_indicators",
             "export",
             "cycle_theme",
@@ -396,11 +397,18 @@ class TvtuiApp(App[int]):
         return not (action in self.MAIN_ONLY and self.screen is not self.screen_stack[0])
 
     def action_step_timeframe(self, step: int) -> None:
-        current = TIMEFRAME_KEYS.index(self.timeframe) if self.timeframe in TIMEFRAME_KEYS else 0
-        self.action_timeframe((current + step) % len(TIMEFRAME_KEYS))
+        """``[`` / ``]``: the previous / next of every timeframe the app accepts, in order."""
+        current = TIMEFRAMES.index(self.timeframe) if self.timeframe in TIMEFRAMES else 0
+        self.action_select_timeframe(TIMEFRAMES[(current + step) % len(TIMEFRAMES)])
 
     def action_timeframe(self, index: int) -> None:
-        timeframe = TIMEFRAME_KEYS[index]
+        """Number keys 1-9: the common timeframes."""
+        self.action_select_timeframe(TIMEFRAME_KEYS[index])
+
+    def action_select_timeframe(self, timeframe: str) -> None:
+        """A timeframe by name (the header's tabs are clickable)."""
+        if timeframe not in TIMEFRAMES:
+            return
         if self.active_symbol and timeframe != self.timeframe:
             self.open_symbol(self.active_symbol, timeframe)
         self.timeframe = timeframe

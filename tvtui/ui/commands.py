@@ -26,18 +26,18 @@ SEARCH_TIMEOUT = 3.0
 
 def app_commands(app: TvtuiApp) -> Iterable[SystemCommand]:
     """The app's own palette commands (Textual adds theme, keys, quit ...)."""
-    from tvtui.ui.widgets.chart import TIMEFRAME_KEYS
+    from tvtui.ui.widgets.chart import TIMEFRAMES
 
     yield SystemCommand("Add symbol", "Check a symbol and add it", app.action_add_symbol)
     yield SystemCommand("Export session", "Write JSON or CSV", app.action_export)
     yield SystemCommand("Choose indicators", "RSI, MACD and more", app.action_choose_indicators)
     yield SystemCommand("Reconnect", "Drop the link and connect again", app.action_reconnect)
     yield SystemCommand("Help", "Every key binding", app.action_help)
-    for index, timeframe in enumerate(TIMEFRAME_KEYS):
+    for timeframe in TIMEFRAMES:
         yield SystemCommand(
             f"Timeframe {timeframe}",
             f"Show {timeframe} candles",
-            partial(app.action_timeframe, index),
+            partial(app.action_select_timeframe, timeframe),
         )
 
 

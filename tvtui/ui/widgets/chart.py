@@ -13,16 +13,19 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Static
 
 from tvtui.feed.events import Bar, StudyPoint
-from tvtui.feed.timeframes import parse_timeframe
+from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
 from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
 from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
 
-#: The timeframes on the number keys 1-9 (and cycled with [ and ]).
+#: The timeframes on the number keys 1-9.
 TIMEFRAME_KEYS: tuple[str, ...] = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M")
+#: Every timeframe the app accepts, shortest first: the header's tabs, walked by [ and ].
+TIMEFRAMES: tuple[str, ...] = VALID_NAMES
 
 #: Columns between two time labels on the x axis.
 LABEL_SPACING = 14
@@ -177,6 +180,7 @@ class ChartPane(Vertical):
         self.quote: dict = {}
         self.problem: str | None = None
         self.overlays: dict[str, tuple[list[str], list[StudyPoint]]] = {}
+        self.title_plain = ""
 
     @property
     def timeframe_seconds(self) -> int:
@@ -272,10 +276,20 @@ class ChartPane(Vertical):
         self.query_one(VolumePlot).display = volume
 
     def _update_titles(self) -> None:
-        tabs = " ".join(
-            f"[reverse] {tf} [/reverse]" if tf == self.timeframe else tf for tf in TIMEFRAME_KEYS
+        """Symbol, then every timeframe as a clickable tab (the current one reversed)."""
+        tabs = [
+            Content.styled(f" {tf} ", "reverse") if tf == self.timeframe else Content(tf)
+            for tf in TIMEFRAMES
+        ]
+        clickable = [
+            tab.stylize(f"@click=app.select_timeframe('{tf}')")
+            for tab, tf in zip(tabs, TIMEFRAMES, strict=True)
+        ]
+        title = Content.assemble(
+            Content.styled(self.symbol or "Chart", "bold"), " · ", Content(" ").join(clickable)
         )
-        self.border_title = f"[b]{self.symbol or 'Chart'}[/b] · {tabs}"
+        self.title_plain = title.plain  # what the header reads (tests, the help)
+        self.border_title = title
         if self.bars:
             bar = self.bars[-1]
             decimals = fmt.decimals_for(self.quote, bar.close)
