@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from tvtui.config import LoadedConfig, Settings, save_watchlist
@@ -35,6 +36,7 @@ from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.exporting import visible_session
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
+from tvtui.ui.layout import LayoutState, apply_layout
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.indicators import IndicatorScreen
@@ -83,6 +85,13 @@ class TvtuiApp(App[int]):
         Binding("e", "export", "Export", id="app.export"),
         Binding("r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
         Binding("T", "cycle_theme", "Theme", show=False, id="app.cycle_theme"),
+        Binding("z", "maximise_chart", "Maximise chart", show=False, id="chart.maximise"),
+        Binding(
+            "w", "toggle_pane('watchlist')", "Watchlist pane", show=False, id="watchlist.toggle"
+        ),
+        Binding(
+            "s", "toggle_pane('indicators')", "Indicator pane", show=False, id="indicators.toggle"
+        ),
     ]
 
     #: Actions that make sense only on the main screen (not under a dialog).
@@ -97,6 +106,8 @@ class TvtuiApp(App[int]):
             "choose_indicators",
             "export",
             "cycle_theme",
+            "maximise_chart",
+            "toggle_pane",
         ]
     )
 
@@ -141,6 +152,7 @@ class TvtuiApp(App[int]):
         # panes display, so tests can freeze the status line without freezing the stream.
         self.bridge = StreamBridge(self.post_message, factory)
         self._latency = UiLatency()  # GIL switch interval and gc.freeze while running
+        self.layout_state = LayoutState()
 
     # --- composition -------------------------------------------------------------------------
 
@@ -150,6 +162,7 @@ class TvtuiApp(App[int]):
         yield IndicatorPane(id="indicators")
         yield StatusLine(self.mode, id="status", clock=self.clock)
         yield Footer()
+        yield Static("", id="too-small")
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         try:
@@ -167,6 +180,7 @@ class TvtuiApp(App[int]):
         watchlist.border_title = "Watchlist"
         watchlist.set_symbols(self.symbols)
         watchlist.focus()
+        self._fit_layout()
         if self.config.error:
             self.notify(self.config.error, title="Settings", severity="error", timeout=15)
         self.run_stream()
@@ -499,6 +513,34 @@ class TvtuiApp(App[int]):
         index = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(index + 1) % len(names)]
         self.notify(f"Theme: {self.theme}", timeout=2)
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_layout(event.size.width, event.size.height)
+
+    def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
+        size = self.size
+        with suppress(NoMatches, IndexError):  # not composed yet, or shutting down
+            apply_layout(
+                self.screen_stack[0], self.layout_state, width or size.width, height or size.height
+            )
+
+    def action_maximise_chart(self) -> None:
+        """``z``: the chart gets the screen (watchlist and indicators to one line); again
+        brings them back."""
+        state = self.layout_state
+        if state.chart_maximised:
+            state.collapsed.clear()
+        else:
+            state.collapsed.update({"watchlist", "indicators"})
+        self._fit_layout()
+        self.query_one(ChartPane).redraw()
+
+    def action_toggle_pane(self, pane_id: str) -> None:
+        """``w`` / ``s``: collapse or bring back the watchlist / the indicator pane."""
+        self.layout_state.toggle(pane_id)
+        self._fit_layout()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -181,6 +181,8 @@ class ChartPane(Vertical):
         self.problem: str | None = None
         self.overlays: dict[str, tuple[list[str], list[StudyPoint]]] = {}
         self.title_plain = ""
+        #: a short terminal: the volume strip gives its rows to the candles
+        self.compact = False
 
     @property
     def timeframe_seconds(self) -> int:
@@ -247,6 +249,14 @@ class ChartPane(Vertical):
 
     # --- painting ----------------------------------------------------------------------------
 
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self._update_message()
+
+    def redraw(self) -> None:
+        self._redraw()
+
     def _redraw(self) -> None:
         for plot in self.query(ThemedPlot):
             plot.redraw()
@@ -267,7 +277,7 @@ class ChartPane(Vertical):
             message.set_class(False, "-error")
         message.display = bool(self.problem or not self.bars)
         shown = bool(self.bars) and not self.problem
-        volume = shown and self.has_volume
+        volume = shown and self.has_volume and not self.compact
         candles = self.query_one(CandlePlot)
         if volume == candles.X_AXIS:
             candles.X_AXIS = not volume  # the time labels move to whichever plot is last

@@ -133,6 +133,12 @@ class StudyPlot(ThemedPlot):
         level_spec = LEVELS.get(data.pine_id)
         if level_spec:
             low, high, levels = level_spec
+            rows = spec.height
+            if rows <= 5 and len(levels) > 1:
+                # a tiny plot (short terminal): the range hugs the levels so each gets a row
+                # and its label, instead of both rounding to the middle row
+                gap = (max(levels) - min(levels)) / (2 * max(1, rows - 1))
+                low, high = min(levels) - gap, max(levels) + gap
             for level in levels:
                 plt.hline(level, spec.colour("study-level"))
             ticks = list(levels)
