@@ -29,7 +29,7 @@ from tvtui.feed import events as ev
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import Indicator
 from tvtui.ui import messages as msg
-from tvtui.ui.coalesce import ChartTarget, Coalescer
+from tvtui.ui.coalesce import TREND_POINTS, TREND_TIMEFRAME, ChartTarget, Coalescer
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,9 @@ class StreamBridge:
         self._studies: dict[str, str] = {}  # pine_id -> study_id
         self._wanted_studies: list[Indicator] = []
         self._series_failed = False  # the server refused the series: modify_series would fail
+        #: the watchlist's trend history: chart session -> (symbol, handle), asked once each
+        self._trend_series: dict[str, tuple[str, Any]] = {}
+        self._trend_asked: set[str] = set()
         self.paused = False
 
     # --- commands: any thread ----------------------------------------------------------------
@@ -207,11 +210,41 @@ class StreamBridge:
             except ValueError as exc:  # a malformed symbol or timeframe from a command
                 return [msg.FeedProblem(str(exc), "warning")]
         if isinstance(item, ev.Event):
+            session = getattr(item, "session", "")
+            if session and session in self._trend_series:
+                self._trend_event(item, session)
+                return []
             out = self.coalescer.feed(item, self._clock())
             if isinstance(item, ev.StudyError):
                 out += self._refused(item)
             return out
         return []
+
+    def _ask_trends(self, client: FeedLike, symbols: list[str]) -> None:
+        """One short-lived series per new watchlist symbol: the day's bars seed its trend."""
+        for symbol in symbols:
+            if symbol in self._trend_asked:
+                continue
+            self._trend_asked.add(symbol)
+            try:
+                handle = client.open_series(symbol, TREND_TIMEFRAME, TREND_POINTS)
+            except ValueError:
+                continue
+            self._trend_series[handle.chart_session] = (symbol, handle)
+
+    def _trend_event(self, event: ev.Event, session: str) -> None:
+        """History of a trend series: seed the trend and close the series; a refusal just
+        closes it (the trend then starts from the live price)."""
+        symbol, handle = self._trend_series[session]
+        if isinstance(event, ev.SeriesData) and event.update == "history" and event.bars:
+            bars = sorted(event.bars, key=lambda bar: bar.time)
+            age = time.time() - bars[-1].time
+            self.coalescer.seed_trend(symbol, [b.close for b in bars], self._clock(), age)
+        elif not isinstance(event, ev.SymbolError | ev.SeriesError):
+            return
+        del self._trend_series[session]
+        if self._client is not None:
+            self._client.close_series(handle)
 
     def _refused(self, event: ev.StudyError) -> list[Message]:
         """A study the server refused is no longer ours: forget it (and tell the server and
@@ -243,6 +276,8 @@ class StreamBridge:
                 client.remove_symbols(*gone)
             self._watched = symbols
             self.coalescer.watch(symbols)
+            self._trend_asked.intersection_update(symbols)  # one removed and added: again
+            self._ask_trends(client, symbols)
             return []
         if kind == "chart":
             return self._open_chart(*args)
