@@ -10,6 +10,7 @@ Blocking network calls (indicator metadata, symbol checks) run on daemon threads
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
@@ -46,6 +47,7 @@ from tvtui.ui.themes import (
     APP_VARIABLE_DEFAULTS,
     LIGHT_VARIABLE_DEFAULTS,
     load_all_themes,
+    screenshot_folder,
 )
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, TIMEFRAMES, ChartPane
 from tvtui.ui.widgets.indicators import OVERLAYS, IndicatorPane
@@ -54,6 +56,8 @@ from tvtui.ui.widgets.watchlist import Watchlist
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 
 FALLBACK_THEME = "tvtui-dark"
+#: Textual's own themes in the T cycle: its plain light/dark pair.
+TEXTUAL_PAIR = ("textual-dark", "textual-light")
 #: Studies per chart an anonymous account may run (TradingView's free tier); a refusal by
 #: the server for the limit replaces this with what it accepted.
 ANONYMOUS_STUDY_LIMIT = 2
@@ -84,7 +88,8 @@ class TvtuiApp(App[int]):
         Binding("i", "choose_indicators", "Indicators", id="indicators.choose"),
         Binding("e", "export", "Export", id="app.export"),
         Binding("r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
-        Binding("T", "cycle_theme", "Theme", show=False, id="app.cycle_theme"),
+        Binding("t", "cycle_theme(1)", "Next theme", show=False, id="app.cycle_theme"),
+        Binding("T", "cycle_theme(-1)", "Previous theme", show=False, id="app.cycle_theme_back"),
         Binding("z", "maximise_chart", "Maximise chart", show=False, id="chart.maximise"),
         Binding(
             "w", "toggle_pane('watchlist')", "Watchlist pane", show=False, id="watchlist.toggle"
@@ -153,6 +158,7 @@ class TvtuiApp(App[int]):
         self.bridge = StreamBridge(self.post_message, factory)
         self._latency = UiLatency()  # GIL switch interval and gc.freeze while running
         self.layout_state = LayoutState()
+        self._own_themes: list[str] = []
 
     # --- composition -------------------------------------------------------------------------
 
@@ -195,6 +201,7 @@ class TvtuiApp(App[int]):
         loaded = load_all_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
+        self._own_themes = [theme.name for theme in loaded.themes]
         if loaded.errors:
             self.notify(
                 "\n".join(loaded.errors),
@@ -507,12 +514,39 @@ class TvtuiApp(App[int]):
             self.bridge.reconnect()
         self.notify("Reconnecting…", timeout=2)
 
-    def action_cycle_theme(self) -> None:
-        names = sorted(n for n in self.available_themes if n.startswith("tvtui-"))
-        names += sorted(n for n in self.available_themes if not n.startswith("tvtui-"))
+    def action_cycle_theme(self, step: int = 1) -> None:
+        """``t`` / ``T``: the next / previous of tvtui's themes and Textual's light/dark pair
+        (not every theme Textual ships: those know nothing of up/down colours)."""
+        names = self.theme_cycle
         index = names.index(self.theme) if self.theme in names else -1
-        self.theme = names[(index + 1) % len(names)]
+        self.theme = names[(index + step) % len(names)]
         self.notify(f"Theme: {self.theme}", timeout=2)
+
+    @property
+    def theme_cycle(self) -> list[str]:
+        names = [n for n in self._own_themes if n in self.available_themes]
+        return names + [n for n in TEXTUAL_PAIR if n in self.available_themes]
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's Screenshot: the folder is created if missing, and when it cannot be
+        written the notice says which folder it tried (Textual's says only 'failed')."""
+        folder = Path(path) if path else screenshot_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                raise PermissionError("not writable")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.notify(
+                f"Cannot save the screenshot in {folder}: {reason}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        return super().deliver_screenshot(filename, str(folder), time_format)
 
     # --- layout ------------------------------------------------------------------------------
 

@@ -33,6 +33,16 @@ def app_commands(app: TvtuiApp) -> Iterable[SystemCommand]:
     yield SystemCommand("Choose indicators", "RSI, MACD and more", app.action_choose_indicators)
     yield SystemCommand("Reconnect", "Drop the link and connect again", app.action_reconnect)
     yield SystemCommand("Help", "Every key binding", app.action_help)
+    for name in app.theme_cycle:
+        theme = app.get_theme(name)
+        kind = "dark" if theme is None or theme.dark else "light"
+        # the words a person types ("light", "dark", "amber") are in the title, which is
+        # what the palette matches
+        yield SystemCommand(
+            f"Theme {name} ({kind})",
+            f"Switch to the {kind} theme {name}",
+            partial(setattr, app, "theme", name),
+        )
     for timeframe in TIMEFRAMES:
         yield SystemCommand(
             f"Timeframe {timeframe}",
@@ -61,9 +71,10 @@ class SymbolCommands(Provider):
         matcher = self.matcher(query)
         for symbol in app.watchlist_symbols():
             command = f"Open {symbol}"
-            score = matcher.match(command)
+            description = str(app.quote_of(symbol).get("description", ""))
+            # "apple" finds NASDAQ:AAPL by its description
+            score = max(matcher.match(command), matcher.match(description) * 0.95)
             if score > 0:
-                description = str(app.quote_of(symbol).get("description", ""))
                 yield Hit(
                     score,
                     matcher.highlight(command),
