@@ -467,10 +467,13 @@ def _session_table(
     return _csv_bytes(header, body), columns
 
 
-def result_csv(result: Mapping[str, Any]) -> str:
+def result_csv(result: Mapping[str, Any], titles: Mapping[str, Sequence[str]] | None = None) -> str:
     """A ``Streamer.stream`` result as one CSV table (``tvtui stream --format csv``): one row
-    per bar, one ``<pine id>:<plot key>`` column per indicator plot, aligned by time."""
-    return _session_table(result, {})[0].decode("utf-8")
+    per bar, one ``<pine id>:<plot title>`` column per indicator plot (``titles``: each
+    study's plot titles, from its metadata), aligned by time: the app's export names its
+    columns the same way. Without a title a column is ``<pine id>:<plot key>``."""
+    studies = {pine_id: StudySeries(pine_id, list(t)) for pine_id, t in (titles or {}).items()}
+    return _session_table(result, studies)[0].decode("utf-8")
 
 
 def export_session(

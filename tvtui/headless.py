@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         result = s.stream(exchange, ticker, tf.name, args.candles, wanted)
     text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     if args.format == "csv":
-        text = result_csv(result)
+        text = result_csv(result, {m.pine_id: m.plot_titles for m in metas})
     _write(args.output, text)
     return EXIT_OK
 
