@@ -22,6 +22,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
@@ -42,6 +43,7 @@ from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.screens.symbol_entry import SymbolEntry
+from tvtui.ui.state import Remembered, load_state, save_state
 from tvtui.ui.themes import (
     ANSI_VARIABLE_DEFAULTS,
     APP_VARIABLE_DEFAULTS,
@@ -138,11 +140,19 @@ class TvtuiApp(App[int]):
         self.symbols: list[str] = list(symbols or self.settings.watchlist)
         #: symbols given on the command line are for this run: never saved over the config
         self.persist_watchlist = symbols is None
-        self.timeframe = timeframe or self.settings.timeframe
-        self.theme_name = theme or self.settings.theme
+        #: where the person left off last time (theme, timeframe, indicators, symbol)
+        remembered = load_state(config)
+        self.timeframe = timeframe or remembered.timeframe or self.settings.timeframe
+        self.theme_name = theme or remembered.theme or self.settings.theme
         self.export_dir = export_dir or self.settings.export_dir
         self.export_format = self.settings.export_format
-        self.indicator_ids: list[str] = list(self.settings.indicators)
+        indicators = remembered.indicators
+        self.indicator_ids: list[str] = list(
+            self.settings.indicators if indicators is None else indicators
+        )
+        self._remembered_symbol = remembered.symbol
+        self._state_timer: Timer | None = None
+        self._unsaved_warned = False
         self.active_symbol: str | None = None
         self.generation = 0
         self._save_warned = False
@@ -188,12 +198,18 @@ class TvtuiApp(App[int]):
         watchlist.focus()
         self._fit_layout()
         if self.config.error:
-            self.notify(self.config.error, title="Settings", severity="error", timeout=15)
+            self.notify(
+                self.config.error, title="Settings", severity="error", timeout=20, markup=False
+            )
         self.run_stream()
         self.bridge.watch(self.symbols)
         if self.symbols:
-            self.open_symbol(self.symbols[0])
+            first = self._remembered_symbol
+            first = first if first in self.symbols else self.symbols[0]
+            watchlist.set_symbols(self.symbols, keep=first)  # the cursor on it too
+            self.open_symbol(first)
         self.set_indicators(self.indicator_ids)
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.remember())
         self._latency.enter()
         self.set_timer(FREEZE_AFTER, self._latency.freeze)
 
@@ -228,9 +244,12 @@ class TvtuiApp(App[int]):
         unknown = sorted(set(keymap) - known)
         if unknown:
             self.notify(
-                f"Unknown binding id(s) in [keymap]: {', '.join(unknown)}",
+                f"Unknown binding id(s) in [keymap], ignored: {', '.join(unknown)} "
+                "(the help screen, ?, lists every id)",
                 title="Settings",
                 severity="warning",
+                timeout=20,
+                markup=False,
             )
         self.set_keymap({k: v for k, v in keymap.items() if k in known})
 
@@ -264,7 +283,27 @@ class TvtuiApp(App[int]):
 
     async def action_quit(self) -> None:
         self.bridge.stop()
+        self._save_state()
         self.exit(0)
+
+    # --- what is remembered between starts (ui/state.py) ----------------------------------
+
+    def remember(self) -> None:
+        """Something worth remembering changed: write it soon (one write for a burst)."""
+        if self._state_timer is None:
+            self._state_timer = self.set_timer(0.5, self._save_state)
+
+    def _save_state(self) -> None:
+        if self._state_timer is not None:
+            self._state_timer.stop()
+            self._state_timer = None
+        state = Remembered(
+            theme=self.theme,
+            timeframe=self.timeframe,
+            indicators=list(self.indicator_ids),
+            symbol=self.active_symbol,
+        )
+        save_state(self.config, state)
 
     # --- routing: worker -> panes ---------------------------------------------------------
 
@@ -362,6 +401,7 @@ class TvtuiApp(App[int]):
         self._chart_precision(self.quote_of(symbol))
         self.query_one(Watchlist).set_active(symbol)
         self.query_one(StatusLine).set_chart(symbol, self.timeframe)
+        self.remember()
 
     def _chart_precision(self, quote: dict[str, Any]) -> None:
         """Studies that inherit the symbol's format show its decimals (``pricescale``)."""
@@ -374,6 +414,7 @@ class TvtuiApp(App[int]):
 
     def set_indicators(self, pine_ids: list[str]) -> None:
         self.indicator_ids = list(pine_ids)
+        self.remember()
         self.query_one(IndicatorPane).set_studies(self.indicator_ids)
         self.query_one(ChartPane).keep_overlays(self.indicator_ids)
         self._load_indicators(list(pine_ids))
@@ -477,6 +518,15 @@ class TvtuiApp(App[int]):
         self.query_one(Watchlist).set_symbols(self.symbols, keep=keep)
         self.bridge.watch(self.symbols)
         if not self.persist_watchlist:
+            if not self._unsaved_warned:
+                self._unsaved_warned = True
+                self.notify(
+                    "This watchlist came from the command line, so changes to it are not "
+                    "saved (start tvtui without symbols to keep them).",
+                    title="Watchlist",
+                    severity="warning",
+                    timeout=10,
+                )
             return
         if not self.config.can_save:
             if not self._save_warned:
