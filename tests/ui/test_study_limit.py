@@ -11,9 +11,9 @@ from textual.widgets import SelectionList, Static
 from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready, plots_settled, wait_until
 from tvtui.ui.screens.indicators import IndicatorScreen
-from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.indicators import IndicatorPane, StudyPlot
 
 SIZE = (160, 45)
 
@@ -109,4 +109,9 @@ async def test_three_plotted_studies_on_a_paid_account_each_keep_a_readable_plot
         await wait_until(pilot, lambda: all(b.points for b in pane.blocks().values()), 10, "all")
         await pilot.pause(0.2)
         heights = [pane.blocks()[p].outer_size.height for p in ids[:3]]
-        assert min(heights) >= 6  # a legend and a plot with its levels, never a bare label
+        assert min(heights) >= 4  # a legend and a plot with its levels, never a bare label
+        await wait_until(pilot, lambda: plots_settled(app), 10, "the plots")
+        picture = pane.blocks()["STD;RSI"].query_one(StudyPlot)._picture
+        rsi = "".join(seg.text for strip in picture.strips for seg in strip)  # type: ignore[union-attr]
+        assert "70.00" in rsi and "30.00" in rsi  # both levels, not a lone "30.00"
+        assert all(b.outer_size.height == 1 for b in (pane.blocks()[p] for p in ids[3:]))

@@ -25,7 +25,7 @@ from textual.widgets import Static
 #: Smallest terminal the panes are usable in (columns, rows).
 MIN_WIDTH = 64
 MIN_HEIGHT = 22
-#: Fewer rows than this: the compact layout.
+#: Fewer rows than this: the compact layout (widgets/indicators.py's SHORT_ROWS too).
 SHORT_BELOW = 34
 
 #: What the main screen shows when it fits (hidden, with a message, when it does not).

@@ -41,6 +41,11 @@ SHORT_NAMES = {
     "STD;EMA": "EMA 9",
     "STD;Bollinger_Bands": "BB 20 2",
 }
+#: Rows a plotted study keeps at least (legend and plot), and on a short terminal.
+MIN_STUDY_ROWS = 4
+MIN_STUDY_ROWS_SHORT = 4
+#: Fewer terminal rows than this: a short terminal (as ui/layout.py's SHORT_BELOW).
+SHORT_ROWS = 34
 #: Studies drawn over the candles (same scale as price) instead of in a plot of their own;
 #: their block here is just the legend line.
 OVERLAYS = frozenset({"STD;SMA", "STD;EMA", "STD;Bollinger_Bands"})
@@ -167,6 +172,7 @@ class StudyBlock(Vertical):
         self.points: list[StudyPoint] = []
         self.error: str | None = None
         self._legend = Text("")
+        self._fitted: int | None = None  # the height fit_blocks gave it
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="legend")
@@ -177,6 +183,11 @@ class StudyBlock(Vertical):
 
     def titles_for(self, point: StudyPoint) -> list[str]:
         return titles_for(self.titles, point)
+
+    @property
+    def one_line(self) -> bool:
+        """Refused, loading or drawn over the candles: just the legend line."""
+        return bool(self.error) or not self.points or self.pine_id in OVERLAYS
 
     @property
     def decimals(self) -> int:
@@ -229,6 +240,8 @@ class StudyBlock(Vertical):
         if text != self._legend:
             self._legend = text
             legend.update(text, layout=False)  # one line, fixed by CSS: no relayout
+        if self._fitted is None or (self._fitted == 1) != self.one_line:
+            self.pane.fit_blocks()  # it became (or stopped being) one line
 
 
 class IndicatorPane(VerticalScroll):
@@ -261,6 +274,7 @@ class IndicatorPane(VerticalScroll):
         for pine_id in pine_ids:
             if pine_id not in existing:
                 self.mount(StudyBlock(self, pine_id, classes="study"))
+        self.call_after_refresh(self.fit_blocks)
         self.query_one("#indicators-empty").display = not pine_ids
         self.border_title = "Indicators · " + (
             ", ".join(SHORT_NAMES.get(p, p.removeprefix("STD;")).split()[0] for p in pine_ids)
@@ -277,6 +291,30 @@ class IndicatorPane(VerticalScroll):
             if block.pine_id not in keep_errors:
                 block.error = None
             block.refresh_block()
+
+    def on_resize(self) -> None:
+        self.fit_blocks()
+
+    def fit_blocks(self) -> None:
+        """Share the pane's rows: one line for each refused, loading or overlay study, the
+        rest evenly among the plotted ones, each at least :data:`MIN_STUDY_ROWS` (fewer on a
+        short terminal); past that the pane scrolls. Done here because ``fr`` heights in a
+        scrolling container gave every study the whole pane."""
+        blocks = list(self.query(StudyBlock))
+        plotted = [b for b in blocks if not b.one_line]
+        room = self.scrollable_content_region.height - (len(blocks) - len(plotted))
+        least = MIN_STUDY_ROWS_SHORT if self.app.size.height < SHORT_ROWS else MIN_STUDY_ROWS
+        each, spare = divmod(max(room, 0), len(plotted)) if plotted else (0, 0)
+        if each < least:
+            each, spare = least, 0
+        for block in blocks:
+            height = 1
+            if not block.one_line:
+                height = each + (1 if spare > 0 else 0)
+                spare -= 1
+            if block._fitted != height:
+                block._fitted = height
+                block.styles.height = height
 
     def set_price_decimals(self, decimals: int | None) -> None:
         """The chart symbol's precision: studies that inherit it show values with it."""
