@@ -208,3 +208,18 @@ async def test_q_quits_promptly_and_stops_the_stream(make_app) -> None:
 
         time.sleep(0.05)
     assert not app.bridge.running.is_set()
+
+
+async def test_down_then_enter_typed_at_once_exports_the_format_chosen(make_app, tmp_path) -> None:
+    from textual import events
+
+    app: TvtuiApp = make_app(export_dir=tmp_path / "burst")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
+        await pilot.pause(0.1)
+        for key, char in (("down", None), ("enter", "\r")):  # CSV, export: one burst
+            app.post_message(events.Key(key, char))
+        await wait_until(pilot, lambda: app.last_export is not None, 10, "the export")
+        assert app.last_export is not None and app.last_export.suffix == ".csv"

@@ -31,7 +31,8 @@ async def test_at_80x24_every_pane_is_usable(make_app) -> None:
         assert candles.size.height >= 6  # candles and their price labels, not 3 rows
         assert not chart.query_one(VolumePlot).display  # no volume drawn over the candles
         rsi = indicators.blocks()["STD;RSI"].query_one(StudyPlot)
-        assert rsi.display and rsi.size.height >= 3  # a plot, not only the values
+        # a plot, not only the values
+        await wait_until(pilot, lambda: rsi.display and rsi.size.height >= 3, 5, "RSI's plot")
         assert app.screen.max_scroll_y == 0
 
 

@@ -50,7 +50,7 @@ async def test_a_refused_study_retried_on_a_new_time_frame_is_refused_again_not_
         assert cci.region.height == 1  # one line, the others keep their space
         rsi = pane.blocks()["STD;RSI"]
         await wait_until(pilot, lambda: bool(rsi.points), 10, "RSI")
-        assert rsi.region.height >= 5
+        await wait_until(pilot, lambda: rsi.region.height >= 5, 5, "RSI's rows")
         assert abs(rsi.region.height - pane.blocks()["STD;MACD"].region.height) <= 1
 
 
@@ -107,7 +107,12 @@ async def test_three_plotted_studies_on_a_paid_account_each_keep_a_readable_plot
         app.set_indicators(ids)
         pane = app.query_one(IndicatorPane)
         await wait_until(pilot, lambda: all(b.points for b in pane.blocks().values()), 10, "all")
-        await pilot.pause(0.2)
+        await wait_until(
+            pilot,
+            lambda: min(pane.blocks()[p].outer_size.height for p in ids[:3]) >= 4,
+            5,
+            "the plotted studies' rows",
+        )
         heights = [pane.blocks()[p].outer_size.height for p in ids[:3]]
         assert min(heights) >= 4  # a legend and a plot with its levels, never a bare label
         await wait_until(pilot, lambda: plots_settled(app), 10, "the plots")
@@ -115,3 +120,16 @@ async def test_three_plotted_studies_on_a_paid_account_each_keep_a_readable_plot
         rsi = "".join(seg.text for strip in picture.strips for seg in strip)  # type: ignore[union-attr]
         assert "70.00" in rsi and "30.00" in rsi  # both levels, not a lone "30.00"
         assert all(b.outer_size.height == 1 for b in (pane.blocks()[p] for p in ids[3:]))
+
+
+async def test_space_then_enter_typed_at_once_applies_the_toggle(make_app, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('indicators = ["RSI", "MACD", "SMA"]\n')
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
+        for key, char in (("space", " "), ("enter", "\r")):  # untick RSI, apply: one burst
+            app.post_message(events.Key(key, char))
+        await wait_until(pilot, lambda: not isinstance(app.screen, IndicatorScreen), 5, "apply")
+        assert app.indicator_ids == ["STD;MACD", "STD;SMA"]

@@ -30,15 +30,34 @@ class ExportRequest:
 
 
 class FormatChoice(RadioSet):
-    """A RadioSet whose arrows select (not only highlight) the next format."""
+    """A RadioSet whose arrows select (not only highlight) the next format; Enter exports.
+
+    Enter is this widget's binding, not a priority one on the screen: those run as the key
+    arrives, before keys typed ahead of it, so "Down Enter" exported the old format."""
+
+    BINDINGS = [Binding("enter", "screen.export", "Export", show=False)]
+
+    #: the chosen format's button id, known at once (RadioSet learns it from a message,
+    #: after any key typed right behind the arrow)
+    chosen = "fmt-json"
 
     def action_next_button(self) -> None:
         super().action_next_button()
-        self.action_toggle_button()
+        self._choose_lit()
 
     def action_previous_button(self) -> None:
         super().action_previous_button()
-        self.action_toggle_button()
+        self._choose_lit()
+
+    def _choose_lit(self) -> None:
+        lit = next((b for b in self.query(RadioButton) if b.has_class("-selected")), None)
+        if lit is not None:
+            self.chosen = lit.id or self.chosen
+            if not lit.value:
+                lit.toggle()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.chosen = event.pressed.id or self.chosen  # a click
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -46,7 +65,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
-        Binding("enter", "export", "Export", priority=True, id="export.confirm"),
+        Binding("enter", "export", "Export", id="export.confirm"),
     ]
     AUTO_FOCUS = "#export-format"
 
@@ -86,11 +105,12 @@ class ExportScreen(ModalScreen[Path | None]):
         """The arrows start from the chosen format, lit as chosen (not from the first one)."""
         # Pressed once mounted, through the set: it then lights the pressed one (a value given
         # in compose is pressed before the set counts it, leaving the cursor elsewhere).
-        self.query_one("#fmt-csv" if self.fmt == "csv" else "#fmt-json", RadioButton).value = True
+        chosen = "fmt-csv" if self.fmt == "csv" else "fmt-json"
+        self.query_one(FormatChoice).chosen = chosen
+        self.query_one(f"#{chosen}", RadioButton).value = True
 
     def _request(self) -> ExportRequest | None:
-        pressed = self.query_one(RadioSet).pressed_button
-        fmt = "csv" if pressed is not None and pressed.id == "fmt-csv" else "json"
+        fmt = "csv" if self.query_one(FormatChoice).chosen == "fmt-csv" else "json"
         text = self.query_one("#export-folder", Input).value.strip()
         if not text:
             self.failed("Choose a folder.")

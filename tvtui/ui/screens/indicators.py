@@ -20,6 +20,11 @@ class StudyList(SelectionList[str]):
     so one item was toggled twice and the other never.
     """
 
+    #: Enter applies (the list's own Enter would toggle). A widget binding, not a priority
+    #: one on the screen: priority bindings run as the key arrives, before the keys typed
+    #: ahead of it reach the list, so "Space Enter" applied the choice before the Space.
+    BINDINGS = [Binding("enter", "screen.apply", "Apply", show=False)]
+
     def action_select(self) -> None:
         if self.highlighted is not None:
             self.toggle(self.get_option_at_index(self.highlighted))
@@ -30,7 +35,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="indicators.cancel"),
-        Binding("enter", "apply", "Apply", priority=True, id="indicators.apply"),
+        Binding("enter", "apply", "Apply", id="indicators.apply"),
     ]
 
     AUTO_FOCUS = "#indicator-list"
