@@ -41,6 +41,6 @@ def test_sized_scene(
     env = frozen_sim.env()
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    token, run_before = SIZED_SCENES[name]
-    app = scene_app(env, tmp_path / "config.toml", token=token)
+    token, symbol, run_before = SIZED_SCENES[name]
+    app = scene_app(env, tmp_path / "config.toml", token=token, symbol=symbol)
     assert snap_compare(app, run_before=run_before, terminal_size=size)

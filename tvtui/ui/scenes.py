@@ -10,6 +10,7 @@ files; ``tests/ui/test_snapshots.py`` compares them with ``snap_compare``.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
+from tvtui.ui.state import STATE_NAME
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.plots import ThemedPlot
@@ -56,8 +58,12 @@ def scene_app(
     config_file: Path,
     theme: str = "tvtui-dark",
     token: str = "unauthorized_user_token",
+    symbol: str | None = None,
 ) -> TvtuiApp:
-    """The app wired to a simulator (``sim.env()``), a private config file and a fixed clock."""
+    """The app wired to a simulator (``sim.env()``), a private config file and a fixed clock;
+    with ``symbol`` it starts on that symbol's chart (as remembered from a previous run)."""
+    if symbol:
+        config_file.with_name(STATE_NAME).write_text(json.dumps({"symbol": symbol}))
     app = TvtuiApp(
         load_config(config_file),
         endpoints=Endpoints.from_env(sim_env),
@@ -156,18 +162,6 @@ async def three_studies(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-async def fx_eurusd(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, TvtuiApp)
-    await wait_until(pilot, lambda: data_ready(app), 15.0, "the panes to fill")
-    app.open_symbol("FX:EURUSD")
-    app.query_one(Watchlist).set_symbols(app.symbols, keep="FX:EURUSD")
-    await wait_until(
-        pilot, lambda: app.query_one(ChartPane).symbol == "FX:EURUSD", 5, "the EURUSD chart"
-    )
-    await settle(pilot)
-
-
 async def chooser_at_limit(pilot: Pilot) -> None:
     from tvtui.ui.screens.indicators import IndicatorScreen
 
@@ -177,11 +171,12 @@ async def chooser_at_limit(pilot: Pilot) -> None:
     await pilot.pause(0.2)
 
 
-#: The snapshot tests' further scenes, each at both sizes: name -> (token, run_before).
-SIZED_SCENES: dict[str, tuple[str, Callable[[Pilot], Awaitable[None]]]] = {
-    "three-studies": (PAID_TOKEN, three_studies),
-    "fx-eurusd": ("unauthorized_user_token", fx_eurusd),
-    "chooser-at-limit": ("unauthorized_user_token", chooser_at_limit),
+#: The snapshot tests' further scenes, each at both sizes:
+#: name -> (token, symbol on the chart at start or None, run_before).
+SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot], Awaitable[None]]]] = {
+    "three-studies": (PAID_TOKEN, None, three_studies),
+    "fx-eurusd": ("unauthorized_user_token", "FX:EURUSD", main_view),
+    "chooser-at-limit": ("unauthorized_user_token", None, chooser_at_limit),
 }
 #: The sizes a trader used: a full window and the classic terminal.
 SCENE_SIZES = ((160, 45), (80, 24))
