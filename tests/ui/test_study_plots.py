@@ -87,3 +87,19 @@ async def test_a_symbol_without_volume_gets_no_volume_strip(make_app) -> None:
         await pilot.press("down", "enter")  # AAPL has volume
         await wait_until(pilot, lambda: chart.symbol == "NASDAQ:AAPL" and bool(chart.bars), 10)
         await wait_until(pilot, lambda: volume.display, 10, "the volume strip")
+
+
+async def test_a_pricescale_arriving_after_the_bars_sets_the_charts_decimals(make_app) -> None:
+    from tvtui.feed.events import Bar
+
+    app: TvtuiApp = make_app(symbols=["FX:EURUSD"])
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        app.bridge.pause(True)
+        await pilot.pause(0.3)
+        chart = app.query_one(ChartPane)
+        chart.set_quote({})  # as if the bars came first
+        chart.set_bars(chart.generation, [Bar(0.0, 0.95884, 0.95884, 0.95879, 0.95879, None)])
+        assert "0.958790" in str(chart.border_subtitle)  # guessed from the size: 6
+        chart.set_quote({"lp": 0.95879, "pricescale": 100000})
+        assert "C 0.95879 " in str(chart.border_subtitle) + " "

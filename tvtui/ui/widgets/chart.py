@@ -240,7 +240,13 @@ class ChartPane(Vertical):
             self._redraw()
 
     def set_quote(self, quote: dict | None) -> None:
+        """The symbol's quote; its ``pricescale`` sets the decimals shown, so when that
+        arrives after the bars the subtitle and the price labels are redone."""
+        scale = self.quote.get("pricescale")
         self.quote = quote or {}
+        if self.bars and self.quote.get("pricescale") != scale:
+            self._update_titles()
+            self._redraw()
 
     def fail(self, generation: int, reason: str) -> None:
         if generation == self.generation:
