@@ -217,7 +217,7 @@ def test_concurrent_exports_get_distinct_complete_files(tmp_path: Path) -> None:
 def test_session_json_round_trip(tmp_path: Path) -> None:
     view = make_view()
     path = export_session(view, "json", tmp_path, now=NOW)
-    assert path.name == f"tvtui_btcusdt_1m_{STAMP}.json"
+    assert path.name == f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}.json"
     document = json.loads(path.read_text(encoding="utf-8"))
     assert list(document) == ["metadata", "quote", "ohlc", "indicator"]
     assert document["metadata"] == {
@@ -237,7 +237,7 @@ def test_session_json_round_trip(tmp_path: Path) -> None:
 def test_session_csv_has_plot_titles_and_a_sidecar(tmp_path: Path) -> None:
     view = make_view()
     path = export_session(view, "csv", tmp_path, now=NOW)
-    assert path.name == f"tvtui_btcusdt_1m_{STAMP}.csv"
+    assert path.name == f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}.csv"
     rows = read_csv(path)
     assert list(rows[0]) == [
         "timestamp",
@@ -263,7 +263,7 @@ def test_session_csv_has_plot_titles_and_a_sidecar(tmp_path: Path) -> None:
     assert float(rows[3]["STD;RSI:RSI"]) == 51.0
     assert rows[0]["STD;MACD:MACD"] == "" and float(rows[5]["STD;MACD:MACD"]) == 6.0
 
-    sidecar = tmp_path / f"tvtui_btcusdt_1m_{STAMP}.meta.json"
+    sidecar = tmp_path / f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}.meta.json"
     meta = json.loads(sidecar.read_text(encoding="utf-8"))
     assert meta["metadata"]["bars"] == 10 and meta["metadata"]["symbol"] == "BINANCE:BTCUSDT"
     assert meta["quote"]["lp"] == 109.5
@@ -272,8 +272,8 @@ def test_session_csv_has_plot_titles_and_a_sidecar(tmp_path: Path) -> None:
     )
     # a second export in the same second: the CSV and its sidecar move together
     again = export_session(view, "csv", tmp_path, now=NOW)
-    assert again.name == f"tvtui_btcusdt_1m_{STAMP}-1.csv"
-    assert (tmp_path / f"tvtui_btcusdt_1m_{STAMP}-1.meta.json").is_file()
+    assert again.name == f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}-1.csv"
+    assert (tmp_path / f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}-1.meta.json").is_file()
 
 
 def test_session_csv_without_titles_uses_plot_keys_and_dedupes(tmp_path: Path) -> None:
@@ -294,7 +294,7 @@ def test_naive_and_local_times_are_stamped_in_utc(tmp_path: Path) -> None:
     local = NOW.astimezone(timezone(timedelta(hours=7)))
     a = export_session(SessionView("X:Y"), "json", tmp_path, now=local)
     b = export_session(SessionView("X:Y"), "json", tmp_path, now=NOW.replace(tzinfo=None))
-    assert a.name == f"tvtui_y_1m_{STAMP}.json" and b.name == f"tvtui_y_1m_{STAMP}-1.json"
+    assert a.name == f"tvtui_X-Y_1m_{STAMP}.json" and b.name == f"tvtui_X-Y_1m_{STAMP}-1.json"
 
 
 def test_the_token_never_reaches_the_export(tmp_path: Path, monkeypatch) -> None:
@@ -434,15 +434,15 @@ def test_file_systems_without_hard_links_still_never_overwrite(tmp_path: Path, m
     view = make_view()
     first = export_session(view, "csv", tmp_path, now=NOW)
     second = export_session(view, "csv", tmp_path, now=NOW)
-    assert second.name == f"tvtui_btcusdt_1m_{STAMP}-1.csv"
+    assert second.name == f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}-1.csv"
     assert first.read_bytes() == second.read_bytes()
     assert len(read_csv(first)) == 10
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [
             first.name,
             second.name,
-            f"tvtui_btcusdt_1m_{STAMP}.meta.json",
-            f"tvtui_btcusdt_1m_{STAMP}-1.meta.json",
+            f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}.meta.json",
+            f"tvtui_BINANCE-BTCUSDT_1m_{STAMP}-1.meta.json",
         ]
     )
     # and a failure while moving into place leaves nothing of that export

@@ -5,9 +5,10 @@ Where: ``platformdirs.user_config_path("tvtui")/config.toml``, or the file named
 indicators, the theme, the export format and folder, and a keymap (binding id -> keys).
 
 Why strict: a typo (``timeframe = "5 min"``, ``thme = ...``) that silently falls back to a
-default is the kind of bug a person never finds. A broken file therefore yields the defaults
-plus ONE readable message, and the file is never overwritten (the person's edits survive);
-the watchlist is only saved back to a file that parsed cleanly.
+default is the kind of bug a person never finds. A file with mistakes therefore yields every
+valid setting plus ONE message listing every problem (four typos: one start, not four), and
+the file is never overwritten (the person's edits survive); the watchlist is only saved back
+to a file that was read cleanly.
 
 Saving edits the ``watchlist = [...]`` line in place when it can (comments and the rest of the
 file survive) and verifies the result by parsing it again before an atomic replace.
@@ -110,8 +111,9 @@ class LoadedConfig:
 
 
 def load_config(path: Path | None = None) -> LoadedConfig:
-    """Read the settings. Never raises: a missing file gives the defaults, a broken one the
-    defaults plus ``error`` (a sentence naming the file and the problem)."""
+    """Read the settings. Never raises: a missing file gives the defaults; a file with
+    mistakes gives every valid setting it has plus ``error``, which names the file and every
+    problem at once (one start shows them all, not one per start)."""
     path = config_path() if path is None else path
     try:
         raw = path.read_bytes()
@@ -122,73 +124,131 @@ def load_config(path: Path | None = None) -> LoadedConfig:
         return LoadedConfig(Settings(), path, f"Cannot read {path}: {reason}", exists=True)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-        settings = parse_settings(data)
     except UnicodeDecodeError:
         error = f"{path} is not UTF-8 text; using the defaults (the file was left as it is)."
         return LoadedConfig(Settings(), path, error, exists=True)
     except tomllib.TOMLDecodeError as exc:
         error = f"{path} is not valid TOML ({exc}); using the defaults (file left untouched)."
         return LoadedConfig(Settings(), path, error, exists=True)
-    except ConfigError as exc:
-        error = f"{path}: {exc}; using the defaults (file left untouched)."
-        return LoadedConfig(Settings(), path, error, exists=True)
-    return LoadedConfig(settings, path, None, exists=True)
+    settings, problems = read_settings(data)
+    if not problems:
+        return LoadedConfig(settings, path, None, exists=True)
+    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+    error = (
+        f"{path}: {count}; every other setting is used and the file is left untouched:\n"
+        + "\n".join(f"• {problem}" for problem in problems)
+    )
+    return LoadedConfig(settings, path, error, exists=True)
 
 
 def parse_settings(data: dict[str, Any]) -> Settings:
-    """Validate a parsed TOML document into :class:`Settings` (``ConfigError`` otherwise)."""
+    """Validate a parsed TOML document into :class:`Settings` (``ConfigError`` naming every
+    problem otherwise)."""
+    settings, problems = read_settings(data)
+    if problems:
+        raise ConfigError("; ".join(p.rstrip(".") for p in problems))
+    return settings
+
+
+def read_settings(data: dict[str, Any]) -> tuple[Settings, list[str]]:
+    """Every valid setting of a parsed TOML document, and a sentence per problem: a bad value
+    keeps that setting's default and nothing else (one typo never costs the keymap)."""
+    settings = Settings()
+    problems: list[str] = []
+    for key in sorted(set(data) - _TOP_KEYS):
+        problems.append(f"unknown setting {key!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+    for key, read in _READERS.items():
+        if key in data:
+            try:
+                problems += read(data[key], settings) or []
+            except ConfigError as exc:
+                problems.append(str(exc))
+    return settings, problems
+
+
+def _read_watchlist(value: Any, settings: Settings) -> list[str]:
     from tvtui.feed.symbols import normalize_symbol  # the one place the symbol syntax lives
 
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
-    settings = Settings()
-    if "watchlist" in data:
-        symbols = []
-        for symbol in _list_of_str(data["watchlist"], "watchlist"):
-            try:
-                # normalised (``binance:BTCUSDT`` -> ``BINANCE:BTCUSDT``): the feed's key
-                symbols.append(normalize_symbol(symbol))
-            except ValueError as exc:
-                raise ConfigError(f"watchlist entry {symbol!r}: {exc}") from None
-        settings.watchlist = list(dict.fromkeys(symbols))
-    if "timeframe" in data:
-        value = _str(data["timeframe"], "timeframe")
+    symbols, problems = [], []
+    for symbol in _list_of_str(value, "watchlist"):
         try:
-            settings.timeframe = parse_timeframe(value).name
+            # normalised (``binance:BTCUSDT`` -> ``BINANCE:BTCUSDT``): the feed's key
+            symbols.append(normalize_symbol(symbol))
         except ValueError as exc:
-            raise ConfigError(str(exc)) from None
-    if "indicators" in data:
-        names = _list_of_str(data["indicators"], "indicators")
-        settings.indicators = list(dict.fromkeys(pine_id(n) for n in names if n.strip()))
-    if "theme" in data:
-        settings.theme = _str(data["theme"], "theme").strip() or DEFAULT_THEME
-    if "export" in data:
-        export = data["export"]
-        if not isinstance(export, dict):
-            raise ConfigError("'export' must be a table ([export] with format and folder)")
-        unknown = sorted(set(export) - _EXPORT_KEYS)
-        if unknown:
-            raise ConfigError(f"unknown setting 'export.{unknown[0]}' (known: format, folder)")
-        if "format" in export:
+            problems.append(f"watchlist entry {symbol!r} left out: {exc}")
+    if symbols or not problems:  # only typos: the default list, never an empty one
+        settings.watchlist = list(dict.fromkeys(symbols))
+    return problems
+
+
+def _read_timeframe(value: Any, settings: Settings) -> list[str]:
+    try:
+        settings.timeframe = parse_timeframe(_str(value, "timeframe")).name
+    except ValueError as exc:
+        raise ConfigError(f"timeframe: {exc}") from None
+    return []
+
+
+def _read_indicators(value: Any, settings: Settings) -> list[str]:
+    names = _list_of_str(value, "indicators")
+    settings.indicators = list(dict.fromkeys(pine_id(n) for n in names if n.strip()))
+    return []
+
+
+def _read_theme(value: Any, settings: Settings) -> list[str]:
+    settings.theme = _str(value, "theme").strip() or DEFAULT_THEME
+    return []
+
+
+def _read_export(export: Any, settings: Settings) -> list[str]:
+    if not isinstance(export, dict):
+        raise ConfigError("'export' must be a table ([export] with format and folder)")
+    problems = [
+        f"unknown setting 'export.{key}' (known: format, folder)"
+        for key in sorted(set(export) - _EXPORT_KEYS)
+    ]
+    if "format" in export:
+        try:
             fmt = _str(export["format"], "export.format").lower()
             if fmt not in EXPORT_FORMATS:
                 raise ConfigError(f"export.format must be one of {', '.join(EXPORT_FORMATS)}")
             settings.export_format = fmt
-        if "folder" in export:
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if "folder" in export:
+        try:
             folder = _str(export["folder"], "export.folder").strip()
             if not is_plain(folder):  # it is shown in the export dialog and in messages
                 raise ConfigError("export.folder holds control characters")
             if folder:
                 settings.export_dir = Path(folder).expanduser()
-    if "keymap" in data:
-        keymap = data["keymap"]
-        if not isinstance(keymap, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
-        ):
-            raise ConfigError("'keymap' must map binding ids to key strings, e.g. 'app.quit' = 'q'")
-        settings.keymap = dict(keymap)
-    return settings
+        except ConfigError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _read_keymap(keymap: Any, settings: Settings) -> list[str]:
+    if not isinstance(keymap, dict):
+        raise ConfigError("'keymap' must map binding ids to key strings, e.g. 'app.quit' = 'q'")
+    problems = []
+    for binding_id, keys in keymap.items():
+        if isinstance(keys, str) and keys.strip():
+            settings.keymap[binding_id] = keys
+        else:
+            problems.append(
+                f"keymap {binding_id!r} must be a key string such as 'q' or 'ctrl+e', not {keys!r}"
+            )
+    return problems
+
+
+_READERS = {
+    "watchlist": _read_watchlist,
+    "timeframe": _read_timeframe,
+    "indicators": _read_indicators,
+    "theme": _read_theme,
+    "export": _read_export,
+    "keymap": _read_keymap,
+}
 
 
 def _str(value: Any, name: str) -> str:

@@ -2,7 +2,7 @@
 
 Two callers share these writers: the library (``Streamer(export_result=True)`` writes the
 original's ``ohlc_<symbol>_<stamp>`` / ``indicator_<symbol>_<stamp>`` files) and the app (the
-``e`` key writes one ``tvtui_<symbol>_<timeframe>_<stamp>`` file of the visible session).
+``e`` key writes one ``tvtui_<EXCHANGE-SYMBOL>_<timeframe>_<stamp>`` file of the visible session).
 
 Guarantees, and how they are kept:
 
@@ -100,6 +100,13 @@ def safe_name(symbol: str) -> str:
     """
     bare = symbol.rsplit(":", 1)[-1].lower()
     name = _UNSAFE.sub("", bare).strip(".")
+    return name or "symbol"
+
+
+def session_name(symbol: str) -> str:
+    """The symbol with its exchange, safe in a file name: ``FX:EURUSD`` -> ``FX-EURUSD``
+    (two exchanges list the same ticker; case kept as the feed spells it)."""
+    name = _UNSAFE_CASED.sub("", symbol.replace(":", "-")).strip(".-")
     return name or "symbol"
 
 
@@ -460,10 +467,13 @@ def _session_table(
     return _csv_bytes(header, body), columns
 
 
-def result_csv(result: Mapping[str, Any]) -> str:
+def result_csv(result: Mapping[str, Any], titles: Mapping[str, Sequence[str]] | None = None) -> str:
     """A ``Streamer.stream`` result as one CSV table (``tvtui stream --format csv``): one row
-    per bar, one ``<pine id>:<plot key>`` column per indicator plot, aligned by time."""
-    return _session_table(result, {})[0].decode("utf-8")
+    per bar, one ``<pine id>:<plot title>`` column per indicator plot (``titles``: each
+    study's plot titles, from its metadata), aligned by time: the app's export names its
+    columns the same way. Without a title a column is ``<pine id>:<plot key>``."""
+    studies = {pine_id: StudySeries(pine_id, list(t)) for pine_id, t in (titles or {}).items()}
+    return _session_table(result, studies)[0].decode("utf-8")
 
 
 def export_session(
@@ -472,7 +482,8 @@ def export_session(
     directory: str | os.PathLike[str] = "export",
     now: datetime | None = None,
 ) -> Path:
-    """Write the visible session as ``tvtui_<symbol>_<timeframe>_<stamp>.<fmt>``; its path.
+    """Write the visible session as ``tvtui_<EXCHANGE-SYMBOL>_<timeframe>_<stamp>.<fmt>``
+    (``tvtui_FX-EURUSD_5m_20240610-152034.json``); its path.
 
     JSON: ``{"metadata", "quote", "ohlc", "indicator"}`` (``ohlc``/``indicator`` exactly as
     :meth:`SessionView.to_result`). CSV: one row per bar with the indicator plots as extra
@@ -484,7 +495,7 @@ def export_session(
     result = view.to_result()
     metadata = session_metadata(view, len(result["ohlc"]), moment)
     quote = dict(view.quote)
-    stem = f"tvtui_{safe_name(view.symbol)}_{_safe_timeframe(view.timeframe)}_{_stamp(moment)}"
+    stem = f"tvtui_{session_name(view.symbol)}_{_safe_timeframe(view.timeframe)}_{_stamp(moment)}"
     if fmt == "json":
         document = {"metadata": metadata, "quote": quote, **result}
         return _write_group(Path(directory), [(stem, ".json", _json_bytes(document))])[0]

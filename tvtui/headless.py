@@ -178,7 +178,7 @@ def _run(args: argparse.Namespace) -> int:
     text = json_text(result, indent=2) + "\n"
     if args.format == "csv":
         try:
-            text = csv_text(result_csv(result))
+            text = csv_text(result_csv(result, {m.pine_id: m.plot_titles for m in metas}))
         except (ValueError, OverflowError, OSError) as exc:
             # e.g. a bar time of 1e12 s: no calendar date to write in the time column
             raise CliError(

@@ -177,7 +177,9 @@ async def test_a_corrupt_config_is_one_message_defaults_and_never_rewritten(
     os.utime(config, (1_600_000_000, 1_600_000_000))
     app = app_for(app_sim, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.symbols == list(DEFAULT_WATCHLIST) and app.timeframe == "5m"
+        # every valid setting is kept (issue 10.9): the hostile entry alone is left out
+        valid = ["NASDAQ:AAPL"] if kind == "hostile symbol" else list(DEFAULT_WATCHLIST)
+        assert app.symbols == valid and app.timeframe == "5m"
         notices = [n for n in app._notifications if n.title == "Settings"]
         assert len(notices) == 1 and str(config) in notices[0].message
         await pilot.press("d")  # a watchlist change would normally be saved

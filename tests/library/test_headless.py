@@ -36,7 +36,7 @@ def test_csv_has_one_row_per_bar_and_a_column_per_plot(sim, tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 5
-    assert {"timestamp", "open", "close", "STD;MACD:0", "STD;MACD:2"} <= set(rows[0])
+    assert {"timestamp", "open", "close", "STD;MACD:Histogram", "STD;MACD:Signal"} <= set(rows[0])
 
 
 def test_follow_prints_bar_quote_study_and_status_lines_then_exits_0(sim) -> None:

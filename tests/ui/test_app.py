@@ -6,7 +6,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.ui.app import TvtuiApp
@@ -149,7 +149,7 @@ async def test_export_writes_exactly_what_the_panes_hold(make_app, tmp_path) -> 
         assert data["quote"]["lp"] == app.query_one(Watchlist).quotes[chart.symbol]["lp"]
 
 
-async def test_export_to_an_unwritable_folder_says_why(make_app, tmp_path) -> None:
+async def test_a_failed_export_keeps_the_dialog_open_with_the_reason(make_app, tmp_path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     app: TvtuiApp = make_app(export_dir=blocker / "sub")
@@ -157,15 +157,40 @@ async def test_export_to_an_unwritable_folder_says_why(make_app, tmp_path) -> No
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
+        dialog = app.screen
         await pilot.press("enter")
-        await wait_until(
-            pilot,
-            lambda: any(n.title == "Export failed" for n in app._notifications),
-            10,
-            "the failure notice",
-        )
-        (notice,) = [n for n in app._notifications if n.title == "Export failed"]
-        assert "folder" in notice.message.lower() and app.last_export is None
+        error = dialog.query_one("#export-error", Static)
+        await wait_until(pilot, lambda: "folder" in str(error.render()).lower(), 10, "reason")
+        assert app.screen is dialog and app.last_export is None  # still open: fix and retry
+        dialog.query_one("#export-folder", Input).value = str(tmp_path / "ok")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is not dialog, 10, "the dialog to close")
+        assert app.last_export is not None and app.last_export.parent == tmp_path / "ok"
+
+
+async def test_export_dialog_keys_and_names(make_app, tmp_path, monkeypatch) -> None:
+    """Focus on the format, arrows choose, the file keeps the exchange, the notice the path."""
+    monkeypatch.chdir(tmp_path)
+    app: TvtuiApp = make_app(symbols=["FX:EURUSD"], export_dir=Path("rel"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
+        choice = app.screen.query_one("#export-format", RadioSet)
+        assert app.screen.focused is choice
+        json_button = app.screen.query_one("#fmt-json", RadioButton)
+        assert json_button.value and json_button.has_class("-selected")  # lit = chosen
+        await pilot.press("down")
+        csv_button = app.screen.query_one("#fmt-csv", RadioButton)
+        assert csv_button.value and csv_button.has_class("-selected")
+        assert not json_button.value
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.last_export is not None, 10, "the export")
+        path = app.last_export
+        assert path.name.startswith("tvtui_FX-EURUSD_5m_") and path.suffix == ".csv"
+        assert path == tmp_path / "rel" / path.name  # the full path, not "rel/..."
+        notices = [n.message for n in app._notifications if n.title.startswith("Exported")]
+        assert notices == [str(tmp_path / "rel" / path.name)]
 
 
 async def test_q_quits_promptly_and_stops_the_stream(make_app) -> None:
@@ -183,3 +208,18 @@ async def test_q_quits_promptly_and_stops_the_stream(make_app) -> None:
 
         time.sleep(0.05)
     assert not app.bridge.running.is_set()
+
+
+async def test_down_then_enter_typed_at_once_exports_the_format_chosen(make_app, tmp_path) -> None:
+    from textual import events
+
+    app: TvtuiApp = make_app(export_dir=tmp_path / "burst")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
+        await pilot.pause(0.1)
+        for key, char in (("down", None), ("enter", "\r")):  # CSV, export: one burst
+            app.post_message(events.Key(key, char))
+        await wait_until(pilot, lambda: app.last_export is not None, 10, "the export")
+        assert app.last_export is not None and app.last_export.suffix == ".csv"

@@ -102,3 +102,31 @@ def test_saving_keeps_the_files_permissions(tmp_path: Path) -> None:
     path.chmod(0o640)
     save_watchlist(load_config(path), ["SP:SPX"])
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_every_problem_is_reported_at_once_and_every_valid_setting_kept(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    text = (
+        'watchlist = ["NASDAQ:AAPL", "AAPL", "FX:EURUSD"]\n'
+        'timeframe = "5 min"\n'
+        'thme = "tvtui-light"\n'
+        'theme = "tvtui-amber"\n'
+        'indicators = ["RSI"]\n'
+        '[export]\nformat = "xml"\nfolder = "out"\n'
+        '[keymap]\n"watchlist.add" = "plus"\n"app.quit" = 3\n'
+    )
+    path.write_text(text)
+    loaded = load_config(path)
+    error = loaded.error or ""
+    for needle in ("'AAPL'", "Unknown timeframe", "'thme'", "export.format", "'app.quit'"):
+        assert needle in error, error
+    assert "5 problems" in error and ").;" not in error
+    s = loaded.settings
+    assert s.watchlist == ["NASDAQ:AAPL", "FX:EURUSD"]  # the valid entries
+    assert s.theme == "tvtui-amber" and s.indicators == ["STD;RSI"]
+    assert s.export_dir == Path("out") and s.export_format == "json"
+    assert s.keymap == {"watchlist.add": "plus"}  # one bad value never costs the keymap
+    assert s.timeframe == "5m"
+    with pytest.raises(ConfigError):
+        save_watchlist(loaded, ["NASDAQ:AAPL"])
+    assert path.read_text() == text

@@ -11,50 +11,62 @@ Blocking network calls (indicator metadata, symbol checks) run on daemon threads
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from tvtui.config import LoadedConfig, Settings, save_watchlist
-from tvtui.feed.endpoints import Endpoints
+from tvtui.feed.endpoints import Endpoints, resolve_token
 from tvtui.feed.events import LinkState
 from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.market.session import SessionView
+from tvtui.ui import format as fmt
 from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.exporting import visible_session
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
+from tvtui.ui.layout import LayoutState, apply_layout
 from tvtui.ui.lifecycle import crash_text, install_exit_signals, write_crash_log
 from tvtui.ui.safe import guarded, shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.screens.symbol_entry import SymbolEntry
+from tvtui.ui.state import Remembered, load_state, save_state
 from tvtui.ui.themes import (
     ANSI_VARIABLE_DEFAULTS,
     APP_VARIABLE_DEFAULTS,
     LIGHT_VARIABLE_DEFAULTS,
     load_all_themes,
+    screenshot_folder,
 )
-from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, ChartPane
+from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, TIMEFRAMES, ChartPane
 from tvtui.ui.widgets.indicators import OVERLAYS, IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 
 FALLBACK_THEME = "tvtui-dark"
+#: Textual's own themes in the T cycle: its plain light/dark pair.
+TEXTUAL_PAIR = ("textual-dark", "textual-light")
+#: Studies per chart an anonymous account may run (TradingView's free tier); a refusal by
+#: the server for the limit replaces this with what it accepted.
+ANONYMOUS_STUDY_LIMIT = 2
 PaneT = TypeVar("PaneT", bound=Widget)
 
 
@@ -82,7 +94,15 @@ class TvtuiApp(App[int]):
         Binding("i", "choose_indicators", "Indicators", id="indicators.choose"),
         Binding("e", "export", "Export", id="app.export"),
         Binding("r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
-        Binding("T", "cycle_theme", "Theme", show=False, id="app.cycle_theme"),
+        Binding("t", "cycle_theme(1)", "Next theme", show=False, id="app.cycle_theme"),
+        Binding("T", "cycle_theme(-1)", "Previous theme", show=False, id="app.cycle_theme_back"),
+        Binding("z", "maximise_chart", "Maximise chart", show=False, id="chart.maximise"),
+        Binding(
+            "w", "toggle_pane('watchlist')", "Watchlist pane", show=False, id="watchlist.toggle"
+        ),
+        Binding(
+            "s", "toggle_pane('indicators')", "Indicator pane", show=False, id="indicators.toggle"
+        ),
     ]
 
     #: Actions that make sense only on the main screen (not under a dialog).
@@ -93,9 +113,12 @@ class TvtuiApp(App[int]):
             "move",
             "step_timeframe",
             "timeframe",
+            "select_timeframe",
             "choose_indicators",
             "export",
             "cycle_theme",
+            "maximise_chart",
+            "toggle_pane",
         ]
     )
 
@@ -121,11 +144,19 @@ class TvtuiApp(App[int]):
         self.symbols: list[str] = list(symbols or self.settings.watchlist)
         #: symbols given on the command line are for this run: never saved over the config
         self.persist_watchlist = symbols is None
-        self.timeframe = timeframe or self.settings.timeframe
-        self.theme_name = theme or self.settings.theme
+        #: where the person left off last time (theme, timeframe, indicators, symbol)
+        remembered = load_state(config)
+        self.timeframe = timeframe or remembered.timeframe or self.settings.timeframe
+        self.theme_name = theme or remembered.theme or self.settings.theme
         self.export_dir = export_dir or self.settings.export_dir
         self.export_format = self.settings.export_format
-        self.indicator_ids: list[str] = list(self.settings.indicators)
+        indicators = remembered.indicators
+        self.indicator_ids: list[str] = list(
+            self.settings.indicators if indicators is None else indicators
+        )
+        self._remembered_symbol = remembered.symbol
+        self._state_timer: Timer | None = None
+        self._unsaved_warned = False
         self.active_symbol: str | None = None
         self.generation = 0
         self._save_warned = False
@@ -138,12 +169,17 @@ class TvtuiApp(App[int]):
         self._undo_signals: Callable[[], None] = lambda: None
         #: studies whose metadata could not be fetched; fetched again once the link is back
         self._metadata_failed: set[str] = set()
+        #: how many studies the chart may run: known for anonymous, learned from a refusal
+        self.anonymous = resolve_token(token) == "unauthorized_user_token"
+        self.study_limit: int | None = ANONYMOUS_STUDY_LIMIT if self.anonymous else None
         super().__init__()
         factory = client_factory or default_client_factory(self.endpoints, token)
         # The bridge keeps real time (its flush schedule); ``clock`` only drives what the
         # panes display, so tests can freeze the status line without freezing the stream.
         self.bridge = StreamBridge(self.post_message, factory)
         self._latency = UiLatency()  # GIL switch interval and gc.freeze while running
+        self.layout_state = LayoutState()
+        self._own_themes: list[str] = []
 
     # --- untrusted text ------------------------------------------------------------------------
 
@@ -176,6 +212,7 @@ class TvtuiApp(App[int]):
         yield IndicatorPane(id="indicators")
         yield StatusLine(self.mode, id="status", clock=self.clock)
         yield Footer()
+        yield Static("", id="too-small")
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         try:
@@ -193,13 +230,20 @@ class TvtuiApp(App[int]):
         watchlist.border_title = "Watchlist"
         watchlist.set_symbols(self.symbols)
         watchlist.focus()
+        self._fit_layout()
         if self.config.error:
-            self.notify(self.config.error, title="Settings", severity="error", timeout=15)
+            self.notify(
+                self.config.error, title="Settings", severity="error", timeout=20, markup=False
+            )
         self.run_stream()
         self.bridge.watch(self.symbols)
         if self.symbols:
-            self.open_symbol(self.symbols[0])
+            first = self._remembered_symbol
+            first = first if first in self.symbols else self.symbols[0]
+            watchlist.set_symbols(self.symbols, keep=first)  # the cursor on it too
+            self.open_symbol(first)
         self.set_indicators(self.indicator_ids)
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.remember())
         self._latency.enter()
         self.set_timer(FREEZE_AFTER, self._latency.freeze)
         self._undo_signals = install_exit_signals(self._exit_on_signal)
@@ -229,6 +273,7 @@ class TvtuiApp(App[int]):
         loaded = load_all_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
+        self._own_themes = [theme.name for theme in loaded.themes]
         if loaded.errors:
             self.notify(
                 "\n".join(loaded.errors),
@@ -255,9 +300,12 @@ class TvtuiApp(App[int]):
         unknown = sorted(set(keymap) - known)
         if unknown:
             self.notify(
-                f"Unknown binding id(s) in [keymap]: {', '.join(unknown)}",
+                f"Unknown binding id(s) in [keymap], ignored: {', '.join(unknown)} "
+                "(the help screen, ?, lists every id)",
                 title="Settings",
                 severity="warning",
+                timeout=20,
+                markup=False,
             )
         self.set_keymap({k: v for k, v in keymap.items() if k in known})
 
@@ -292,7 +340,27 @@ class TvtuiApp(App[int]):
 
     async def action_quit(self) -> None:
         self.bridge.stop()
+        self._save_state()
         self.exit(0)
+
+    # --- what is remembered between starts (ui/state.py) ----------------------------------
+
+    def remember(self) -> None:
+        """Something worth remembering changed: write it soon (one write for a burst)."""
+        if self._state_timer is None:
+            self._state_timer = self.set_timer(0.5, self._save_state)
+
+    def _save_state(self) -> None:
+        if self._state_timer is not None:
+            self._state_timer.stop()
+            self._state_timer = None
+        state = Remembered(
+            theme=self.theme,
+            timeframe=self.timeframe,
+            indicators=list(self.indicator_ids),
+            symbol=self.active_symbol,
+        )
+        save_state(self.config, state)
 
     # --- routing: worker -> panes ---------------------------------------------------------
 
@@ -313,6 +381,7 @@ class TvtuiApp(App[int]):
         watchlist.update_quotes(message.quotes, message.trends)
         if self.active_symbol in message.quotes:
             chart.set_quote(message.quotes[self.active_symbol])
+            self._chart_precision(message.quotes[self.active_symbol])
 
     @guarded
     def on_symbol_rejected(self, message: msg.SymbolRejected) -> None:
@@ -348,6 +417,10 @@ class TvtuiApp(App[int]):
     def on_study_failed(self, message: msg.StudyFailed) -> None:
         if indicators := self._pane(IndicatorPane):
             indicators.fail(message.pine_id, message.reason)
+
+    @guarded
+    def on_study_limit(self, message: msg.StudyLimit) -> None:
+        self.study_limit = message.limit
 
     @guarded
     def on_chart_failed(self, message: msg.ChartFailed) -> None:
@@ -394,11 +467,23 @@ class TvtuiApp(App[int]):
         self.query_one(ChartPane).reset(self.generation, symbol, self.timeframe)
         self.query_one(ChartPane).set_quote(self.quote_of(symbol))
         self.query_one(IndicatorPane).reset(self.generation, self._metadata_failed)
+        self._chart_precision(self.quote_of(symbol))
         self.query_one(Watchlist).set_active(symbol)
         self.query_one(StatusLine).set_chart(symbol, self.timeframe)
+        self.remember()
+
+    def _chart_precision(self, quote: dict[str, Any]) -> None:
+        """Studies that inherit the symbol's format show its decimals (``pricescale``)."""
+        scale = quote.get("pricescale")
+        if isinstance(scale, int | float) and not isinstance(scale, bool) and scale >= 1:
+            if indicators := self._pane(IndicatorPane):
+                indicators.set_price_decimals(fmt.decimals_for(quote))
+        elif not quote and (indicators := self._pane(IndicatorPane)):
+            indicators.set_price_decimals(None)
 
     def set_indicators(self, pine_ids: list[str]) -> None:
         self.indicator_ids = list(pine_ids)
+        self.remember()
         self.query_one(IndicatorPane).set_studies(self.indicator_ids)
         self.query_one(ChartPane).keep_overlays(self.indicator_ids)
         self._load_indicators(list(pine_ids))
@@ -432,6 +517,8 @@ class TvtuiApp(App[int]):
         self.bridge.set_studies(loaded)
         pane = self.query_one(IndicatorPane)
         self._metadata_failed = {pine_id for pine_id, _ in failed}
+        for indicator in loaded:  # sent (again): a refused one is retried now
+            pane.clear_error(indicator.pine_id)
         for pine_id, reason in failed:
             pane.fail(pine_id, reason)
 
@@ -441,11 +528,18 @@ class TvtuiApp(App[int]):
         return not (action in self.MAIN_ONLY and self.screen is not self.screen_stack[0])
 
     def action_step_timeframe(self, step: int) -> None:
-        current = TIMEFRAME_KEYS.index(self.timeframe) if self.timeframe in TIMEFRAME_KEYS else 0
-        self.action_timeframe((current + step) % len(TIMEFRAME_KEYS))
+        """``[`` / ``]``: the previous / next of every timeframe the app accepts, in order."""
+        current = TIMEFRAMES.index(self.timeframe) if self.timeframe in TIMEFRAMES else 0
+        self.action_select_timeframe(TIMEFRAMES[(current + step) % len(TIMEFRAMES)])
 
     def action_timeframe(self, index: int) -> None:
-        timeframe = TIMEFRAME_KEYS[index]
+        """Number keys 1-9: the common timeframes."""
+        self.action_select_timeframe(TIMEFRAME_KEYS[index])
+
+    def action_select_timeframe(self, timeframe: str) -> None:
+        """A timeframe by name (the header's tabs are clickable)."""
+        if timeframe not in TIMEFRAMES:
+            return
         if self.active_symbol and timeframe != self.timeframe:
             self.open_symbol(self.active_symbol, timeframe)
         self.timeframe = timeframe
@@ -493,6 +587,15 @@ class TvtuiApp(App[int]):
         self.query_one(Watchlist).set_symbols(self.symbols, keep=keep)
         self.bridge.watch(self.symbols)
         if not self.persist_watchlist:
+            if not self._unsaved_warned:
+                self._unsaved_warned = True
+                self.notify(
+                    "This watchlist came from the command line, so changes to it are not "
+                    "saved (start tvtui without symbols to keep them).",
+                    title="Watchlist",
+                    severity="warning",
+                    timeout=10,
+                )
             return
         if not self.config.can_save:
             if not self._save_warned:
@@ -519,7 +622,8 @@ class TvtuiApp(App[int]):
             if pine_ids is not None and pine_ids != self.indicator_ids:
                 self.set_indicators(pine_ids)
 
-        self.push_screen(IndicatorScreen(self.indicator_ids), chosen)
+        account = "an anonymous account" if self.anonymous else "this account"
+        self.push_screen(IndicatorScreen(self.indicator_ids, self.study_limit, account), chosen)
 
     def action_reconnect(self) -> None:
         worker_running = any(w.name == "stream" and w.is_running for w in self.workers)
@@ -534,12 +638,67 @@ class TvtuiApp(App[int]):
             self.bridge.reconnect()
         self.notify("Reconnecting…", timeout=2)
 
-    def action_cycle_theme(self) -> None:
-        names = sorted(n for n in self.available_themes if n.startswith("tvtui-"))
-        names += sorted(n for n in self.available_themes if not n.startswith("tvtui-"))
+    def action_cycle_theme(self, step: int = 1) -> None:
+        """``t`` / ``T``: the next / previous of tvtui's themes and Textual's light/dark pair
+        (not every theme Textual ships: those know nothing of up/down colours)."""
+        names = self.theme_cycle
         index = names.index(self.theme) if self.theme in names else -1
-        self.theme = names[(index + 1) % len(names)]
+        self.theme = names[(index + step) % len(names)]
         self.notify(f"Theme: {self.theme}", timeout=2)
+
+    @property
+    def theme_cycle(self) -> list[str]:
+        names = [n for n in self._own_themes if n in self.available_themes]
+        return names + [n for n in TEXTUAL_PAIR if n in self.available_themes]
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's Screenshot: the folder is created if missing, and when it cannot be
+        written the notice says which folder it tried (Textual's says only 'failed')."""
+        folder = Path(path) if path else screenshot_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                raise PermissionError("not writable")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.notify(
+                f"Cannot save the screenshot in {folder}: {reason}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        return super().deliver_screenshot(filename, str(folder), time_format)
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_layout(event.size.width, event.size.height)
+
+    def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
+        size = self.size
+        with suppress(NoMatches, IndexError):  # not composed yet, or shutting down
+            apply_layout(
+                self.screen_stack[0], self.layout_state, width or size.width, height or size.height
+            )
+
+    def action_maximise_chart(self) -> None:
+        """``z``: the chart gets the screen (watchlist and indicators to one line); again
+        brings them back."""
+        state = self.layout_state
+        if state.chart_maximised:
+            state.collapsed.clear()
+        else:
+            state.collapsed.update({"watchlist", "indicators"})
+        self._fit_layout()
+        self.query_one(ChartPane).redraw()
+
+    def action_toggle_pane(self, pane_id: str) -> None:
+        """``w`` / ``s``: collapse or bring back the watchlist / the indicator pane."""
+        self.layout_state.toggle(pane_id)
+        self._fit_layout()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -562,26 +721,27 @@ class TvtuiApp(App[int]):
         studies = ", ".join(self.query_one(IndicatorPane).order) or "no indicators"
         summary = shown(f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}")
 
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.export_format = request.fmt
-                self.export_dir = request.folder
-                self._export(self.session_view(), request)
+        def run(request: ExportRequest, screen: ExportScreen) -> None:
+            self.export_format = request.fmt
+            self.export_dir = request.folder
+            self._export(self.session_view(), request, screen)
 
-        self.push_screen(ExportScreen(summary, self.export_format, self.export_dir), chosen)
+        screen = ExportScreen(summary, self.export_format, self.export_dir, run)
+        self.push_screen(screen)
 
     @work(thread=True, exit_on_error=False, group="export", description="export")
-    def _export(self, view: SessionView, request: ExportRequest) -> None:
+    def _export(self, view: SessionView, request: ExportRequest, screen: ExportScreen) -> None:
+        """Write on a thread; the dialog closes on success and shows the reason on failure."""
         from tvtui.export import ExportError, export_session
 
         try:
             path = export_session(view, request.fmt, request.folder)
         except (ExportError, OSError, ValueError) as exc:
-            self.call_from_thread(
-                self.notify, str(exc), title="Export failed", severity="error", timeout=15
-            )
+            self.call_from_thread(screen.failed, str(exc))
             return
+        path = path.absolute()
         self.last_export = path
+        self.call_from_thread(screen.done, path)
         self.call_from_thread(
             self.notify, str(path), title=f"Exported {request.fmt.upper()}", timeout=10
         )

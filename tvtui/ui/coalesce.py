@@ -38,8 +38,12 @@ from tvtui.market.candles import CandleSeries
 from tvtui.market.studies import StudySeries
 from tvtui.ui import messages as msg
 
-#: Price points kept per symbol for the watchlist's trend column.
-TREND_POINTS = 60
+#: The watchlist's trend column: one point per bar of this timeframe (the header says so),
+#: seeded from the day's history, the newest point following the live price.
+TREND_TIMEFRAME = "15m"
+TREND_SECONDS = 900
+#: Points kept per symbol (16 hours of 15-minute bars: a trading day and then some).
+TREND_POINTS = 64
 #: Shortest time between two quote flushes (the leading edge goes out at once).
 QUOTE_INTERVAL = 0.025
 #: Longest: what the app used before it adapted (never slower than that).
@@ -71,7 +75,7 @@ class Coalescer:
         quote_interval: float = QUOTE_INTERVAL,
         chart_interval: float = 1.0,
         stats_interval: float = 1.0,
-        trend_every: float = 1.0,
+        trend_every: float = TREND_SECONDS,
     ) -> None:
         self.quote_interval = quote_interval  #: the current one (adapts, see quote_cost)
         self.quote_interval_min = quote_interval
@@ -205,11 +209,8 @@ class Coalescer:
         quote = self.quotes.setdefault(symbol, {})
         quote.update(event.changes)
         price = quote.get("lp")
-        if isinstance(price, int | float) and now - self._trend_at.get(symbol, -1e9) >= (
-            self.trend_every
-        ):
-            self.trends.setdefault(symbol, deque(maxlen=TREND_POINTS)).append(float(price))
-            self._trend_at[symbol] = now
+        if isinstance(price, int | float):
+            self._trend_tick(symbol, float(price), now)
         if symbol in self.previews and ("lp" in quote or "description" in quote):
             self.previews.pop(symbol)
             out.append(msg.PreviewReady(symbol, dict(quote), None))
@@ -217,6 +218,30 @@ class Coalescer:
             self._quotes_dirty = True
             self._changed.add(symbol)
         return out
+
+    def _trend_tick(self, symbol: str, price: float, now: float) -> None:
+        """A new point once per ``trend_every``; in between the newest point is the price."""
+        trend = self.trends.setdefault(symbol, deque(maxlen=TREND_POINTS))
+        if not trend or now - self._trend_at.get(symbol, -1e9) >= self.trend_every:
+            trend.append(price)
+            self._trend_at[symbol] = now
+        else:
+            trend[-1] = price
+
+    def seed_trend(self, symbol: str, closes: list[float], now: float, age: float = 0.0) -> None:
+        """The trend from history: ``closes`` of the day's bars, oldest first, the last one the
+        forming bar (``age`` seconds old), so the column is never empty after a start."""
+        if not closes or (symbol not in self.watched and symbol not in self.quotes):
+            return
+        trend = deque(closes[-TREND_POINTS:], maxlen=TREND_POINTS)
+        live = self.quotes.get(symbol, {}).get("lp")
+        if isinstance(live, int | float):
+            trend[-1] = float(live)
+        self.trends[symbol] = trend
+        self._trend_at[symbol] = now - min(max(age, 0.0), self.trend_every)
+        if symbol in self.watched:
+            self._changed.add(symbol)
+            self._quotes_dirty = True
 
     def _is_chart(self, session: str) -> bool:
         chart = self.chart

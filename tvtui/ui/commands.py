@@ -27,18 +27,28 @@ SEARCH_TIMEOUT = 3.0
 
 def app_commands(app: TvtuiApp) -> Iterable[SystemCommand]:
     """The app's own palette commands (Textual adds theme, keys, quit ...)."""
-    from tvtui.ui.widgets.chart import TIMEFRAME_KEYS
+    from tvtui.ui.widgets.chart import TIMEFRAMES
 
     yield SystemCommand("Add symbol", "Check a symbol and add it", app.action_add_symbol)
     yield SystemCommand("Export session", "Write JSON or CSV", app.action_export)
     yield SystemCommand("Choose indicators", "RSI, MACD and more", app.action_choose_indicators)
     yield SystemCommand("Reconnect", "Drop the link and connect again", app.action_reconnect)
     yield SystemCommand("Help", "Every key binding", app.action_help)
-    for index, timeframe in enumerate(TIMEFRAME_KEYS):
+    for name in app.theme_cycle:
+        theme = app.get_theme(name)
+        kind = "dark" if theme is None or theme.dark else "light"
+        # the words a person types ("light", "dark", "amber") are in the title, which is
+        # what the palette matches
+        yield SystemCommand(
+            f"Theme {name} ({kind})",
+            f"Switch to the {kind} theme {name}",
+            partial(setattr, app, "theme", name),
+        )
+    for timeframe in TIMEFRAMES:
         yield SystemCommand(
             f"Timeframe {timeframe}",
             f"Show {timeframe} candles",
-            partial(app.action_timeframe, index),
+            partial(app.action_select_timeframe, timeframe),
         )
 
 
@@ -62,9 +72,10 @@ class SymbolCommands(Provider):
         matcher = self.matcher(query)
         for symbol in app.watchlist_symbols():
             command = f"Open {symbol}"
-            score = matcher.match(command)
+            description = str(app.quote_of(symbol).get("description", ""))
+            # "apple" finds NASDAQ:AAPL by its description
+            score = max(matcher.match(command), matcher.match(description) * 0.95)
             if score > 0:
-                description = app.quote_of(symbol).get("description", "")
                 yield Hit(
                     score,
                     matcher.highlight(command),

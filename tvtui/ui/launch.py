@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 
 EPILOG = f"""\
 keys: ? help, a add, d remove, enter show, [ ] or 1-9 timeframe, i indicators, e export,
+      t / T next / previous theme, r reconnect, z maximise the chart, w / s hide panes,
       ctrl+p command palette, q quit
+headless: tvtui stream SYMBOL writes bars, indicators and quotes to stdout as JSON or CSV,
+      no screen (see tvtui stream --help)
 settings: {config_path()} (TVTUI_CONFIG overrides); token: TRADINGVIEW_JWT_TOKEN
 timeframes: {", ".join(VALID_NAMES)}
 """

@@ -112,6 +112,14 @@ class StudyFailed(Message):
         self.reason = reason
 
 
+class StudyLimit(Message):
+    """The server refused a study for the per-chart limit: ``limit`` studies were running."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+
 class ChartFailed(Message):
     """The chart's symbol or series was refused (``symbol_error``, ``series_error``)."""
 

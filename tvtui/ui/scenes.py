@@ -10,6 +10,7 @@ files; ``tests/ui/test_snapshots.py`` compares them with ``snap_compare``.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
+from tvtui.ui.state import STATE_NAME
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.plots import ThemedPlot
@@ -47,13 +49,26 @@ def frozen_sim_config():  # -> SimConfig (imported lazily: the sim is only for d
     return SimConfig(seed=7, time_scale=0.0, start_time=FROZEN_SIM_TIME)
 
 
-def scene_app(sim_env: dict[str, str], config_file: Path, theme: str = "tvtui-dark") -> TvtuiApp:
-    """The app wired to a simulator (``sim.env()``), a private config file and a fixed clock."""
+#: A token of a paid account's shape: the simulator then allows 25 studies per chart.
+PAID_TOKEN = "eyJzY2VuZSI6MX0.eyJwYWlkIjoxfQ.c2NlbmU"
+
+
+def scene_app(
+    sim_env: dict[str, str],
+    config_file: Path,
+    theme: str = "tvtui-dark",
+    token: str = "unauthorized_user_token",
+    symbol: str | None = None,
+) -> TvtuiApp:
+    """The app wired to a simulator (``sim.env()``), a private config file and a fixed clock;
+    with ``symbol`` it starts on that symbol's chart (as remembered from a previous run)."""
+    if symbol:
+        config_file.with_name(STATE_NAME).write_text(json.dumps({"symbol": symbol}))
     app = TvtuiApp(
         load_config(config_file),
         endpoints=Endpoints.from_env(sim_env),
         mode="demo",
-        token="unauthorized_user_token",
+        token=token,
         theme=theme,
         export_dir=Path("export"),
         clock=frozen_clock,
@@ -83,8 +98,9 @@ def data_ready(app: TvtuiApp) -> bool:
     except Exception:
         return False
     quotes_in = all("lp" in watchlist.quotes.get(s, {}) for s in app.symbols)
+    trends_in = all(len(watchlist.trends.get(s, ())) > 1 for s in app.symbols)
     studies_in = all(b.points or b.error for b in indicators.blocks().values())
-    return bool(quotes_in and chart.bars and studies_in and indicators.times)
+    return bool(quotes_in and trends_in and chart.bars and studies_in and indicators.times)
 
 
 def plots_settled(app: TvtuiApp) -> bool:
@@ -138,6 +154,32 @@ async def help_screen(pilot: Pilot) -> None:
     await pilot.press("question_mark")
     await pilot.pause(0.3)
 
+
+async def three_studies(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, TvtuiApp)
+    app.set_indicators(["STD;RSI", "STD;MACD", "STD;CCI"])
+    await settle(pilot)
+
+
+async def chooser_at_limit(pilot: Pilot) -> None:
+    from tvtui.ui.screens.indicators import IndicatorScreen
+
+    await settle(pilot)
+    await pilot.press("i")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, IndicatorScreen), 5, "the chooser")
+    await pilot.pause(0.2)
+
+
+#: The snapshot tests' further scenes, each at both sizes:
+#: name -> (token, symbol on the chart at start or None, run_before).
+SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot], Awaitable[None]]]] = {
+    "three-studies": (PAID_TOKEN, None, three_studies),
+    "fx-eurusd": ("unauthorized_user_token", "FX:EURUSD", main_view),
+    "chooser-at-limit": ("unauthorized_user_token", None, chooser_at_limit),
+}
+#: The sizes a trader used: a full window and the classic terminal.
+SCENE_SIZES = ((160, 45), (80, 24))
 
 #: name -> (theme, run_before): the README screenshots and the snapshot tests.
 SCENES: dict[str, tuple[str, Callable[[Pilot], Awaitable[None]]]] = {

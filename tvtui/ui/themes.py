@@ -213,3 +213,8 @@ def rich_colour(variables: dict[str, str], name: str, fallback: str = "") -> str
     if colour.ansi is not None and colour.ansi >= 0:
         return f"color({colour.ansi})"
     return colour.hex6
+
+
+def screenshot_folder() -> Path:
+    """Where the palette's Screenshot goes: the downloads folder Textual would use."""
+    return platformdirs.user_downloads_path()

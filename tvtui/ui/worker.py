@@ -29,7 +29,7 @@ from tvtui.feed import events as ev
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import Indicator
 from tvtui.ui import messages as msg
-from tvtui.ui.coalesce import ChartTarget, Coalescer
+from tvtui.ui.coalesce import TREND_POINTS, TREND_TIMEFRAME, ChartTarget, Coalescer
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,16 @@ def default_client_factory(
     return make
 
 
+#: Words of the server's refusal when a chart already runs as many studies as allowed.
+MAX_STUDIES_HINT = "maximum number of studies"
+
+
+def _study_number(study_id: str) -> int:
+    """``st12`` -> 12: study ids are numbered in the order they were sent."""
+    digits = "".join(ch for ch in study_id if ch.isdigit())
+    return int(digits) if digits else 0
+
+
 @dataclass(frozen=True)
 class _Command:
     kind: str
@@ -106,6 +116,9 @@ class StreamBridge:
         self._studies: dict[str, str] = {}  # pine_id -> study_id
         self._wanted_studies: list[Indicator] = []
         self._series_failed = False  # the server refused the series: modify_series would fail
+        #: the watchlist's trend history: chart session -> (symbol, handle), asked once each
+        self._trend_series: dict[str, tuple[str, Any]] = {}
+        self._trend_asked: set[str] = set()
         self.paused = False
 
     # --- commands: any thread ----------------------------------------------------------------
@@ -197,8 +210,60 @@ class StreamBridge:
             except ValueError as exc:  # a malformed symbol or timeframe from a command
                 return [msg.FeedProblem(str(exc), "warning")]
         if isinstance(item, ev.Event):
-            return self.coalescer.feed(item, self._clock())
+            session = getattr(item, "session", "")
+            if session and session in self._trend_series:
+                self._trend_event(item, session)
+                return []
+            out = self.coalescer.feed(item, self._clock())
+            if isinstance(item, ev.StudyError):
+                out += self._refused(item)
+            return out
         return []
+
+    def _ask_trends(self, client: FeedLike, symbols: list[str]) -> None:
+        """One short-lived series per new watchlist symbol: the day's bars seed its trend."""
+        for symbol in symbols:
+            if symbol in self._trend_asked:
+                continue
+            self._trend_asked.add(symbol)
+            try:
+                handle = client.open_series(symbol, TREND_TIMEFRAME, TREND_POINTS)
+            except ValueError:
+                continue
+            self._trend_series[handle.chart_session] = (symbol, handle)
+
+    def _trend_event(self, event: ev.Event, session: str) -> None:
+        """History of a trend series: seed the trend and close the series; a refusal just
+        closes it (the trend then starts from the live price)."""
+        symbol, handle = self._trend_series[session]
+        if isinstance(event, ev.SeriesData) and event.update == "history" and event.bars:
+            bars = sorted(event.bars, key=lambda bar: bar.time)
+            age = time.time() - bars[-1].time
+            self.coalescer.seed_trend(symbol, [b.close for b in bars], self._clock(), age)
+        elif not isinstance(event, ev.SymbolError | ev.SeriesError):
+            return
+        del self._trend_series[session]
+        if self._client is not None:
+            self._client.close_series(handle)
+
+    def _refused(self, event: ev.StudyError) -> list[Message]:
+        """A study the server refused is no longer ours: forget it (and tell the server and
+        the client's replay list), so the next sync sends it again, e.g. once another study
+        freed its slot. A refusal for the per-chart limit tells how many studies fit."""
+        pine_id = next((p for p, s in self._studies.items() if s == event.study_id), None)
+        if pine_id is None:
+            return []
+        del self._studies[pine_id]
+        if self._client is not None and self._handle is not None:
+            self._client.remove_study(self._handle, event.study_id)
+        self.coalescer.remove_study(event.study_id)
+        if MAX_STUDIES_HINT not in event.reason.lower():
+            return []
+        # The server handles create_study in order: the studies sent before the refused one
+        # and still ours are the ones it accepted.
+        refused = _study_number(event.study_id)
+        running = sum(1 for s in self._studies.values() if _study_number(s) < refused)
+        return [msg.StudyLimit(max(1, running))]
 
     def _command(self, command: _Command) -> list[Message]:
         client = self._client
@@ -211,6 +276,8 @@ class StreamBridge:
                 client.remove_symbols(*gone)
             self._watched = symbols
             self.coalescer.watch(symbols)
+            self._trend_asked.intersection_update(symbols)  # one removed and added: again
+            self._ask_trends(client, symbols)
             return []
         if kind == "chart":
             return self._open_chart(*args)

@@ -13,17 +13,20 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Static
 
 from tvtui.feed.events import Bar, StudyPoint
-from tvtui.feed.timeframes import parse_timeframe
+from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
 from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
 from tvtui.ui.safe import shown
 from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
 
-#: The timeframes on the number keys 1-9 (and cycled with [ and ]).
+#: The timeframes on the number keys 1-9.
 TIMEFRAME_KEYS: tuple[str, ...] = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M")
+#: Every timeframe the app accepts, shortest first: the header's tabs, walked by [ and ].
+TIMEFRAMES: tuple[str, ...] = VALID_NAMES
 
 #: Columns between two time labels on the x axis.
 LABEL_SPACING = 14
@@ -134,7 +137,11 @@ class CandlePlot(ChartPlot):
         ]
         ticks.append(last)
         plt.yticks(ticks, [pad_label(fmt.price(t, decimals)) for t in ticks])
-        plt.xticks([], [])
+        if self.X_AXIS:  # no volume strip under it: the time labels are the candles' own
+            positions = xtick_positions(len(bars))
+            plt.xticks(positions, [fmt.time_label(bars[i].time, data.seconds) for i in positions])
+        else:
+            plt.xticks([], [])
         return None
 
 
@@ -174,6 +181,9 @@ class ChartPane(Vertical):
         self.quote: dict = {}
         self.problem: str | None = None
         self.overlays: dict[str, tuple[list[str], list[StudyPoint]]] = {}
+        self.title_plain = ""
+        #: a short terminal: the volume strip gives its rows to the candles
+        self.compact = False
 
     @property
     def timeframe_seconds(self) -> int:
@@ -231,7 +241,13 @@ class ChartPane(Vertical):
             self._redraw()
 
     def set_quote(self, quote: dict | None) -> None:
+        """The symbol's quote; its ``pricescale`` sets the decimals shown, so when that
+        arrives after the bars the subtitle and the price labels are redone."""
+        scale = self.quote.get("pricescale")
         self.quote = quote or {}
+        if self.bars and self.quote.get("pricescale") != scale:
+            self._update_titles()
+            self._redraw()
 
     def fail(self, generation: int, reason: str) -> None:
         if generation == self.generation:
@@ -240,9 +256,22 @@ class ChartPane(Vertical):
 
     # --- painting ----------------------------------------------------------------------------
 
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self._update_message()
+
+    def redraw(self) -> None:
+        self._redraw()
+
     def _redraw(self) -> None:
         for plot in self.query(ThemedPlot):
             plot.redraw()
+
+    @property
+    def has_volume(self) -> bool:
+        """False for symbols that trade no volume (FX pairs, indices): no volume strip then."""
+        return any(bar.volume for bar in self.bars)
 
     def _update_message(self) -> None:
         message = self.query_one("#chart-message", Static)
@@ -254,18 +283,34 @@ class ChartPane(Vertical):
             message.update(Text(f"Loading {what}…"))
             message.set_class(False, "-error")
         message.display = bool(self.problem or not self.bars)
-        for plot in self.query(ThemedPlot):
-            plot.display = bool(self.bars) and not self.problem
+        drawn = bool(self.bars) and not self.problem
+        volume = drawn and self.has_volume and not self.compact
+        candles = self.query_one(CandlePlot)
+        if volume == candles.X_AXIS:
+            candles.X_AXIS = not volume  # the time labels move to whichever plot is last
+            candles.redraw()
+        candles.display = drawn
+        self.query_one(VolumePlot).display = volume
 
     def _update_titles(self) -> None:
-        tabs = " ".join(
-            f"[reverse] {tf} [/reverse]" if tf == self.timeframe else tf for tf in TIMEFRAME_KEYS
+        """Symbol, then every timeframe as a clickable tab (the current one reversed)."""
+        tabs = [
+            Content.styled(f" {tf} ", "reverse") if tf == self.timeframe else Content(tf)
+            for tf in TIMEFRAMES
+        ]
+        clickable = [
+            tab.stylize(f"@click=app.select_timeframe('{tf}')")
+            for tab, tf in zip(tabs, TIMEFRAMES, strict=True)
+        ]
+        title = Content.assemble(
+            Content.styled(self.symbol or "Chart", "bold"), " · ", Content(" ").join(clickable)
         )
-        self.border_title = f"[b]{self.symbol or 'Chart'}[/b] · {tabs}"
+        self.title_plain = title.plain  # what the header reads (tests, the help)
+        self.border_title = title
         if self.bars:
             bar = self.bars[-1]
             decimals = fmt.decimals_for(self.quote, bar.close)
-            volume = f" V {fmt.compact(bar.volume)}" if bar.volume is not None else ""
+            volume = f" V {fmt.compact(bar.volume)}" if self.has_volume else ""
             self.border_subtitle = (
                 f"O {fmt.price(bar.open, decimals)} H {fmt.price(bar.high, decimals)} "
                 f"L {fmt.price(bar.low, decimals)} C {fmt.price(bar.close, decimals)}{volume}"

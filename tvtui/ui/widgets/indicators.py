@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from tvtui.feed.events import StudyPoint
@@ -42,9 +42,25 @@ SHORT_NAMES = {
     "STD;EMA": "EMA 9",
     "STD;Bollinger_Bands": "BB 20 2",
 }
+#: Rows a plotted study keeps at least (legend and plot), and on a short terminal.
+MIN_STUDY_ROWS = 4
+MIN_STUDY_ROWS_SHORT = 4
+#: Fewer terminal rows than this: a short terminal (as ui/layout.py's SHORT_BELOW).
+SHORT_ROWS = 34
 #: Studies drawn over the candles (same scale as price) instead of in a plot of their own;
 #: their block here is just the legend line.
 OVERLAYS = frozenset({"STD;SMA", "STD;EMA", "STD;Bollinger_Bands"})
+
+
+#: Studies with a scale of their own (0-100 oscillators, CCI): TradingView shows them with
+#: two decimals. Every other study's metadata says ``format: inherit``: the symbol's precision.
+OWN_PRECISION = frozenset({"STD;RSI", "STD;Stochastic", "STD;Money_Flow", "STD;CCI"})
+
+
+def study_value(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` places, never ``-0.00`` (a tiny negative rounds to 0)."""
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 def is_histogram(title: str) -> bool:
@@ -57,6 +73,7 @@ class StudyData:
     titles: list[str]
     points: list[StudyPoint]
     times: list[float]
+    decimals: int = 2
 
 
 def titles_for(titles: list[str], point: StudyPoint) -> list[str]:
@@ -73,19 +90,27 @@ class StudyPlot(ThemedPlot):
         block = self.block
         if not block.points or not block.pane.times:
             return None
-        return StudyData(block.pine_id, list(block.titles), block.points, block.pane.times)
+        return StudyData(
+            block.pine_id, list(block.titles), block.points, block.pane.times, block.decimals
+        )
 
     @staticmethod
     def histogram(plt: Any, spec: PlotSpec, xs: list[int], ys: list[float]) -> None:
-        """Bars from zero as one-column candle bodies (up colour above zero, down below)."""
-        data = {
-            "Open": [0.0] * len(ys),
-            "Close": ys,
-            "High": [max(0.0, y) for y in ys],
-            "Low": [min(0.0, y) for y in ys],
-        }
-        # plotext colours a body "up" only when close > open, which is y > 0 here
-        plt.candlestick(xs, data, colors=[spec.colour("price-up"), spec.colour("price-down")])
+        """Bars from zero in braille dots (four per row), up colour above zero, down below.
+
+        Full-cell bodies (plotext candles) have one row of resolution: next to MACD lines a
+        few times larger, every bar was one cell high whatever its value."""
+        for sign, colour in ((1, "price-up"), (-1, "price-down")):
+            pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if (y >= 0) == (sign > 0)]
+            if pairs:
+                plt.bar(
+                    [x for x, _ in pairs],
+                    [y for _, y in pairs],
+                    width=0.5,
+                    marker="braille",
+                    color=spec.colour(colour),
+                    minimum=0.0,
+                )
 
     def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
         data: StudyData = spec.data
@@ -114,6 +139,12 @@ class StudyPlot(ThemedPlot):
         level_spec = LEVELS.get(data.pine_id)
         if level_spec:
             low, high, levels = level_spec
+            rows = spec.height
+            if rows <= 5 and len(levels) > 1:
+                # a tiny plot (short terminal): the range hugs the levels so each gets a row
+                # and its label, instead of both rounding to the middle row
+                gap = (max(levels) - min(levels)) / (2 * max(1, rows - 1))
+                low, high = min(levels) - gap, max(levels) + gap
             for level in levels:
                 plt.hline(level, spec.colour("study-level"))
             ticks = list(levels)
@@ -126,7 +157,7 @@ class StudyPlot(ThemedPlot):
             ticks = fmt.nice_ticks(low, high, max(2, (spec.height - 1) // 3))
         plt.xlim(-0.5, capacity - 0.5)
         plt.ylim(low, high)
-        plt.yticks(ticks, [pad_label(f"{t:,.2f}") for t in ticks])
+        plt.yticks(ticks, [pad_label(study_value(t, data.decimals)) for t in ticks])
         plt.xticks([], [])
         return None
 
@@ -142,6 +173,7 @@ class StudyBlock(Vertical):
         self.points: list[StudyPoint] = []
         self.error: str | None = None
         self._legend = Text("")
+        self._fitted: int | None = None  # the height fit_blocks gave it
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="legend")
@@ -154,6 +186,18 @@ class StudyBlock(Vertical):
         return titles_for(self.titles, point)
 
     @property
+    def one_line(self) -> bool:
+        """Refused, loading or drawn over the candles: just the legend line."""
+        return bool(self.error) or not self.points or self.pine_id in OVERLAYS
+
+    @property
+    def decimals(self) -> int:
+        """Own-scale studies: 2; the rest inherit the symbol's precision (its pricescale)."""
+        if self.pine_id in OWN_PRECISION or self.pane.price_decimals is None:
+            return 2
+        return self.pane.price_decimals
+
+    @property
     def name_text(self) -> str:
         return SHORT_NAMES.get(self.pine_id, self.pine_id.removeprefix("STD;").replace("_", " "))
 
@@ -161,20 +205,21 @@ class StudyBlock(Vertical):
         legend = self.query_one(".legend", Static)
         plot = self.query_one(StudyPlot)
         text = Text(safe_text(self.name_text, 60), style="bold")
+        # a refused or loading study is its legend line only: it never takes another's space
+        self.set_class(bool(self.error), "-error")
+        self.set_class(not self.error and not self.points, "-loading")
         if self.error:
             text.append(
                 f"  ✗ {safe_text(self.error, 200)}",
                 style=rich_colour(self.app.theme_variables, "error", "red"),
             )
             plot.display = False
-            self.set_class(True, "-error")
         elif not self.points:
             text.append("  loading…", style="dim")
             plot.display = False
         else:
             overlay = self.pine_id in OVERLAYS
             plot.display = not overlay
-            self.set_class(False, "-error")
             self.set_class(overlay, "-overlay")
             if overlay:
                 text.append(" (on chart)", style="dim")
@@ -188,7 +233,8 @@ class StudyBlock(Vertical):
                 else:
                     colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
                     colour_index += 1
-                shown = f"{value:,.2f}" if isinstance(value, int | float) else "—"
+                number = isinstance(value, int | float)
+                shown = study_value(value, self.decimals) if number else "—"
                 text.append(f"  {safe_text(title, 40)} ", style="dim")
                 text.append(shown, style=rich_colour(self.app.theme_variables, colour))
             if not overlay:
@@ -196,16 +242,23 @@ class StudyBlock(Vertical):
         if text != self._legend:
             self._legend = text
             legend.update(text, layout=False)  # one line, fixed by CSS: no relayout
+        if self._fitted is None or (self._fitted == 1) != self.one_line:
+            self.pane.fit_blocks()  # it became (or stopped being) one line
 
 
-class IndicatorPane(Vertical):
-    """The studies of the chart, in the order chosen; holds every point it was sent."""
+class IndicatorPane(VerticalScroll):
+    """The studies of the chart, in the order chosen; holds every point it was sent.
+
+    Each plotted study keeps a readable minimum height (CSS); more studies than fit scroll,
+    rather than squeezing every plot to a label."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.generation = 0
         self.times: list[float] = []
         self.order: list[str] = []
+        #: decimals of the chart symbol's prices (from its ``pricescale``), once known
+        self.price_decimals: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("No indicators (press i to choose)", id="indicators-empty")
@@ -223,6 +276,7 @@ class IndicatorPane(Vertical):
         for pine_id in pine_ids:
             if pine_id not in existing:
                 self.mount(StudyBlock(self, pine_id, classes="study"))
+        self.call_after_refresh(self.fit_blocks)
         self.query_one("#indicators-empty").display = not pine_ids
         self.border_title = Text("Indicators · ") + Text(  # ids come from the config file
             safe_text(
@@ -242,6 +296,39 @@ class IndicatorPane(Vertical):
             if block.pine_id not in keep_errors:
                 block.error = None
             block.refresh_block()
+
+    def on_resize(self) -> None:
+        self.fit_blocks()
+
+    def fit_blocks(self) -> None:
+        """Share the pane's rows: one line for each refused, loading or overlay study, the
+        rest evenly among the plotted ones, each at least :data:`MIN_STUDY_ROWS` (fewer on a
+        short terminal); past that the pane scrolls. Done here because ``fr`` heights in a
+        scrolling container gave every study the whole pane."""
+        blocks = list(self.query(StudyBlock))
+        plotted = [b for b in blocks if not b.one_line]
+        room = self.scrollable_content_region.height - (len(blocks) - len(plotted))
+        least = MIN_STUDY_ROWS_SHORT if self.app.size.height < SHORT_ROWS else MIN_STUDY_ROWS
+        each, spare = divmod(max(room, 0), len(plotted)) if plotted else (0, 0)
+        if each < least:
+            each, spare = least, 0
+        for block in blocks:
+            height = 1
+            if not block.one_line:
+                height = each + (1 if spare > 0 else 0)
+                spare -= 1
+            if block._fitted != height:
+                block._fitted = height
+                block.styles.height = height
+
+    def set_price_decimals(self, decimals: int | None) -> None:
+        """The chart symbol's precision: studies that inherit it show values with it."""
+        if decimals == self.price_decimals:
+            return
+        self.price_decimals = decimals
+        for block in self.blocks().values():
+            if block.points:
+                block.refresh_block()
 
     def set_times(self, generation: int, times: list[float]) -> None:
         if generation != self.generation:
@@ -263,6 +350,13 @@ class IndicatorPane(Vertical):
         block.points = points
         block.error = None
         block.refresh_block()
+
+    def clear_error(self, pine_id: str) -> None:
+        """The study is being sent again: 'loading…' until its points or a new refusal."""
+        block = self.blocks().get(pine_id)
+        if block is not None and block.error:
+            block.error = None
+            block.refresh_block()
 
     def fail(self, pine_id: str, reason: str) -> None:
         block = self.blocks().get(pine_id)

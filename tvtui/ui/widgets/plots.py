@@ -162,6 +162,12 @@ class ThemedPlot(PlotextPlot):
             if self._again or size != (self.size.width, self.size.height):
                 self._start_build()
 
+    def on_resize(self) -> None:
+        """A new size: a new picture, also for a plot scrolled out of view (which is never
+        rendered, so ``render`` would not ask for one)."""
+        if (self.size.width, self.size.height) != self._picture_size:
+            self.redraw()
+
     def render(self) -> RenderResult:
         size = (self.size.width, self.size.height)
         if size != self._picture_size and not self._building and size[0] > 0:

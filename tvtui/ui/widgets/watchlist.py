@@ -10,7 +10,11 @@ whose quote and trend are the very objects of the previous flush is skipped outr
 worker re-sends unchanged ones as they were), a cell is compared as (text, style) before any
 ``Text`` is built, and a sparkline is only recomputed when its trend or width changed.
 
-A changed last price flashes (up/down colour as background) for :data:`FLASH_SECONDS`.
+Last, Chg and Chg % share one colour: the day's direction (a falling symbol is never green).
+A tick shows as a brief flash behind the last price (the tick's direction, faint, for
+:data:`FLASH_SECONDS`), its text keeping the day's colour. The Trend column's header names its
+period: one point per :data:`~tvtui.ui.coalesce.TREND_TIMEFRAME` bar, seeded from the day's
+history.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 from rich.console import JustifyMethod
 from rich.text import Text
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -30,6 +35,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from tvtui.ui import format as fmt
+from tvtui.ui.coalesce import TREND_TIMEFRAME
 from tvtui.ui.safe import guarded
 from tvtui.ui.safe import shown as safe_text
 from tvtui.ui.themes import rich_colour
@@ -37,7 +43,9 @@ from tvtui.ui.widgets.table_cells import update_cells
 
 log = logging.getLogger(__name__)
 
-FLASH_SECONDS = 0.8
+FLASH_SECONDS = 0.3
+#: How much of the tick's colour the flash background takes (the rest is the pane's).
+FLASH_STRENGTH = 0.45
 TREND_WIDTH = 12
 TREND_MAX = 60
 
@@ -57,7 +65,7 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("change", "Chg", 10, True),
     ("change_pct", "Chg %", 8, True),
     ("volume", "Volume", 8, True),
-    ("trend", "Trend", TREND_WIDTH, False),
+    ("trend", f"Trend {TREND_TIMEFRAME}", TREND_WIDTH, False),
 )
 
 
@@ -263,6 +271,22 @@ class Watchlist(DataTable):
             colour = self._colours[name] = rich_colour(self.app.theme_variables, name)
         return colour
 
+    def _flash_colour(self, direction: int) -> str:
+        """A faint background in the tick's direction (the text keeps the day's colour)."""
+        name = f"flash-{'up' if direction > 0 else 'down'}"
+        colour = self._colours.get(name)
+        if colour is None:
+            variables = self.app.theme_variables
+            tick = rich_colour(variables, "price-up" if direction > 0 else "price-down")
+            base = rich_colour(variables, "surface") or "#000000"
+            try:
+                blended = Color.parse(base).blend(Color.parse(tick), FLASH_STRENGTH)
+                colour = blended.hex6
+            except ColorParseError:  # an ansi theme: the terminal's own colour
+                colour = tick
+            self._colours[name] = colour
+        return colour
+
     def _direction_style(self, value: Any) -> str:
         if not isinstance(value, int | float) or value == 0:
             return self._colour("price-flat")
@@ -307,8 +331,7 @@ class Watchlist(DataTable):
         last_style = direction
         flash = self._flash_until.get(symbol)
         if flash is not None:
-            background = self._colour("price-up" if flash[1] > 0 else "price-down")
-            last_style = f"bold {self._colour('background')} on {background}"
+            last_style = f"bold {direction} on {self._flash_colour(flash[1])}"
         trend = self.trends.get(symbol, ())
         trend_style = self._direction_style(trend[-1] - trend[0]) if len(trend) > 1 else direction
         return {

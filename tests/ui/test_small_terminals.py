@@ -1,0 +1,80 @@
+"""Small terminals: at 80x24 every pane is usable (and can be collapsed or maximised);
+below what fits the app says so instead of scrolling half a screen."""
+
+from __future__ import annotations
+
+import itertools
+
+from textual.widgets import Static
+
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.screens.help import HelpScreen
+from tvtui.ui.widgets.chart import CandlePlot, ChartPane, VolumePlot
+from tvtui.ui.widgets.indicators import IndicatorPane, StudyPlot
+from tvtui.ui.widgets.watchlist import Watchlist
+
+
+async def test_at_80x24_every_pane_is_usable(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.pause(0.2)
+        watchlist, chart = app.query_one(Watchlist), app.query_one(ChartPane)
+        indicators = app.query_one(IndicatorPane)
+        regions = [w.region for w in (watchlist, chart, indicators)]
+        for above, below in itertools.pairwise(regions):
+            assert above.bottom <= below.y  # nothing drawn over another pane
+        assert regions[-1].bottom <= 22  # status line and footer stay on screen
+        assert watchlist.size.height >= 4  # header and a few rows (it scrolls)
+        candles = chart.query_one(CandlePlot)
+        assert candles.size.height >= 6  # candles and their price labels, not 3 rows
+        assert not chart.query_one(VolumePlot).display  # no volume drawn over the candles
+        rsi = indicators.blocks()["STD;RSI"].query_one(StudyPlot)
+        # a plot, not only the values
+        await wait_until(pilot, lambda: rsi.display and rsi.size.height >= 3, 5, "RSI's plot")
+        assert app.screen.max_scroll_y == 0
+
+
+async def test_z_gives_the_chart_the_screen_and_panes_collapse(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        chart, watchlist = app.query_one(ChartPane), app.query_one(Watchlist)
+        before = chart.size.height
+        await pilot.press("z")
+        await pilot.pause(0.1)
+        assert chart.outer_size.height >= 18  # all but the collapsed panes' title lines
+        assert chart.query_one(VolumePlot).display  # room for the volume strip again
+        assert watchlist.outer_size.height == 2 and "w shows it" in watchlist.border_subtitle
+        await pilot.press("z")
+        await pilot.pause(0.1)
+        assert chart.size.height == before
+        await pilot.press("w")  # only the watchlist: the chart and indicators grow
+        await pilot.pause(0.1)
+        assert watchlist.outer_size.height == 2 and chart.size.height > before
+        await pilot.press("w")
+        await pilot.pause(0.1)
+        assert watchlist.outer_size.height > 2
+
+
+async def test_the_help_box_fits_80_columns(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), 5, "help")
+        box = app.screen.query_one("#help-box")
+        assert box.region.right <= 80 and box.region.bottom <= 24
+
+
+async def test_below_what_fits_the_app_says_so_instead_of_scrolling(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause(0.3)
+        notice = app.screen.query_one("#too-small", Static)
+        assert notice.display and "60x20" in str(notice.render())
+        assert not app.query_one(ChartPane).display and not app.query_one(Watchlist).display
+        assert app.screen.max_scroll_y == 0
+        await pilot.resize_terminal(100, 30)
+        await wait_until(pilot, lambda: not notice.display, 5, "the panes back")
+        assert app.query_one(ChartPane).display

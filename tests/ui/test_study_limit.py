@@ -1,0 +1,135 @@
+"""The per-chart study limit, as a trader meets it: refused studies come back when they fit,
+the chooser shows the limit, quick keys in the chooser all count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import SelectionList, Static
+
+from tvtui.config import load_config
+from tvtui.feed.endpoints import Endpoints
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.scenes import data_ready, plots_settled, wait_until
+from tvtui.ui.screens.indicators import IndicatorScreen
+from tvtui.ui.widgets.indicators import IndicatorPane, StudyPlot
+
+SIZE = (160, 45)
+
+
+async def test_a_study_refused_at_the_limit_runs_once_another_frees_its_slot(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        pane = app.query_one(IndicatorPane)
+        app.set_indicators(["STD;RSI", "STD;MACD", "STD;SMA"])  # anonymous: two fit
+        await wait_until(pilot, lambda: bool(pane.blocks()["STD;SMA"].error), 10, "refusal")
+        assert app.study_limit == 2
+        app.set_indicators(["STD;MACD", "STD;SMA"])  # RSI unticked: its slot is free
+        sma = pane.blocks()["STD;SMA"]
+        await wait_until(pilot, lambda: bool(sma.points) and not sma.error, 10, "SMA points")
+        await pilot.press("right_square_bracket")  # another time frame: both come back
+        await wait_until(pilot, lambda: bool(sma.points) and not sma.error, 10, "SMA again")
+        macd = pane.blocks()["STD;MACD"]
+        await wait_until(pilot, lambda: bool(macd.points), 10, "MACD again")
+
+
+async def test_a_refused_study_retried_on_a_new_time_frame_is_refused_again_not_loading(
+    make_app,
+) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        pane = app.query_one(IndicatorPane)
+        app.set_indicators(["STD;RSI", "STD;MACD", "STD;CCI"])
+        cci = pane.blocks()["STD;CCI"]
+        await wait_until(pilot, lambda: bool(cci.error), 10, "refusal")
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: bool(cci.error), 10, "the refusal again")
+        assert cci.region.height == 1  # one line, the others keep their space
+        rsi = pane.blocks()["STD;RSI"]
+        await wait_until(pilot, lambda: bool(rsi.points), 10, "RSI")
+        await wait_until(pilot, lambda: rsi.region.height >= 5, 5, "RSI's rows")
+        assert abs(rsi.region.height - pane.blocks()["STD;MACD"].region.height) <= 1
+
+
+async def test_keys_typed_quickly_in_the_chooser_all_count(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("i")
+        await pilot.press("space", "down", "space")  # untick RSI and MACD: room for two
+        # one burst, as a terminal delivers fast typing: no waiting between the keys
+        burst = ["down", "down", "space", "down", "space"]
+        for key in burst:
+            app.post_message(events.Key(key, " " if key == "space" else None))
+        chooser = app.screen.query_one(SelectionList)
+        await wait_until(pilot, lambda: chooser.highlighted == 4, 5, "the cursor on EMA")
+        await pilot.pause(0.1)
+        assert sorted(chooser.selected) == ["STD;EMA", "STD;SMA"]
+
+
+async def test_the_chooser_shows_the_limit_and_will_not_apply_past_it(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("i")
+        chooser = app.screen
+        assert isinstance(chooser, IndicatorScreen)
+        count = chooser.query_one("#indicator-limit", Static)
+        assert str(count.render()) == "2 of 2 in use"
+        await pilot.press("down", "down", "space")  # tick CCI: one too many
+        assert "3 of 2 in use: untick 1" in str(count.render())
+        assert "anonymous" in str(count.render())
+        await pilot.press("enter")
+        assert app.screen is chooser  # not applied: the server would refuse CCI
+        assert app.indicator_ids == ["STD;RSI", "STD;MACD"]
+        await pilot.press("up", "up", "space", "enter")  # untick RSI, apply
+        assert app.screen is not chooser
+        assert app.indicator_ids == ["STD;MACD", "STD;CCI"]
+
+
+async def test_three_plotted_studies_on_a_paid_account_each_keep_a_readable_plot(
+    sim_env: dict[str, str], tmp_path: Path
+) -> None:
+    app = TvtuiApp(
+        load_config(tmp_path / "config.toml"),
+        endpoints=Endpoints.from_env(sim_env),
+        mode="demo",
+        token="eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl",  # JWT-shaped: the sim allows 25 studies
+        theme="tvtui-dark",
+    )
+    assert app.study_limit is None  # not anonymous: unknown until the server says
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        ids = ["STD;RSI", "STD;MACD", "STD;CCI", "STD;SMA", "STD;EMA"]
+        app.set_indicators(ids)
+        pane = app.query_one(IndicatorPane)
+        await wait_until(pilot, lambda: all(b.points for b in pane.blocks().values()), 10, "all")
+        await wait_until(
+            pilot,
+            lambda: min(pane.blocks()[p].outer_size.height for p in ids[:3]) >= 4,
+            5,
+            "the plotted studies' rows",
+        )
+        heights = [pane.blocks()[p].outer_size.height for p in ids[:3]]
+        assert min(heights) >= 4  # a legend and a plot with its levels, never a bare label
+        await wait_until(pilot, lambda: plots_settled(app), 10, "the plots")
+        picture = pane.blocks()["STD;RSI"].query_one(StudyPlot)._picture
+        rsi = "".join(seg.text for strip in picture.strips for seg in strip)  # type: ignore[union-attr]
+        assert "70.00" in rsi and "30.00" in rsi  # both levels, not a lone "30.00"
+        assert all(b.outer_size.height == 1 for b in (pane.blocks()[p] for p in ids[3:]))
+
+
+async def test_space_then_enter_typed_at_once_applies_the_toggle(make_app, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('indicators = ["RSI", "MACD", "SMA"]\n')
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
+        for key, char in (("space", " "), ("enter", "\r")):  # untick RSI, apply: one burst
+            app.post_message(events.Key(key, char))
+        await wait_until(pilot, lambda: not isinstance(app.screen, IndicatorScreen), 5, "apply")
+        assert app.indicator_ids == ["STD;MACD", "STD;SMA"]
