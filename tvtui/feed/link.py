@@ -287,7 +287,7 @@ class SocketLoop:
         self._ws = ws
         ws.settimeout(self._connect_timeout)
         # ``origin=`` and ``header=`` are the keywords websocket-client really reads; a second
-        # Origin inside ``header`` would be sent twice (protocol reference §1.2).
+        # Origin inside ``header`` would be sent twice.
         ws.connect(self.endpoints.ws, origin=ORIGIN, header=list(HEADERS))
         return ws
 

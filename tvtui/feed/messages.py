@@ -2,7 +2,7 @@
 
 Each function returns the message object; :func:`tvtui.feed.wire.encode` frames it. Keeping
 the parameter order here (and only here) means a protocol change is a one-line fix.
-Parameter shapes follow ``shared/reference/tradingview-protocol.md`` §3.
+Parameter shapes are TradingView's, as its web client sends them (docs/contracts.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Merging ``qsd`` deltas into full quotes.
 
 The server sends a snapshot of the requested fields first and only the changed fields after
-that (protocol reference §4.1). :class:`QuoteBook` keeps the merged view per symbol key.
+that. :class:`QuoteBook` keeps the merged view per symbol key.
 """
 
 from __future__ import annotations

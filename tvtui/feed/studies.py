@@ -17,7 +17,7 @@ from urllib.parse import quote
 from tvtui.feed import http
 from tvtui.feed.endpoints import Endpoints
 
-#: The fixed ``pineFeatures`` tradingview-scraper sends (protocol reference §5.2).
+#: The fixed ``pineFeatures`` tradingview-scraper sends.
 PINE_FEATURES = {"v": '{"indicator":1,"plot":1,"ta":1}', "f": True, "t": "text"}
 PROFILE = {"v": False, "f": True, "t": "bool"}
 

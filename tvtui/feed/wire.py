@@ -3,7 +3,7 @@
 The client, the simulator, the tests and the benchmarks all frame and unframe through this
 module, so a framing rule lives in exactly one place.
 
-Two facts shape it (see ``shared/reference/tradingview-protocol.md`` §2):
+Two facts of TradingView's framing shape it:
 
 * ``LEN`` counts UTF-16 code units, as JavaScript's ``String.length`` does. For ASCII and the
   BMP that equals Python's ``len``; a character outside the BMP counts as two.

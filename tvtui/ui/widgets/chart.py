@@ -1,7 +1,7 @@
 """The chart pane: candles of the selected symbol and timeframe, volume bars under them.
 
 Only the bars that fit the width are drawn (plotext's build time grows with the number of
-candles, tui-anchors §C.3), on an integer x axis with our own time labels (no weekend gaps).
+candles), on an integer x axis with our own time labels (no weekend gaps).
 The pane keeps every bar it was sent, which is what the export writes.
 """
 

@@ -6,7 +6,7 @@ build (plotext, pure Python, 10-25 ms a plot) runs on a builder thread and the f
 is swapped in, so a redraw never blocks keys or the watchlist.
 
 Why our own colours: textual-plotext's ``"auto"`` theme sets only the background and
-foreground, and paints ansi themes black (tui-anchors §C.3). Here the canvas takes the pane's
+foreground, and paints ansi themes black. Here the canvas takes the pane's
 ``$surface`` colour, the series take ``$price-up`` / ``$price-down`` ..., and ansi themes use
 plotext's ``clear`` theme so the terminal's own background shows.
 

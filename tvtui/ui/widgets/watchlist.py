@@ -2,7 +2,7 @@
 
 Why a DataTable with row key = symbol, fixed-width columns and ``update_cell`` for changed
 cells only: rows keep their place, the cursor never jumps (``clear()`` would reset it), and
-the columns never change width (tui-anchors §C.6).
+the columns never change width.
 
 Flushes arrive up to 40 times a second from the stream worker (paced by what they cost the UI,
 measured here: :meth:`Watchlist.take_cost`), so a flush must cost little: a symbol
