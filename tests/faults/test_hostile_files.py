@@ -38,8 +38,8 @@ def notices(app) -> list[str]:
         ('watchlist = ["[/]:X"]\n', None, "watchlist entry '[/]:X'"),
         ('theme = "tvtui-dark"\n', 'name = "[/]"\nprimary = "#ffffff"\n', "'name' must be"),
         ('theme = "tvtui-dark"\n', 'primary = "[/]\\u001b]2;PWNED\\u0007"\n', "is not a colour"),
-        ('[keymap]\n"[/]foo" = "x"\n', None, "in [keymap]: [/]foo"),
-        ('[keymap]\nfoo = "x"\n', None, "Unknown binding id(s) in [keymap]: foo"),
+        ('[keymap]\n"[/]foo" = "x"\n', None, "in [keymap], ignored: [/]foo"),
+        ('[keymap]\nfoo = "x"\n', None, "Unknown binding id(s) in [keymap], ignored: foo"),
         ('[export]\nfolder = "/tmp/[/]\\u001b]2;PWNED\\u0007"\n', None, "control characters"),
     ],
 )
