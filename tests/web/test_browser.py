@@ -121,7 +121,7 @@ def test_the_app_works_in_chromium_and_stopping_leaves_no_app(
         frames.wait_for(page, lambda text: "Export the visible session" in text, since=mark)
         page.keyboard.press("Enter")
         frames.wait_for(page, lambda text: "Exported JSON" in text, since=mark)
-        written = list(export_dir.glob("tvtui_ethusdt_5m_*.json"))  # where the server runs
+        written = list(export_dir.glob("tvtui_BINANCE-ETHUSDT_5m_*.json"))  # where the server runs
         assert len(written) == 1, list(tmp_path.rglob("*"))
         # the notice names that file by its full path on the server's machine
         frames.wait_for(page, lambda text: str(written[0]) in toast_text(text), since=mark)
