@@ -15,26 +15,7 @@ import pytest
 
 
 def test_tvtui_demo_starts_shows_prices_and_quits_on_q(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "TVTUI_CONFIG": str(tmp_path / "config.toml"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "COLUMNS": "160",
-        "LINES": "45",
-        "TERM": "xterm-256color",
-    }
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    main, child = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tvtui", "--demo"],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        cwd=tmp_path,
-        close_fds=True,
-    )
-    os.close(child)
+    proc, main = _app_in_pty(tmp_path, size=(160, 45))
     seen = b""
     try:
         deadline = time.monotonic() + 20
@@ -66,14 +47,17 @@ def test_tvtui_demo_starts_shows_prices_and_quits_on_q(tmp_path: Path) -> None:
 # --- issue 17.10: exit codes and the terminal's state -----------------------------------------
 
 
-def _app_in_pty(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+def _app_in_pty(
+    tmp_path: Path, size: tuple[int, int] = (120, 40)
+) -> tuple[subprocess.Popen[bytes], int]:
+    """``tvtui --demo`` in a pseudo-terminal of ``size``, with private config and data folders."""
     env = {
         **os.environ,
         "TVTUI_CONFIG": str(tmp_path / "config.toml"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
-        "COLUMNS": "120",
-        "LINES": "40",
+        "COLUMNS": str(size[0]),
+        "LINES": str(size[1]),
         "TERM": "xterm-256color",
     }
     env.pop("TRADINGVIEW_JWT_TOKEN", None)
