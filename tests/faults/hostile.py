@@ -79,7 +79,10 @@ class Hostility:
                 out.append({"m": "critical_error", "p": ["", self.critical, self.critical]})
                 self._count("critical")
             out.append(packet)
-        if self.protocol is not None and "protocol" not in self.sent and out:
+        opens_a_session = any("session_id" in packet for packet in out)
+        if self.protocol is not None and opens_a_session:
+            # with the server's hello, so a connection left over from an earlier app (still
+            # closing on the shared simulator) can never take the refusal meant for this one
             out.insert(0, {"m": "protocol_error", "p": [self.protocol]})
             self._count("protocol")
         return out

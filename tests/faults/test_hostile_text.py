@@ -111,9 +111,7 @@ async def test_every_error_reason_kind_is_shown_as_text(
         assert app.is_running
 
 
-async def test_critical_and_protocol_errors_are_shown_as_text(
-    app_sim, tmp_path: Path, monkeypatch
-) -> None:
+async def test_a_critical_error_is_shown_as_text(app_sim, tmp_path: Path, monkeypatch) -> None:
     reason = MARKUP + ESCAPES
     make_hostile(monkeypatch, Hostility(critical=reason))
     app = app_for(app_sim, tmp_path, symbols=[SYMBOL])
@@ -121,6 +119,10 @@ async def test_critical_and_protocol_errors_are_shown_as_text(
         await wait_until(pilot, lambda: any("Bad[/]" in n for n in notices(app)), 10, "notice")
         await pilot.pause(0.2)
         assert_clean(app)
+
+
+async def test_a_protocol_error_is_shown_as_text(app_sim, tmp_path: Path, monkeypatch) -> None:
+    reason = MARKUP + ESCAPES
     make_hostile(monkeypatch, Hostility(protocol=reason))
     app = app_for(app_sim, tmp_path, symbols=[SYMBOL])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
