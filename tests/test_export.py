@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import tvtui
-from tvtui import export
 from tvtui.export import ExportError, export_result, export_session, safe_name
+from tvtui.export import files as export_files
 from tvtui.feed.events import Bar, StudyPoint
 from tvtui.market.session import SessionView
 
@@ -380,7 +380,7 @@ def test_full_disk_mid_file_leaves_no_partial_file_and_keeps_older_exports(
     old = run(NOW - timedelta(hours=1))
     before = listing(tmp_path)
     old_mtimes = [p.stat().st_mtime_ns for p in old]
-    monkeypatch.setattr(export, "_CHUNK", 64)
+    monkeypatch.setattr(export_files, "CHUNK", 64)
     real_write = os.write
     target = 1 if which == "ohlc" else 2  # the n-th file written
     files: list[int] = []  # inodes: fd numbers are reused once the first temp file is closed

@@ -1,0 +1,62 @@
+"""Checks of what a caller passes to ``Streamer.stream``, before anything is sent.
+
+Why a module of its own: ``tvtui stream`` (:mod:`tvtui.headless`) checks its ``--indicator``
+values with the same function the library uses, so a command line and a script get the same
+message for the same mistake, and the CLI need not load the streaming machinery to do it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["check_candles", "check_indicators"]
+
+
+def check_candles(numb_price_candles: int) -> int:
+    """``numb_price_candles`` if it is a whole number from 1 to 5000, else a clear ``ValueError``
+    (a bool or a float is a caller's mistake, not a count)."""
+    if (
+        not isinstance(numb_price_candles, int)
+        or isinstance(numb_price_candles, bool)
+        or not 1 <= numb_price_candles <= 5000
+    ):
+        raise ValueError(
+            f"numb_price_candles must be a whole number from 1 to 5000, not {numb_price_candles!r}"
+        )
+    return numb_price_candles
+
+
+def check_indicators(indicators: Iterable[Any] | None) -> list[tuple[str, str]]:
+    """``[(pine_id, version), ...]``; a clear ``ValueError`` for the shapes people get wrong
+    (``("RSI", 1.0)``, a bare string, a dict). Public: ``tvtui stream`` checks its
+    ``--indicator`` values with it before anything is sent."""
+    if indicators is None:
+        return []
+    if isinstance(indicators, str | bytes | dict):
+        raise ValueError(
+            "indicators must be a list of (indicator_id, indicator_version) tuples, "
+            'e.g. [("STD;RSI", "37.0")]'
+        )
+    wanted: list[tuple[str, str]] = []
+    for item in indicators:
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise ValueError(
+                f"Indicator {item!r} must be an (indicator_id, indicator_version) tuple, "
+                'e.g. ("STD;RSI", "37.0")'
+            )
+        pine_id, version = item
+        if not isinstance(pine_id, str) or not pine_id.strip():
+            raise ValueError(f"Indicator id {pine_id!r} must be text such as 'STD;RSI'")
+        if isinstance(version, int | float) and not isinstance(version, bool):
+            version = f"{float(version):.1f}"
+        if not isinstance(version, str) or not version.strip():
+            raise ValueError(f"Indicator version {version!r} must be text such as '37.0'")
+        if ";" not in pine_id:
+            raise ValueError(
+                f"Indicator id {pine_id!r} is not a TradingView script id; built-in ones look "
+                "like 'STD;RSI' or 'STD;MACD'"
+            )
+        if (pine_id, version) not in wanted:
+            wanted.append((pine_id.strip(), version.strip()))
+    return wanted

@@ -1,0 +1,244 @@
+"""``Streamer``: OHLC bars and indicator values for one symbol, returned as soon as they are in.
+
+Why a module of its own: this is the request/response face (one call, one result dict, files
+written on request), with its own waiting rules: return the moment the bars and indicators
+asked for are held, fail fast when the feed is unreachable, say why a study was refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tvtui.export import export_result as write_result_files
+from tvtui.feed.client import SeriesHandle
+from tvtui.feed.endpoints import Endpoints
+from tvtui.feed.events import (
+    ConnectionStatus,
+    CriticalError,
+    Event,
+    LinkState,
+    SeriesCompleted,
+    SeriesData,
+    SeriesError,
+    StudyData,
+    StudyError,
+    SymbolError,
+)
+from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
+from tvtui.feed.symbols import SymbolNotFoundError, normalize_symbol, validate_symbol
+from tvtui.feed.timeframes import parse_timeframe
+from tvtui.market.session import SessionView
+from tvtui.stream.arguments import check_candles, check_indicators
+from tvtui.stream.errors import AuthenticationError, DataNotFoundError, FeedUnavailableError
+from tvtui.stream.handler import StreamHandler
+
+__all__ = ["ANONYMOUS_STUDY_LIMIT", "DEFAULT_TIMEOUT", "FAIL_FAST_ATTEMPTS", "Streamer"]
+
+log = logging.getLogger("tvtui.stream")
+
+#: Free (anonymous) accounts may run this many studies on one chart.
+ANONYMOUS_STUDY_LIMIT = 2
+DEFAULT_TIMEOUT = 10.0
+#: A feed that refused this many connections in a row (or whose host name did not resolve),
+#: and never accepted one, is unreachable: ``stream()`` says so at once (about 1.5 s with the
+#: default backoff) instead of waiting out its whole timeout.
+FAIL_FAST_ATTEMPTS = 3
+
+
+class Streamer:
+    """OHLC bars and indicator values for one symbol at a time.
+
+    ``Streamer(export_result=False, export_type="json", websocket_jwt_token=None)``;
+    ``websocket_jwt_token=None`` means ``TRADINGVIEW_JWT_TOKEN`` from the environment, else the
+    anonymous ``"unauthorized_user_token"``. One Streamer streams many times over one
+    connection; use it as a context manager or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        export_result: bool = False,
+        export_type: str = "json",
+        websocket_jwt_token: str | None = None,
+        *,
+        export_dir: str | Path = "export",
+        timeout: float = DEFAULT_TIMEOUT,
+        endpoints: Endpoints | None = None,
+    ) -> None:
+        if export_type not in ("json", "csv"):
+            raise ValueError(f"export_type must be 'json' or 'csv', not {export_type!r}")
+        self.export_result = bool(export_result)
+        self.export_type = export_type
+        self.export_dir = Path(export_dir)
+        self.timeout = timeout
+        #: Paths written by the last ``stream()`` with ``export_result=True``.
+        self.exported: list[Path] = []
+        self._closed = False
+        self.stream_obj = StreamHandler(
+            jwt_token=websocket_jwt_token, endpoints=endpoints, sessions=False
+        )
+
+    @property
+    def endpoints(self) -> Endpoints:
+        return self.stream_obj.endpoints
+
+    def stream(
+        self,
+        exchange: str,
+        symbol: str,
+        timeframe: str = "1m",
+        numb_price_candles: int = 10,
+        indicators: Sequence[tuple[str, str]] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """``{"ohlc": [...], "indicator": {...}}`` for ``exchange:symbol``, oldest first.
+
+        Returns as soon as it holds ``numb_price_candles`` bars (the last one kept up to date by
+        live updates) and data for every requested indicator. After ``timeout`` seconds
+        (default 10) it returns what it has with a logged warning, or raises
+        :class:`DataNotFoundError` when it has no bar at all.
+
+        Raises ``ValueError`` (before anything is sent) for an unknown timeframe, a malformed
+        symbol or indicator, or more indicators than an anonymous token may run;
+        :class:`SymbolNotFoundError` for a symbol TradingView does not know;
+        :class:`IndicatorError` when an indicator is unknown or refused (with the server's
+        reason); :class:`AuthenticationError` for a bad token; :class:`FeedUnavailableError`
+        when the feed cannot be reached: within about 2 s when connections are refused (or
+        the host name does not resolve) before any ever succeeded, at once when the Streamer
+        is closed.
+        """
+        self._check_open()
+        tf = parse_timeframe(timeframe)
+        count = check_candles(numb_price_candles)
+        wanted = check_indicators(indicators)
+        full = normalize_symbol(f"{exchange}:{symbol}")
+        handler = self.stream_obj
+        if len(wanted) > ANONYMOUS_STUDY_LIMIT and not handler.authenticated:
+            raise IndicatorError(
+                f"Free TradingView accounts can stream at most {ANONYMOUS_STUDY_LIMIT} "
+                f"indicators at once ({len(wanted)} requested). Set TRADINGVIEW_JWT_TOKEN "
+                "(or pass websocket_jwt_token) to a token of an account that allows more.",
+                "study limit",
+            )
+        validate_symbol(full, self.endpoints)
+        metas = [fetch_indicator(pine_id, version, self.endpoints) for pine_id, version in wanted]
+        wait = self.timeout if timeout is None else timeout
+        view = self._collect(full, tf.name, count, metas, wait)
+        result = view.to_result(limit=count)
+        if self.export_result:
+            ticker = full.split(":", 1)[1]
+            self.exported = write_result_files(result, ticker, self.export_type, self.export_dir)
+            for path in self.exported:
+                log.info("Exported %s", path)
+        return result
+
+    def _check_open(self) -> None:
+        if self._closed or self.stream_obj.client.closed:
+            raise FeedUnavailableError("This Streamer is closed; create a new one to stream again")
+
+    def _fail_fast(self, symbol: str) -> None:
+        """Raise :class:`FeedUnavailableError` when the feed looks unreachable for good:
+        refused (or unresolvable) again and again, and never connected once. A feed that was
+        up once is waited for: it may come back within the timeout."""
+        client = self.stream_obj.client
+        stats = client.stats
+        if stats.connections == 0 and stats.unreachable >= FAIL_FAST_ATTEMPTS:
+            raise FeedUnavailableError(
+                f"No OHLC data for {symbol}: the feed at {client.url} is not reachable "
+                f"({stats.last_failure}; {stats.unreachable} attempts in a row, none connected)"
+            )
+
+    def _collect(
+        self, symbol: str, timeframe: str, count: int, metas: list[Indicator], wait: float
+    ) -> SessionView:
+        handler = self.stream_obj
+        client = handler.client
+        handler.drain()
+        self._fail_fast(symbol)
+        view = SessionView(symbol, timeframe, source=client.url)
+        handle = client.open_series(symbol, timeframe, count)
+        studies = {client.add_study(handle, meta): meta for meta in metas}
+        for meta in metas:
+            view.study(meta.pine_id, meta.plot_titles)
+        completed = False
+        deadline = time.monotonic() + wait
+        try:
+            while True:
+                if (
+                    completed
+                    and len(view.candles) >= count
+                    and all(len(view.studies[m.pine_id]) for m in metas)
+                ):
+                    return view
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                event = handler.next_event(remaining)
+                if isinstance(event, ConnectionStatus):
+                    self._fail_fast(symbol)
+                if event is None or event.session not in (handle.chart_session, ""):
+                    continue
+                completed = self._apply(event, handle, studies, view) or completed
+        finally:
+            client.close_series(handle)
+        return self._timed_out(view, symbol, count, metas, wait)
+
+    @staticmethod
+    def _apply(
+        event: Event, handle: SeriesHandle, studies: dict[str, Indicator], view: SessionView
+    ) -> bool:
+        """Fold one event into ``view``; True when the series history is complete."""
+        match event:
+            case SeriesData(series_id=handle.series_id):
+                view.candles.apply(event.bars)
+            case StudyData(study_id=study_id) if study_id in studies:
+                view.study(studies[study_id].pine_id).apply(event.points)
+            case SeriesCompleted(series_id=handle.series_id):
+                return True
+            case StudyError(study_id=study_id) if study_id in studies:
+                pine_id = studies[study_id].pine_id
+                raise IndicatorError(
+                    f"TradingView refused indicator {pine_id}: {event.reason}", event.reason
+                )
+            case SymbolError():
+                raise SymbolNotFoundError(f"TradingView cannot resolve {view.symbol}: "
+                                          f"{event.reason}")  # fmt: skip
+            case SeriesError():
+                raise DataNotFoundError(f"TradingView refused the {view.timeframe} series "
+                                        f"of {view.symbol}: {event.reason}")  # fmt: skip
+            case CriticalError():
+                raise DataNotFoundError(f"TradingView reported a critical error for "
+                                        f"{view.symbol}: {event.name} {event.detail}")  # fmt: skip
+            case ConnectionStatus(state=LinkState.AUTH_FAILED):
+                raise AuthenticationError(event.message)
+        return False
+
+    def _timed_out(
+        self, view: SessionView, symbol: str, count: int, metas: list[Indicator], wait: float
+    ) -> SessionView:
+        if not len(view.candles):
+            raise self.stream_obj.unavailable(f"No OHLC data for {symbol} within {wait:g} s")
+        missing = [m.pine_id for m in metas if not len(view.studies[m.pine_id])]
+        log.warning(
+            "Stopped waiting after %g s for %s: %d of %d bars%s",
+            wait,
+            symbol,
+            min(len(view.candles), count),
+            count,
+            f"; no data for {', '.join(missing)}" if missing else "",
+        )
+        return view
+
+    def close(self) -> None:
+        self._closed = True
+        self.stream_obj.close()
+
+    def __enter__(self) -> Streamer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
