@@ -1,4 +1,4 @@
-"""The app's settings: one TOML file, read strictly, written only when it is safe.
+"""The app's settings: what the TOML file may hold, and reading it strictly.
 
 Where: ``platformdirs.user_config_path("tvtui")/config.toml``, or the file named by
 ``TVTUI_CONFIG`` (tests point it at a temporary file). What: the watchlist, the timeframe, the
@@ -7,21 +7,14 @@ indicators, the theme, the export format and folder, and a keymap (binding id ->
 Why strict: a typo (``timeframe = "5 min"``, ``thme = ...``) that silently falls back to a
 default is the kind of bug a person never finds. A file with mistakes therefore yields every
 valid setting plus ONE message listing every problem (four typos: one start, not four), and
-the file is never overwritten (the person's edits survive); the watchlist is only saved back
-to a file that was read cleanly.
-
-Saving edits the ``watchlist = [...]`` line in place when it can (comments and the rest of the
-file survive) and verifies the result by parsing it again before an atomic replace.
+the file is never overwritten (the person's edits survive; :mod:`tvtui.config.saving` only
+saves back to a file that was read cleanly).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import tempfile
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,183 +254,3 @@ def _list_of_str(value: Any, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{name!r} must be a list of strings")
     return value
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _toml_str(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _watchlist_toml(symbols: list[str]) -> str:
-    if not symbols:
-        return "watchlist = []"
-    body = "".join(f"    {_toml_str(s)},\n" for s in symbols)
-    return f"watchlist = [\n{body}]"
-
-
-# A top-level ``watchlist = [ ... ]`` assignment (symbols never contain brackets).
-_WATCHLIST_RE = re.compile(r"(?m)^[ \t]*watchlist[ \t]*=[ \t]*\[[^\]]*\][ \t]*(#[^\n]*)?$")
-
-
-def render_watchlist_update(text: str, symbols: list[str]) -> str:
-    """``text`` (a config file) with its watchlist replaced by ``symbols``; comments kept."""
-    replacement = _watchlist_toml(symbols)
-    match = _WATCHLIST_RE.search(text)
-    if match and match.start() < _first_table(text):
-        return text[: match.start()] + replacement + text[match.end() :]
-    # No top-level watchlist yet: top-level keys must come before the first [table].
-    cut = _first_table(text)
-    head, tail = text[:cut], text[cut:]
-    if head and not head.endswith("\n"):
-        head += "\n"
-    return head + replacement + "\n" + ("\n" if tail else "") + tail
-
-
-_TABLE_HEADER_RE = re.compile(r"(?m)^[ \t]*\[\[?[A-Za-z0-9_.\"' -]+\]\]?[ \t]*(#[^\n]*)?$")
-
-
-def _first_table(text: str) -> int:
-    """Offset of the first ``[table]`` header (top-level keys must come before it)."""
-    match = _TABLE_HEADER_RE.search(text)
-    return match.start() if match else len(text)
-
-
-def save_watchlist(loaded: LoadedConfig, symbols: list[str]) -> list[str]:
-    """Write ``symbols`` as the watchlist, atomically, and return the list now on disk.
-
-    Refuses (``ConfigError``) when the file was broken at start, so a person's half-edited
-    file is never replaced. Two things a plain rewrite would lose are kept:
-
-    - a symlinked ``config.toml`` stays a link: the file it points to is written (the
-      person's dotfiles repository keeps the change);
-    - another running tvtui's changes: under a lock the file is read again and merged
-      (what this instance added or removed since it last read the file is applied to what is
-      on disk now), so instance A adding NASDAQ:AAPL and B adding FX:EURUSD keeps both.
-    """
-    if not loaded.can_save:
-        raise ConfigError("the config file had errors at start, so it is not overwritten")
-    target = _write_target(loaded.path)
-    with _locked(target):
-        try:
-            text = target.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = "# tvtui settings (see `tvtui --help`)\n"
-        merged = merge_watchlists(loaded.settings.watchlist, list(symbols), _disk_watchlist(text))
-        new_text = render_watchlist_update(text, merged)
-        try:
-            ok = tomllib.loads(new_text).get("watchlist") == merged
-        except tomllib.TOMLDecodeError:
-            ok = False
-        if not ok:  # the in-place edit did not round-trip: fall back to a full rewrite
-            new_text = render_settings(loaded.settings, merged)
-        atomic_write(target, new_text)
-    loaded.settings.watchlist = list(merged)
-    loaded.exists = True
-    return merged
-
-
-def merge_watchlists(base: list[str], mine: list[str], disk: list[str] | None) -> list[str]:
-    """A three-way merge of watchlists: ``base`` (what this instance last read or wrote),
-    ``mine`` (what it has now) and ``disk`` (what the file holds now, maybe changed by
-    another instance). My order wins; the other's additions are appended and its removals
-    applied; ``disk`` None (unreadable, or no watchlist yet) means nobody else changed it."""
-    if disk is None or disk == base:
-        return list(mine)
-    base_set, disk_set = set(base), set(disk)
-    removed_there = base_set - disk_set
-    added_there = [s for s in disk if s not in base_set]
-    merged = [s for s in mine if s not in removed_there]
-    merged += [s for s in added_there if s not in merged]
-    # what I removed since I read it stays removed, even if the other instance still has it
-    removed_here = base_set - set(mine)
-    return [s for s in dict.fromkeys(merged) if s not in removed_here]
-
-
-def _disk_watchlist(text: str) -> list[str] | None:
-    """The watchlist in ``text`` as saved (None when the file does not parse or has none)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    value = data.get("watchlist")
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return None
-    return list(value)
-
-
-def _write_target(path: Path) -> Path:
-    """The file a save must write: through a symlink (or a chain of them) to its target."""
-    try:
-        return Path(os.path.realpath(path))
-    except (OSError, ValueError):
-        return path
-
-
-@contextlib.contextmanager
-def _locked(target: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the config file's folder while reading and writing, so
-    two instances saving at once take turns. The folder, not the file: the file is replaced
-    by each save (a lock on it would be a lock on the old copy), and a lock file would be
-    litter in the person's config folder. Where locking is not possible (no ``fcntl``, a
-    file system without locks) saving goes on unlocked, as before."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    try:
-        fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        yield
-        return
-    try:
-        with contextlib.suppress(OSError):  # no locks here: save unlocked, not never
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def render_settings(settings: Settings, watchlist: list[str] | None = None) -> str:
-    """A whole config file for ``settings`` (used when an in-place edit is not possible)."""
-    lines = [
-        "# tvtui settings",
-        _watchlist_toml(settings.watchlist if watchlist is None else watchlist),
-        f"timeframe = {_toml_str(settings.timeframe)}",
-        "indicators = [" + ", ".join(_toml_str(i) for i in settings.indicators) + "]",
-        f"theme = {_toml_str(settings.theme)}",
-        "",
-        "[export]",
-        f"format = {_toml_str(settings.export_format)}",
-        f"folder = {_toml_str(str(settings.export_dir))}",
-    ]
-    if settings.keymap:
-        lines += ["", "[keymap]"]
-        lines += [f"{_toml_str(k)} = {_toml_str(v)}" for k, v in settings.keymap.items()]
-    return "\n".join(lines) + "\n"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777  # keep the person's permissions
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
