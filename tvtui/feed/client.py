@@ -46,7 +46,8 @@ from tvtui.feed.events import (
     RawPackets,
     SeriesData,
 )
-from tvtui.feed.link import FeedStats, SocketLoop
+from tvtui.feed.link import SocketLoop
+from tvtui.feed.linkinfo import FeedStats
 from tvtui.feed.quotes import QuoteBook
 from tvtui.feed.registry import MAX_BARS, Registry, SeriesHandle
 from tvtui.feed.studies import Indicator

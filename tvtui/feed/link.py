@@ -25,12 +25,8 @@ while the socket thread is inside a read, it checks the time since the last *who
 against the same limit and, past it (or when ``reconnect()`` is waiting), shuts the socket
 down from outside so the read returns and the link is replaced.
 
-Backoff. Every failed or lost connection waits ``Backoff.next_delay()`` (reset on each hello;
-capped near 5 s, so a person is back within seconds of the server). Long waits are for when the
-server asks for them: an HTTP 429 at the handshake waits at least :data:`RATE_LIMIT_DELAY` (or
-the server's ``Retry-After``), and from the :data:`REPEATED_403`-th 403 in a row the wait is
-:data:`FORBIDDEN_DELAY`. A refused token (``protocol_error``) waits for ``reconnect()``:
-retrying a bad token automatically would only get the address rate-limited.
+Backoff: every failed or lost connection waits, and how long is decided in
+:mod:`tvtui.feed.linkinfo` (its docstring says why).
 
 Nothing a packet holds can end the thread: an unexpected error while handling a message or a
 command is logged, counted (``FeedStats.internal_errors``) and the link is replaced, as for a
@@ -53,30 +49,24 @@ import websocket
 
 from tvtui.feed import wire
 from tvtui.feed.backoff import Backoff
-from tvtui.feed.endpoints import ORIGIN, USER_AGENT, Endpoints, redact
+from tvtui.feed.endpoints import ORIGIN, Endpoints, redact
 from tvtui.feed.events import ConnectionStatus, Event, LinkState
-from tvtui.feed.linkinfo import FeedStats, Outcome, display_url, retry_after, secs
+from tvtui.feed.linkinfo import (
+    GUARD_TICK,
+    HEADERS,
+    IO_TIMEOUT,
+    FeedStats,
+    Outcome,
+    display_url,
+    failure_reason,
+    is_unreachable,
+    retry_after,
+    retry_notice,
+    secs,
+    watch_limit,
+)
 
 log = logging.getLogger("tvtui.feed.client")
-
-HEADERS = [
-    f"User-Agent: {USER_AGENT}",
-    "Accept-Language: en-US,en;q=0.9",
-    "Cache-Control: no-cache",
-    "Pragma: no-cache",
-]
-INITIAL_STALE_AFTER = 20.0
-MIN_STALE_AFTER = 3.0
-STALE_FACTOR = 2.5
-#: Smallest delay after a 429 at the handshake: rate limits are not lifted in half a second.
-RATE_LIMIT_DELAY = 8.0
-#: Socket timeout for sends and for the rest of a frame once its first bytes arrived.
-IO_TIMEOUT = 5.0
-#: This many 403s in a row at the handshake mean "you are blocked": wait longer between tries.
-REPEATED_403 = 10
-FORBIDDEN_DELAY = 30.0
-#: How often the guard thread looks at a read in progress.
-GUARD_TICK = 0.25
 
 
 class SocketLoop:
@@ -248,24 +238,11 @@ class SocketLoop:
                 ws.sock.shutdown(socket.SHUT_RDWR)
 
     def _announce_retry(self, outcome: str, reason: str, extra: float) -> float:
-        delay = self._backoff.next_delay()
-        attempt = self._backoff.attempt
-        if outcome == Outcome.REFUSED:
-            if "429" in reason:
-                delay = max(delay, RATE_LIMIT_DELAY, extra)
-            elif "403" in reason and self._forbidden >= REPEATED_403:
-                delay = max(delay, FORBIDDEN_DELAY, extra)
-            message = f"TradingView refused the connection ({reason}); retrying in {secs(delay)} s"
-        elif outcome == Outcome.FAILED:
-            message = (
-                f"Could not connect to {self.url} ({reason}); "
-                f"retrying in {secs(delay)} s (attempt {attempt})"
-            )
-        else:
-            message = (
-                f"Connection lost ({reason}); reconnecting in {secs(delay)} s (attempt {attempt})"
-            )
-        self._status(LinkState.RECONNECTING, message, attempt, delay)
+        delay, message = retry_notice(
+            outcome, reason, extra, self._backoff.next_delay(), self._backoff.attempt,
+            self._forbidden, self.url,
+        )  # fmt: skip
+        self._status(LinkState.RECONNECTING, message, self._backoff.attempt, delay)
         return delay
 
     def _wait(self, delay: float | None) -> None:
@@ -313,11 +290,7 @@ class SocketLoop:
                 return Outcome.STOP, "", 0.0
             reason = self._reason(exc)
             stats.failed_connects += 1
-            unreachable = isinstance(exc, ConnectionRefusedError | socket.gaierror) or (
-                isinstance(exc, websocket.WebSocketAddressException)
-                and isinstance(exc.args[0] if exc.args else None, socket.gaierror)
-            )
-            stats.unreachable = stats.unreachable + 1 if unreachable else 0
+            stats.unreachable = stats.unreachable + 1 if is_unreachable(exc) else 0
             stats.last_failure = reason
             return Outcome.FAILED, reason, 0.0
         self._forbidden = 0
@@ -333,25 +306,10 @@ class SocketLoop:
             self._close_socket()
 
     def _reason(self, exc: BaseException) -> str:
-        if isinstance(exc, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(exc, TimeoutError | websocket.WebSocketTimeoutException):
-            return "timed out"
-        if isinstance(exc, websocket.WebSocketAddressException) and exc.args:
-            exc = exc.args[0]  # websocket-client wraps the resolver's error
-        if isinstance(exc, socket.gaierror):
-            return f"cannot resolve the host name: {exc.strerror or exc}"
-        text = str(exc).split(" -+-+- ")[0] or type(exc).__name__
-        return redact(text[:200], self._token)
+        return failure_reason(exc, self._token)
 
     def _watch_limit(self) -> float:
-        if not self._live:
-            return self._connect_timeout
-        if self._stale_after is not None:
-            return self._stale_after
-        if self._hb_period is None:
-            return INITIAL_STALE_AFTER
-        return max(MIN_STALE_AFTER, STALE_FACTOR * self._hb_period)
+        return watch_limit(self._live, self._connect_timeout, self._stale_after, self._hb_period)
 
     def _read_loop(self, ws: websocket.WebSocket) -> tuple[str, str, float]:
         sock = ws.sock
