@@ -26,7 +26,7 @@ import queue
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _errors():
+def _errors() -> Iterator[None]:
     """Library exceptions to exit codes with the library's own (clear) messages."""
     try:
         yield
@@ -231,7 +231,7 @@ def _write(path: Path | None, text: str) -> None:
 
 
 @contextlib.contextmanager
-def _open_output(path: Path | None):
+def _open_output(path: Path | None) -> Iterator[IO[str]]:
     if path is None:
         yield sys.stdout
         return
@@ -340,9 +340,11 @@ class _LineWriter:
         match event:
             case SeriesData():
                 for bar in event.bars:
-                    row = {"type": "bar", **base, "timestamp": int(bar.time), "open": bar.open,
-                           "high": bar.high, "low": bar.low, "close": bar.close,
-                           "volume": bar.volume}  # fmt: skip
+                    row: dict[str, Any] = {
+                        "type": "bar", **base, "timestamp": int(bar.time), "open": bar.open,
+                        "high": bar.high, "low": bar.low, "close": bar.close,
+                        "volume": bar.volume,
+                    }  # fmt: skip
                     if not self._line(row):
                         return False
             case StudyData(study_id=study_id) if study_id in self.studies:

@@ -164,7 +164,7 @@ def indicator_table(indicator: Mapping[str, Sequence[Mapping[str, Any]]]) -> byt
 
 def session_table(
     result: Mapping[str, Any], studies: Mapping[str, StudySeries]
-) -> tuple[bytes, list[dict]]:
+) -> tuple[bytes, list[dict[str, Any]]]:
     """One row per bar, then one column per indicator plot named ``<pine id>:<title or key>``
     (the plot key where ``studies`` does not know the title)."""
     header = list(SESSION_COLUMNS)

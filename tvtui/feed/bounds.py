@@ -71,10 +71,11 @@ def quote_values(values: dict[str, Any]) -> dict[str, Any]:
             fix = True
     if not fix:
         return values
-    return capped(
+    kept: dict[str, Any] = capped(  # capped() keeps a dict a dict
         {
             key: value
             for key, value in values.items()
             if key not in numeric or value is None or value.__class__ in (float, int)
         }
     )
+    return kept

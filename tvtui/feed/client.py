@@ -127,10 +127,10 @@ class FeedClient(SocketLoop):
         thread.join(min(0.2, timeout / 2))
         if thread.is_alive():  # blocked in a handshake, a read or a send: break it from here
             ws = self._ws
-            sock = ws.sock if ws is not None else None
-            if sock is not None:
+            raw = ws.sock if ws is not None else None
+            if raw is not None:
                 with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+                    raw.shutdown(socket.SHUT_RDWR)
             thread.join(max(0.0, deadline - time.monotonic()))
 
     def __enter__(self) -> FeedClient:

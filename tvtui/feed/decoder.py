@@ -49,7 +49,7 @@ from tvtui.feed.events import (
 from tvtui.feed.untrusted import FEED_LIMIT, cap
 
 _SAMPLE = 200
-_NUMBERS = frozenset({float, int})
+_NUMBERS: frozenset[type[float]] = frozenset({float, int})  # typed so a check narrows to float
 
 
 @dataclass(slots=True)

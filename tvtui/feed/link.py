@@ -149,7 +149,9 @@ class SocketLoop:
                 self._internal_error(f"the {kind} command", exc)
                 self._retry_now = True  # so replace the link: the replay makes them agree
 
-    def _status(self, state: LinkState, message: str, attempt: int = 0, retry_in: float = 0.0):
+    def _status(
+        self, state: LinkState, message: str, attempt: int = 0, retry_in: float = 0.0
+    ) -> None:
         self._state = state
         self._emit(
             ConnectionStatus(

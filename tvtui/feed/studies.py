@@ -124,7 +124,9 @@ def indicator_from_result(pine_id: str, version: str, result: dict[str, Any]) ->
         text = raw_inputs[0].get("defval")
     if not isinstance(text, str) or not text:
         raise IndicatorError(f"Indicator {pine_id}: metadata has no script text.", "no text")
-    pine = meta.get("pine") if isinstance(meta.get("pine"), dict) else {}
+    pine = meta.get("pine")
+    if not isinstance(pine, dict):
+        pine = {}
     pine_version = str(pine.get("version") or (version if version != "last" else "1.0"))
     inputs: dict[str, Any] = {
         "text": text,
@@ -150,7 +152,9 @@ def indicator_from_result(pine_id: str, version: str, result: dict[str, Any]) ->
 def plot_titles(meta: dict[str, Any]) -> list[str]:
     """One title per entry of ``metaInfo.plots``, in order: ``styles[id].title`` when there is
     one; a plot that only colours another (it has a ``target``) is ``"<target title> <type>"``."""
-    styles = meta.get("styles") if isinstance(meta.get("styles"), dict) else {}
+    styles = meta.get("styles")
+    if not isinstance(styles, dict):
+        styles = {}
     plots = [p for p in meta.get("plots") or [] if isinstance(p, dict)]
 
     def styled(plot_id: Any) -> str | None:

@@ -147,7 +147,7 @@ def unframe(message: str | bytes | bytearray) -> Unframed:
             if astral:
                 end = _advance_utf16(text, start, declared)
                 landed, following = _lands(text, end, size)
-        if landed:
+        if landed and end is not None:  # (landed implies a number; said for the type checker)
             if end > start:
                 payloads.append(text[start:end])
             else:

@@ -9,7 +9,7 @@ those has broken some TradingView client before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 
@@ -52,7 +52,21 @@ class Instrument:
         return self.asset or self.pro_name
 
 
-_US = dict(session="0930-1600", timezone="America/New_York", market="america", country="US")
+class _Listing(TypedDict):
+    """Where an instrument trades (the keyword arguments many instruments share)."""
+
+    session: str
+    timezone: str
+    market: str
+    country: str
+
+
+_US: _Listing = {
+    "session": "0930-1600",
+    "timezone": "America/New_York",
+    "market": "america",
+    "country": "US",
+}
 
 INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument("BINANCE", "BTCUSDT", "Bitcoin / TetherUS", "crypto", "USDT", 100, 67_000.0,

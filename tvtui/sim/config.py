@@ -50,7 +50,7 @@ class Faults:
     def reset(self) -> None:
         """Switch every fault off again."""
         fresh = Faults()
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             setattr(self, name, getattr(fresh, name))
 
 

@@ -293,12 +293,12 @@ def build(spec: StudySpec, inputs: Any) -> Any:
         value = given.get(inp.id)
         if isinstance(value, dict):
             value = value.get("v")
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if ok and inp.minval is not None and inp.maxval is not None:
-            ok = inp.minval <= value <= inp.maxval
-        if not ok:
-            value = inp.defval
-        args.append(int(value) if inp.type == "integer" else float(value))
+        number = inp.defval
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            low, high = inp.minval, inp.maxval
+            if low is None or high is None or low <= value <= high:
+                number = value
+        args.append(int(number) if inp.type == "integer" else float(number))
     return spec.factory(*args)
 
 

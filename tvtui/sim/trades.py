@@ -72,7 +72,7 @@ def split_point(a: int, b: int) -> int:
 def combine(parts: list[Node]) -> Stats:
     """The aggregate of consecutive ranges: first open, last close, extremes, summed volume."""
     if len(parts) == 1:
-        return parts[0][:5]  # type: ignore[return-value]
+        return parts[0][:5]
     return (
         parts[0][0],
         parts[-1][1],

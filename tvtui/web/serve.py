@@ -139,9 +139,10 @@ def _export_dir(app_args: list[str]) -> Path | None:
     from tvtui.ui.launch import build_parser as app_parser
 
     args, _ = app_parser().parse_known_args(app_args)
-    if args.export_dir is None:
+    export_dir = args.export_dir
+    if not isinstance(export_dir, Path):  # None: not given (argparse makes it a Path)
         return None
-    return args.export_dir.expanduser().resolve()
+    return export_dir.expanduser().resolve()
 
 
 def _refuse(parser: argparse.ArgumentParser, message: str) -> int:

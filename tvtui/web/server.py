@@ -28,6 +28,7 @@ import os
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -37,6 +38,8 @@ from textual_serve.server import Server, to_int
 from tvtui.feed.untrusted import cap, plain
 
 log = logging.getLogger("tvtui.serve")
+
+_Data = TypeVar("_Data", bytes, str)  #: what a WebSocket send takes
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: How long an app gets to exit after being asked (quit message, then SIGTERM) before SIGKILL.
@@ -220,10 +223,10 @@ class TvtuiServer(Server):
         return websocket
 
 
-def _guarded(send: Callable[[object], Awaitable[None]]) -> Callable[[object], Awaitable[None]]:
+def _guarded(send: Callable[[_Data], Awaitable[None]]) -> Callable[[_Data], Awaitable[None]]:
     """A send that drops output for a tab that is gone instead of ending the app's reader."""
 
-    async def guarded(data: object) -> None:
+    async def guarded(data: _Data) -> None:
         with contextlib.suppress(ConnectionResetError, RuntimeError):
             await send(data)
 
