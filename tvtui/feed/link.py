@@ -12,12 +12,8 @@ command is sent at once and an idle client burns no CPU. websocket-client reads 
 frame's bytes at a time, so ``select`` on the raw socket never misses buffered data (TLS
 sockets are asked for ``pending()`` bytes first).
 
-Watchdog. TradingView does not document its heartbeat period, so the client measures it:
-``stale_after`` defaults to 2.5 x the observed interval between heartbeats (at least 3 s).
-Until two heartbeats have been seen (the first connection only; the estimate is kept across
-reconnects) it allows :data:`INITIAL_STALE_AFTER` seconds, long enough for a real server whose
-period is believed to be around 10 s. A hello that does not arrive within ``connect_timeout``
-also counts as a lost link.
+Watchdog: a link silent for longer than :func:`~tvtui.feed.linkinfo.watch_limit` (its
+docstring says how that is measured) is replaced.
 
 A server that trickles a frame (declares 10 MB, sends a byte every 2 s) keeps ``recv`` busy
 under its socket timeout, so the loop itself cannot look at the clock. A guard thread can:

@@ -119,7 +119,15 @@ def watch_limit(
     live: bool, connect_timeout: float, stale_after: float | None, hb_period: float | None
 ) -> float:
     """Seconds of silence after which the link counts as lost: the hello's wait before it is
-    live, then ``stale_after`` if given, else a multiple of the measured heartbeat period."""
+    live, then ``stale_after`` if given, else a multiple of the measured heartbeat period.
+
+    Watchdog. TradingView does not document its heartbeat period, so the client measures it:
+    ``stale_after`` defaults to 2.5 x the observed interval between heartbeats (at least 3 s).
+    Until two heartbeats have been seen (the first connection only; the estimate is kept across
+    reconnects) it allows :data:`INITIAL_STALE_AFTER` seconds, long enough for a real server whose
+    period is believed to be around 10 s. A hello that does not arrive within ``connect_timeout``
+    also counts as a lost link.
+    """
     if not live:
         return connect_timeout
     if stale_after is not None:
