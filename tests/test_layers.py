@@ -97,3 +97,15 @@ def test_no_module_imports_or_reads_another_modules_private_names() -> None:
     assert len(files) > 40  # the scan is real
     found = [use for path in files for use in _private_uses(path)]
     assert not found, "\n".join(found)
+
+
+def test_every_module_stays_small_and_the_package_says_it_is_typed() -> None:
+    """One job per module (issue 11: none over 400 lines), and ``py.typed`` so that a program
+    using the library gets its type hints. tvtui/ui is left out while issue 11 splits it; the
+    lead widens this after that merge."""
+    files = [p for p in sorted(PACKAGE.rglob("*.py")) if "ui" not in p.relative_to(PACKAGE).parts]
+    sizes = {
+        str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in files
+    }
+    assert not {path: n for path, n in sizes.items() if n > 400}
+    assert (PACKAGE / "py.typed").is_file()
