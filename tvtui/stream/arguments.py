@@ -2,7 +2,7 @@
 
 Why a module of its own: ``tvtui stream`` (:mod:`tvtui.headless`) checks its ``--indicator``
 values with the same function the library uses, so a command line and a script get the same
-message for the same mistake, and the CLI need not load the streaming machinery to do it.
+message for the same mistake; neither needs a connection to find it.
 """
 
 from __future__ import annotations
