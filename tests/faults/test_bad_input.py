@@ -9,17 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import SIZE, app_for, wait_until
 from tvtui import headless
 from tvtui.config import DEFAULT_WATCHLIST
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import IndicatorError, fetch_indicator
 from tvtui.stream import RealTimeData, Streamer
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.indicators import IndicatorPane
-
-from .conftest import SIZE, app_for
 
 #: (input, a word the message must contain)
 HOSTILE_SYMBOLS = [
@@ -193,9 +191,9 @@ async def test_a_corrupt_config_is_one_message_defaults_and_never_rewritten(
 
 
 async def test_corrupt_theme_files_are_one_notice_and_the_default_is_used(
-    app_sim, private_env: Path
+    app_sim, private_dirs: Path
 ) -> None:
-    folder = private_env / "data" / "tvtui" / "themes"
+    folder = private_dirs / "data" / "tvtui" / "themes"
     folder.mkdir(parents=True)
     files = {
         "broken.toml": b"primary = [",
@@ -206,7 +204,7 @@ async def test_corrupt_theme_files_are_one_notice_and_the_default_is_used(
     for name, data in files.items():
         (folder / name).write_bytes(data)
     (folder / "good.toml").write_bytes(b'name = "good"\nprimary = "#123456"\n')
-    app = app_for(app_sim, private_env, theme="broken")
+    app = app_for(app_sim, private_dirs, theme="broken")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
         skipped = [n for n in app._notifications if "theme file" in (n.title or "")]

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.feed.helpers import Collector
+from tests.support import SIZE, app_for, wait_until
 from tvtui.feed.events import Bar, QuoteUpdate, SeriesData
 from tvtui.market.session import SessionView
 from tvtui.sim import server as sim_server
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.watchlist import Watchlist
-
-from .conftest import SIZE, app_for
 
 RATE = 20_000
 PAGE = 4096

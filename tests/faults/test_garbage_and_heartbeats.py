@@ -11,12 +11,11 @@ from pathlib import Path
 import orjson
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
+from tests.support import SIZE, app_for, wait_until
 from tvtui.feed.events import ConnectionStatus, LinkState, MalformedFrame
 from tvtui.stream import RealTimeData
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.status import StatusLine
-
-from .conftest import SIZE, app_for
 
 
 def settle(sim, client, timeout: float = 10.0) -> None:

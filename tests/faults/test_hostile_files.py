@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from textual.widgets._toast import Toast
 
+from tests.support import SIZE, app_for, wait_until
 from tvtui.config import load_config, save_watchlist
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.widgets.watchlist import Watchlist
 
-from .conftest import SIZE, app_for
 from .hostile import CONTROL_RE, attacks_in
 
 

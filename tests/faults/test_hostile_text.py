@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from textual.command import CommandPalette
 from textual.widgets._toast import Toast
 
+from tests.support import SIZE, app_for, wait_until
 from tvtui.config import load_config
 from tvtui.feed import events as ev
 from tvtui.feed.endpoints import Endpoints
@@ -29,13 +30,11 @@ from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.coalesce import TREND_TIMEFRAME
 from tvtui.ui.format import sparkline
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
 
-from .conftest import SIZE, app_for
 from .hostile import (
     CONTROL_RE,
     ESCAPES,

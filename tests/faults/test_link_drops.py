@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
+from tests.support import SIZE, app_for, run_stream, wait_until
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState, QuoteUpdate, SeriesData, StudyData
 from tvtui.feed.studies import fetch_indicator
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
-
-from .conftest import SIZE, app_for
 
 SYMBOLS = ("BINANCE:BTCUSDT", "NASDAQ:AAPL")
 
@@ -123,13 +119,7 @@ def test_tvtui_stream_follow_rides_through_drops(sim) -> None:
     """``tvtui stream --follow``: status lines say reconnecting then connected, and the bar
     lines, merged by timestamp, are continuous and true."""
     sim.faults.drop_every = 2.0
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "--follow",
-         "--seconds", "7", "-n", "3"],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = run_stream(sim, "BINANCE:BTCUSDT", "--follow", "--seconds", "7", "-n", "3")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     states = [line["state"] for line in lines if line["type"] == "status"]

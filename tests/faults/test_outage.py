@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,16 +16,15 @@ from pathlib import Path
 import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
+from tests.support import SIZE, app_for, run_stream, wait_until
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState, SeriesData
 from tvtui.stream import FeedUnavailableError, Streamer
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
-
-from .conftest import SIZE, app_for
 
 OUTAGE = 20.0
 #: 20 real seconds are 400 simulated minutes here: more one-minute bars than the app's 300 of
@@ -256,17 +252,13 @@ def test_drops_6s_after_each_open_and_20s_refusals_tvtui_stream_follow_keeps_eve
     it resumes within 6 s of each return, ends on time, and every bar of the minute range
     it printed is present once and equal to the truth."""
     sim = sim_factory(time_scale=60.0, tick_interval=0.1, heartbeat_interval=2.0)
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
     faults = DropAndRefuse(sim)
     faults.start()
     started = time.monotonic()
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "--follow",
-             "--seconds", "60", "-n", "5"],
-            env=env, capture_output=True, text=True, timeout=90,
-        )  # fmt: skip
+        done = run_stream(
+            sim, "BINANCE:BTCUSDT", "--follow", "--seconds", "60", "-n", "5", timeout=90
+        )
     finally:
         faults.stop.set()
         faults.join(5)

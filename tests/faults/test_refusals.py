@@ -3,34 +3,18 @@ cap, and no hot loop or reconnect storm (client, library, ``tvtui stream``, app)
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import SIZE, app_for, run_stream, wait_until
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.events import ConnectionStatus, LinkState, ProtocolError
 from tvtui.stream import AuthenticationError, FeedUnavailableError, RealTimeData, Streamer
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.widgets.status import StatusLine
 
-from .conftest import SIZE, app_for
-
 BAD_TOKEN = "not-a-jwt-bad-token-value"
-
-
-def headless(sim, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    if token:
-        env["TRADINGVIEW_JWT_TOKEN"] = token
-    return subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", *args],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
 
 
 def test_403_backs_off_with_jitter_to_the_cap_without_a_hot_loop(
@@ -68,7 +52,7 @@ def test_403_in_the_library_and_tvtui_stream_is_a_clear_network_error(sim_env) -
     with Streamer(timeout=2.0) as streamer, pytest.raises(FeedUnavailableError) as caught:
         streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
     assert "is not reachable (TradingView refused the connection (HTTP 403" in str(caught.value)
-    done = headless(sim_env, "BINANCE:BTCUSDT", "--timeout", "2")
+    done = run_stream(sim_env, "BINANCE:BTCUSDT", "--timeout", "2")
     assert done.returncode == 4 and done.stdout == ""
     assert "HTTP 403 Forbidden" in done.stderr and "Traceback" not in done.stderr
     assert len(sim_env.handshakes) <= 10  # both together, ~4 s of backoff
@@ -111,7 +95,7 @@ def test_a_bad_token_is_one_clear_error_and_no_storm(sim_env, collector, make_cl
         for _packet in live.get_ohlcv("BINANCE:BTCUSDT"):
             pass
     # tvtui stream: exit 3, the sentence on stderr
-    done = headless(sim_env, "BINANCE:BTCUSDT", "--timeout", "5", token=BAD_TOKEN)
+    done = run_stream(sim_env, "BINANCE:BTCUSDT", "--timeout", "5", token=BAD_TOKEN)
     assert done.returncode == 3 and "rejected the auth token" in done.stderr
     time.sleep(2.0)
     assert len(sim_env.handshakes) == 4  # one each; nobody retried on their own

@@ -75,8 +75,8 @@ def test_tvtui_stream_checks_and_streams_the_normalised_symbol(sim) -> None:
 
 
 async def test_the_app_adds_a_lower_case_symbol_once_in_tradingview_form(sim, tmp_path) -> None:
+    from tests.support import wait_until
     from tvtui.ui.app import TvtuiApp
-    from tvtui.ui.scenes import wait_until
     from tvtui.ui.screens.symbol_entry import SymbolEntry
 
     config = tmp_path / "config.toml"
