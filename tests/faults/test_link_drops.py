@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
-from tests.support import SIZE, app_for, run_stream, wait_until
+from tests.support import SIZE, app_for, eventually, run_stream, wait_until
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState, QuoteUpdate, SeriesData, StudyData
 from tvtui.feed.studies import fetch_indicator
@@ -59,9 +59,8 @@ def test_drops_every_2s_for_30s_lose_nothing_and_restore_everything(
     handle = client.open_series("BINANCE:ETHUSDT", "1m", 3)
     rsi = client.add_study(handle, fetch_indicator("STD;RSI", "last", endpoints))
     macd = client.add_study(handle, fetch_indicator("STD;MACD", "last", endpoints))
-    started = time.monotonic()
-    while time.monotonic() - started < 30:
-        time.sleep(0.5)
+    # 30 s of drops, one every 2 s: wait for the 14th (a few may hit mid-connect)
+    eventually(lambda: sim.stats.drops >= 14, 60, "14 drops")
     sim.faults.drop_every = None
     mark = len(collector.snapshot())
     collector.wait_for(lambda evs: sum(isinstance(e, SeriesData) for e in evs[mark:]) >= 3)
