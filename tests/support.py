@@ -8,6 +8,7 @@ time on a quiet machine or be too short on a loaded one.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import subprocess
 import sys
@@ -129,14 +130,55 @@ def run_stream(
     token: str | None = None,
     timeout: float = 60,
     cwd: Path | None = None,
+    started: Callable[[], object] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m tvtui stream ARGS`` as a script would run it, on ``sim`` (``None``: the
-    environment as it is), with ``token`` as ``TRADINGVIEW_JWT_TOKEN`` (none by default)."""
+    environment as it is), with ``token`` as ``TRADINGVIEW_JWT_TOKEN`` (none by default).
+    ``started`` is called once the process runs (to wait for its connection, say)."""
     env = {**os.environ, **(sim.env() if sim is not None else {})}
     env.pop("TRADINGVIEW_JWT_TOKEN", None)
     if token:
         env["TRADINGVIEW_JWT_TOKEN"] = token
-    return subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", *args],
-        env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "tvtui", "stream", *args]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd
+    ) as process:
+        try:
+            if started is not None:
+                started()
+            out, err = process.communicate(timeout=timeout)
+        except BaseException:
+            process.kill()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+class LinkTexts:
+    """Every distinct text the status line's link part showed, in order, as a person
+    watching it would have seen it: call it (from a ``wait_until`` condition) to sample."""
+
+    def __init__(self, status: Any) -> None:
+        self.status = status
+        self.seen: list[str] = []
+
+    def __call__(self) -> str:
+        text = self.status.link_text().plain
+        if not self.seen or self.seen[-1] != text:
+            self.seen.append(text)
+        return text
+
+
+def assert_stream_bars_true(sim: Any, lines: list[dict[str, Any]], symbol: str) -> list[int]:
+    """The bar lines of ``tvtui stream --follow`` merged by timestamp: every closed one-minute
+    bar from the first to the newest is there once and equal to the simulator's truth.
+    Returns their times (the forming bar left out)."""
+    merged = {line["timestamp"]: line for line in lines if line["type"] == "bar"}
+    times = sorted(merged)[:-1]
+    assert times, "no closed bar printed"
+    assert all(b - a == 60 for a, b in itertools.pairwise(times))
+    truth = {bar[0]: bar for bar in sim.bars(symbol, "1", times[0], times[-1] + 1)}
+    for t in times:
+        row = merged[t]
+        held = (t, row["open"], row["high"], row["low"], row["close"], row["volume"])
+        assert held == tuple(truth[t]), (held, truth.get(t))
+    return times

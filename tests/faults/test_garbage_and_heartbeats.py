@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
-from tests.support import SIZE, app_for, eventually, wait_until
+from tests.support import SIZE, LinkTexts, app_for, eventually, wait_until
 from tvtui.feed.events import ConnectionStatus, LinkState, MalformedFrame
 from tvtui.stream import RealTimeData
 from tvtui.ui.scenes import data_ready
@@ -107,16 +107,9 @@ async def test_a_silent_server_is_declared_stale_by_the_client_and_shown_by_the_
     client.add_symbols("BINANCE:BTCUSDT")
     app_clients: list = []
     app = app_for(sim, tmp_path, clients=app_clients, symbols=["NASDAQ:AAPL"], timeframe="1m")
-    seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        status = app.query_one(StatusLine)
-
-        def sample() -> str:
-            text = status.link_text().plain
-            if not seen or seen[-1] != text:
-                seen.append(text)
-            return text
-
+        sample = LinkTexts(app.query_one(StatusLine))
+        seen = sample.seen
         await wait_until(pilot, lambda: data_ready(app), 15, "data")
         # Both clients learn the heartbeat period (1 s) from the interval between two
         # heartbeats; until then they allow 20 s of silence.
