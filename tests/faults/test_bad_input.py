@@ -9,17 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import SIZE, app_for, holds_for_app, wait_until
 from tvtui import headless
 from tvtui.config import DEFAULT_WATCHLIST
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import IndicatorError, fetch_indicator
 from tvtui.stream import RealTimeData, Streamer
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.indicators import IndicatorPane
-
-from .conftest import SIZE, app_for
 
 #: (input, a word the message must contain)
 HOSTILE_SYMBOLS = [
@@ -141,17 +139,24 @@ async def test_app_symbol_entry_refuses_hostile_input_and_sends_nothing(
         await wait_until(pilot, lambda: isinstance(app.screen, SymbolEntry), 5, "the dialog")
         entry = app.screen
         before = traffic(app_sim)
+        status = entry.query_one("#entry-status")
         for text, says in HOSTILE_SYMBOLS:
             entry.query_one("#entry-input").value = text
-            await pilot.pause(0.05)
+            await pilot.pause()
             await pilot.press("enter")
-            await pilot.pause(0.05)
-            assert entry.state in ("invalid", "empty"), text
-            message = str(entry.query_one("#entry-status").render())
-            assert says in message or entry.state == "empty", (text, message)
+            await wait_until(
+                pilot,
+                lambda says=says: (
+                    entry.state == "empty"
+                    or (entry.state == "invalid" and says in str(status.render()))
+                ),
+                5,
+                f"the refusal of {text!r}",
+            )
+            message = str(status.render())
             assert "\x1b" not in message and "\x00" not in message
-        await pilot.pause(0.8)  # longer than the dialog's check delay
-        assert traffic(app_sim)[1] == before[1]  # no scanner request at all
+        # no scanner request at all, also after the dialog's check delay (0.5 s)
+        await holds_for_app(pilot, lambda: traffic(app_sim)[1] == before[1], 0.8, "no request")
         for text, _ in HOSTILE_SYMBOLS:
             nothing_about(app_sim, text)
         await pilot.press("escape")
@@ -183,7 +188,9 @@ async def test_a_corrupt_config_is_one_message_defaults_and_never_rewritten(
         notices = [n for n in app._notifications if n.title == "Settings"]
         assert len(notices) == 1 and str(config) in notices[0].message
         await pilot.press("d")  # a watchlist change would normally be saved
-        await pilot.pause(0.2)
+        await holds_for_app(
+            pilot, lambda: config.read_bytes() == CORRUPT_CONFIGS[kind], 0.2, "never rewritten"
+        )
     assert config.read_bytes() == CORRUPT_CONFIGS[kind]
     assert config.stat().st_mtime == 1_600_000_000
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("config")) == [
@@ -193,9 +200,9 @@ async def test_a_corrupt_config_is_one_message_defaults_and_never_rewritten(
 
 
 async def test_corrupt_theme_files_are_one_notice_and_the_default_is_used(
-    app_sim, private_env: Path
+    app_sim, private_dirs: Path
 ) -> None:
-    folder = private_env / "data" / "tvtui" / "themes"
+    folder = private_dirs / "data" / "tvtui" / "themes"
     folder.mkdir(parents=True)
     files = {
         "broken.toml": b"primary = [",
@@ -206,9 +213,14 @@ async def test_corrupt_theme_files_are_one_notice_and_the_default_is_used(
     for name, data in files.items():
         (folder / name).write_bytes(data)
     (folder / "good.toml").write_bytes(b'name = "good"\nprimary = "#123456"\n')
-    app = app_for(app_sim, private_env, theme="broken")
+    app = app_for(app_sim, private_dirs, theme="broken")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(
+            pilot,
+            lambda: any("theme file" in (n.title or "") for n in app._notifications),
+            5,
+            "the notice",
+        )
         skipped = [n for n in app._notifications if "theme file" in (n.title or "")]
         assert len(skipped) == 1
         for name in files:

@@ -4,35 +4,22 @@ file, nothing exported before touched (library, ``tvtui stream --output``, the a
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
+from tests.support import SIZE, app_for, run_stream, wait_until
 from tvtui.export import ExportError
 from tvtui.stream import Streamer
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.export import ExportScreen
-
-from .conftest import SIZE, app_for
 
 
 def listing(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (hidden temp files included) with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file()}  # fmt: skip
-
-
-def headless(sim, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", *args],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
 
 
 def test_library_export_read_only_missing_and_full(sim_env, mount_tmpfs, tmp_path) -> None:
@@ -68,17 +55,17 @@ def test_library_export_read_only_missing_and_full(sim_env, mount_tmpfs, tmp_pat
 
 def test_tvtui_stream_output_read_only_and_full(sim, mount_tmpfs) -> None:
     read_only = mount_tmpfs("ro", "ro,size=1m")
-    done = headless(sim, "-n", "5", "--output", str(read_only / "btc.json"))
+    done = run_stream(sim, "BINANCE:BTCUSDT", "-n", "5", "--output", str(read_only / "btc.json"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"tvtui stream: Cannot write {read_only / 'btc.json'}: ")
     assert "Read-only file system" in done.stderr
     assert listing(read_only) == {}
     full = mount_tmpfs("full", "size=64k")
     target = full / "btc.json"
-    assert headless(sim, "-n", "5", "--output", str(target)).returncode == 0
+    assert run_stream(sim, "BINANCE:BTCUSDT", "-n", "5", "--output", str(target)).returncode == 0
     before = listing(full)
     assert len(json.loads(target.read_text())["ohlc"]) == 5
-    done = headless(sim, "-n", "3000", "--output", str(target))
+    done = run_stream(sim, "BINANCE:BTCUSDT", "-n", "3000", "--output", str(target))
     assert done.returncode == 2 and "No space left on device" in done.stderr
     assert "Traceback" not in done.stderr
     assert listing(full) == before  # the earlier file whole, no temp file left
@@ -86,7 +73,7 @@ def test_tvtui_stream_output_read_only_and_full(sim, mount_tmpfs) -> None:
 
 def test_tvtui_stream_follow_to_a_full_disk_is_a_clear_error(sim, mount_tmpfs) -> None:
     full = mount_tmpfs("full", "size=16k")
-    done = headless(sim, "--follow", "--seconds", "20", "-n", "500",
+    done = run_stream(sim, "BINANCE:BTCUSDT", "--follow", "--seconds", "20", "-n", "500",
                     "--output", str(full / "lines.ndjson"))  # fmt: skip
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     assert done.returncode == 2

@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 
 from tests.feed.helpers import Collector
+from tests.support import SIZE, app_for, eventually, wait_until
 from tvtui.feed.events import Bar, QuoteUpdate, SeriesData
 from tvtui.market.session import SessionView
 from tvtui.sim import server as sim_server
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.watchlist import Watchlist
 
-from .conftest import SIZE, app_for
-
 RATE = 20_000
+#: Updates the memory test reads under the flood.
+FLOOD = 150_000
 PAGE = 4096
 MB = 1 << 20
 
@@ -48,17 +49,19 @@ def drain(sim, client, timeout: float = 15.0) -> None:
     """Silence the server and wait until the client has read every frame it was sent."""
     sim.faults.burst_rate = None
     sim.faults.silent = True
-    deadline = time.monotonic() + timeout
-    while client.stats.frames < sim.stats.frames_sent:
-        assert time.monotonic() < deadline, "the client never caught up"
-        time.sleep(0.05)
-    time.sleep(0.2)  # the server records a message once its send completed
+    eventually(
+        lambda: client.stats.frames >= sim.stats.frames_sent, timeout, "the client to catch up"
+    )
 
 
 @pytest.mark.slow
 def test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_sent(
-    sim, make_client, monkeypatch: pytest.MonkeyPatch
+    sim_factory, make_client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Heartbeats at TradingView's own pace (10 s; the fast default is 1 s): a client that a
+    # busy machine lets fall seconds behind the flood still echoes within the 25 s allowed,
+    # so the one connection the test asserts is about the flood, not about the CPU.
+    sim = sim_factory(heartbeat_interval=10.0)
     # The simulator shares our process: keep its own record of packets short, so what grows
     # (or not) is the client and its consumer.
     monkeypatch.setattr(sim_server, "_RECORD_CAP", 20_000)
@@ -81,23 +84,32 @@ def test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_s
     start_frames = client.stats.frames
     samples: list[int] = []
     started = time.monotonic()
-    while time.monotonic() - started < 10:
-        time.sleep(0.5)
+    # A fixed count of updates, sampled as they arrive (a busy machine takes longer to read
+    # them, it does not read fewer): 150,000 is ~7 s at 20,000 a second.
+    while (flood := client.stats.frames - start_frames) < FLOOD or len(samples) < 10:
+        assert time.monotonic() - started < 90, f"only {flood} updates in 90 s: no flood"
         samples.append(rss())
-    flood = client.stats.frames - start_frames
+        time.sleep(0.25)  # the sampling period
+    elapsed = time.monotonic() - started
     drain(sim, client)
 
-    assert flood > 80_000, f"only {flood} updates in 10 s: the flood did not happen"
     half = samples[len(samples) // 2 :]
     growth = max(half) - half[0]
-    print(f"{flood / 10:,.0f} updates/s; RSS {samples[0] / MB:.0f} -> {samples[-1] / MB:.0f} MB")
+    print(
+        f"{flood / elapsed:,.0f} updates/s; RSS {samples[0] / MB:.0f} -> {samples[-1] / MB:.0f} MB"
+    )
     # Holding on to each update would grow ~10 MB a second here (~0.5 kB each).
     assert growth < 16 * MB, [round(s / MB) for s in samples]
     assert client.stats.connections == 1 and client.stats.dropped_frames == 0
-    price, bar = last_sent(sim, "BINANCE:BTCUSDT", handle.chart_session)
-    assert view.quote["lp"] == price
-    last = view.candles.bars()[-1]
-    assert [last.time, last.open, last.high, last.low, last.close, last.volume] == bar
+
+    def shows_the_last_sent() -> bool:
+        # read again on each try: the server records a message once its send completed
+        price, bar = last_sent(sim, "BINANCE:BTCUSDT", handle.chart_session)
+        last = view.candles.bars()[-1]
+        held = [last.time, last.open, last.high, last.low, last.close, last.volume]
+        return view.quote["lp"] == price and held == bar
+
+    eventually(shows_the_last_sent, 5, "the last quote and bar sent")
 
 
 async def test_app_under_20k_updates_a_second_shows_the_last_price_sent(
@@ -109,19 +121,21 @@ async def test_app_under_20k_updates_a_second_shows_the_last_price_sent(
         await wait_until(pilot, lambda: data_ready(app), 15, "data")
         total = app.bridge.coalescer.total
         app_sim.faults.burst_rate = RATE
-        await pilot.pause(3.0)
+        await wait_until(
+            pilot, lambda: app.bridge.coalescer.total - total > 20_000, 30, "20,000 updates"
+        )
         app_sim.faults.burst_rate = None
         app_sim.faults.silent = True
-        await pilot.pause(0.5)  # a send already under way is recorded when it completes
-        received = app.bridge.coalescer.total - total
-        assert received > 20_000, f"only {received} updates reached the app"
         chart = app.query_one(ChartPane)
         watchlist = app.query_one(Watchlist)
-        truth = {}
-        for symbol in symbols:
-            truth[symbol], bar = last_sent(app_sim, symbol, app.bridge._handle.chart_session)
+        truth: dict[str, float] = {}
+        bar: list = []
 
         def caught_up() -> bool:
+            nonlocal bar
+            # read again on each try: the server records a message once its send completed
+            for symbol in symbols:
+                truth[symbol], bar = last_sent(app_sim, symbol, app.bridge._handle.chart_session)
             last = chart.bars[-1] if chart.bars else Bar(0, 0, 0, 0, 0)
             shown = {s: watchlist.quotes.get(s, {}).get("lp") for s in symbols}
             return shown == truth and [last.time, last.close] == [bar[0], bar[4]]

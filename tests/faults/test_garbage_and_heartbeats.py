@@ -5,28 +5,30 @@ silent server is declared stale (client and app)."""
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import orjson
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
+from tests.support import SIZE, LinkTexts, app_for, eventually, wait_until
 from tvtui.feed.events import ConnectionStatus, LinkState, MalformedFrame
 from tvtui.stream import RealTimeData
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.status import StatusLine
-
-from .conftest import SIZE, app_for
 
 
 def settle(sim, client, timeout: float = 10.0) -> None:
-    """Silence the server and wait until the client has read every frame it was sent."""
+    """Silence the server and wait until the client has read every frame it was sent (and
+    counted every malformed one: a malformed tail message follows its good frames)."""
     sim.faults.silent = True
-    deadline = time.monotonic() + timeout
-    while client.stats.frames < sim.stats.frames_sent:
-        assert time.monotonic() < deadline, (client.stats, sim.stats)
-        time.sleep(0.05)
-    time.sleep(0.2)  # a malformed tail message follows its good frames
+    eventually(
+        lambda: (
+            client.stats.frames == sim.stats.frames_sent
+            and client.stats.dropped_frames == sim.stats.malformed_sent
+        ),
+        timeout,
+        "the client to read every frame sent",
+    )
 
 
 def test_one_frame_in_ten_malformed_keeps_every_valid_frame(sim, collector, make_client) -> None:
@@ -87,11 +89,9 @@ def test_every_heartbeat_is_echoed_also_when_packed_with_data(sim_factory, make_
     settle(sim, client)
     assert packed[0] >= 5  # the packed case really happened
     assert client.stats.heartbeats_echoed == sim.stats.heartbeats_sent
-    deadline = time.monotonic() + 5
-    while sim.stats.heartbeats_echoed < sim.stats.heartbeats_sent:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    assert sim.stats.heartbeats_echoed == sim.stats.heartbeats_sent
+    eventually(
+        lambda: sim.stats.heartbeats_echoed == sim.stats.heartbeats_sent, 5, "every echo back"
+    )
     assert sim.stats.heartbeat_timeouts == 0 and sim.stats.connections == 1
 
 
@@ -103,24 +103,27 @@ async def test_a_silent_server_is_declared_stale_by_the_client_and_shown_by_the_
     once by RECONNECTING, so the line shows the reason rather than the word "stale".)"""
     sim = sim_factory(time_scale=60.0, tick_interval=0.1, heartbeat_interval=1.0)
     collector = Collector()
-    make_client(sim, collector).add_symbols("BINANCE:BTCUSDT")
-    app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"], timeframe="1m")
-    seen: list[str] = []
+    client = make_client(sim, collector)
+    client.add_symbols("BINANCE:BTCUSDT")
+    app_clients: list = []
+    app = app_for(sim, tmp_path, clients=app_clients, symbols=["NASDAQ:AAPL"], timeframe="1m")
     async with app.run_test(size=SIZE) as pilot:
-        status = app.query_one(StatusLine)
-
-        def sample() -> str:
-            text = status.link_text().plain
-            if not seen or seen[-1] != text:
-                seen.append(text)
-            return text
-
+        sample = LinkTexts(app.query_one(StatusLine))
+        seen = sample.seen
         await wait_until(pilot, lambda: data_ready(app), 15, "data")
-        await pilot.pause(2.5)  # the clients learn the heartbeat period (1 s)
+        # Both clients learn the heartbeat period (1 s) from the interval between two
+        # heartbeats; until then they allow 20 s of silence.
+        everyone = [client, *app_clients]
+        await wait_until(
+            pilot,
+            lambda: all(c.stats.heartbeats_echoed >= 3 for c in everyone),
+            15,
+            "three heartbeats on both links",
+        )
         sim.faults.silent = True
         await wait_until(pilot, lambda: "no data for" in sample(), 10, "the silence noticed")
         assert seen[-1].startswith(("◌ stale", "↻ reconnecting"))
-        stale = collector.wait_state(LinkState.STALE, timeout=5)
+        stale = collector.wait_state(LinkState.STALE, timeout=15)
         assert stale.message.startswith(f"No data from {sim.ws_url} for ")
         sim.faults.silent = False
         await wait_until(pilot, lambda: sample() == "● connected", 20, "connected again")

@@ -10,6 +10,7 @@ bounded memory and no gap.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 
@@ -167,17 +168,20 @@ def test_an_unexpected_error_on_the_socket_thread_is_logged_counted_and_the_link
 # --- 17.5 -------------------------------------------------------------------------------------
 
 
-def trickle(peer: Peer) -> None:
+def trickle(peer: Peer, started: threading.Event | None = None) -> None:
     """The header of a 10 MB text frame, then one byte a second (under the 5 s socket
-    timeout) until the client goes away."""
+    timeout) until the client goes away; ``started`` is set once the second byte is out (the
+    client has had a second to be well inside the read of the frame)."""
     peer.wait_for("set_locale")
     if peer.number > 1:
         peer.hold()
         return
     peer.send_raw(bytes([0x81, 127]) + (10 * 2**20).to_bytes(8, "big"))
-    for _ in range(60):
+    for n in range(60):
         peer.send_raw(b"~")
-        time.sleep(1.0)
+        if started is not None and n >= 1:
+            started.set()
+        time.sleep(1.0)  # the server's pace, not a wait of the test
 
 
 def test_a_trickled_frame_is_judged_by_whole_messages_stale_and_replaced(servers, clients) -> None:
@@ -197,12 +201,13 @@ def test_a_trickled_frame_is_judged_by_whole_messages_stale_and_replaced(servers
 
 def test_reconnect_is_heard_while_a_frame_is_trickling_in(servers, clients) -> None:
     """Before: ``reconnect()`` went to a queue the stuck socket thread never read."""
-    server = HostileServer(trickle)
+    trickling = threading.Event()
+    server = HostileServer(lambda peer: trickle(peer, trickling))
     servers.append(server)
     client, seen = start(server, clients, stale_after=60.0)
     client.start()
     seen.wait_for(connected(seen, 1))
-    time.sleep(1.5)  # the client is now inside the read of the endless frame
+    assert trickling.wait(10), "the frame never started"  # the client is inside its read
     asked = time.monotonic()
     client.reconnect()
     seen.wait_for(connected(seen, 2), timeout=5)

@@ -14,19 +14,17 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual.widgets._toast import Toast
 
+from tests.support import SIZE, app_for, wait_until
 from tvtui.config import load_config, save_watchlist
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.widgets.watchlist import Watchlist
 
-from .conftest import SIZE, app_for
 from .hostile import CONTROL_RE, attacks_in
 
 
 def notices(app) -> list[str]:
     """The notices as shown on screen (rendered: markup, if any, already applied)."""
-    return [str(toast.render()) for toast in app.screen.query(Toast)]
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +52,7 @@ async def test_markup_in_a_settings_or_theme_file_is_one_notice_not_a_crash(
     app = app_for(app_sim, tmp_path, theme=None)  # the theme from the file
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: any(expect in n for n in notices(app)), 5, expect)
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: bool(app.screen.query("Toast")), 5, "the notice shown")
         screen = app.export_screenshot()
         assert not attacks_in(screen)
         assert not CONTROL_RE.search(screen.replace("\n", ""))
@@ -160,9 +158,8 @@ async def test_markup_and_escapes_in_an_indicator_id_stay_text_in_the_pane_and_c
         await wait_until(pilot, lambda: "[/]x" in str(pane.border_title), 5, "the pane title")
         await pilot.press("i")
         await wait_until(pilot, lambda: bool(app.screen.query(SelectionList)), 5, "the chooser")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: "[/]x" in app.export_screenshot(), 5, "the id listed")
         screen = app.export_screenshot()
-        assert "[/]x" in screen
         assert not attacks_in(screen) and not CONTROL_RE.search(screen.replace("\n", ""))
         await pilot.press("escape")
         assert app.is_running

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandPalette
-from textual.widgets._toast import Toast
 
+from tests.support import SIZE, app_for, holds_for_app, wait_until
 from tvtui.config import load_config
 from tvtui.feed import events as ev
 from tvtui.feed.endpoints import Endpoints
@@ -29,13 +29,11 @@ from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.coalesce import TREND_TIMEFRAME
 from tvtui.ui.format import sparkline
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
 
-from .conftest import SIZE, app_for
 from .hostile import (
     CONTROL_RE,
     ESCAPES,
@@ -59,6 +57,12 @@ def screen_text(app: TvtuiApp) -> str:
     return app.export_screenshot()
 
 
+def toast_laid_out(app: TvtuiApp) -> bool:
+    """A notice is on screen with its final size (a click can then land on it)."""
+    toasts = app.screen.query("Toast")
+    return bool(toasts) and toasts.last().region.height > 0
+
+
 def assert_clean(app: TvtuiApp) -> None:
     shown = screen_text(app)
     assert not attacks_in(shown), attacks_in(shown)
@@ -79,16 +83,25 @@ async def test_markup_and_escapes_in_a_description_are_shown_as_text(
             pilot, lambda: "description" in watchlist.quotes.get(SYMBOL, {}), 10, "a quote"
         )
         assert hostile.sent.get("description")
-        await pilot.pause(0.2)
+        await wait_until(
+            pilot,
+            lambda: str(watchlist.get_cell(SYMBOL, "description")).startswith("Bad[/]"),
+            5,
+            "the description in its cell",
+        )
         cell = str(watchlist.get_cell(SYMBOL, "description"))
         assert cell.startswith("Bad[/] [b]bold?")  # literally, not as markup
         assert "\x1b" not in cell
         # the palette lists the watchlist with each description (it crashed on "[/]")
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
-        await pilot.pause(0.5)
+        await wait_until(
+            pilot,
+            lambda: "Bad[/]" in screen_text(app) or "Bad[/]" in str(app.screen.query("*")),
+            5,
+            "the description in the palette",
+        )
         assert_clean(app)
-        assert "Bad[/]" in screen_text(app) or "Bad[/]" in str(app.screen.query("*"))
         await pilot.press("escape")
         assert_clean(app)
         assert app.is_running
@@ -105,7 +118,7 @@ async def test_every_error_reason_kind_is_shown_as_text(
         await wait_until(pilot, lambda: chart.problem is not None, 10, f"the {kind}")
         await wait_until(pilot, lambda: any("Bad[/]" in n for n in notices(app)), 5, kind)
         assert hostile.sent.get(kind)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: bool(app.screen.query("Toast")), 5, "the notice shown")
         assert_clean(app)
         assert all("\x1b" not in n for n in notices(app))
         assert app.is_running
@@ -117,7 +130,7 @@ async def test_a_critical_error_is_shown_as_text(app_sim, tmp_path: Path, monkey
     app = app_for(app_sim, tmp_path, symbols=[SYMBOL])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: any("Bad[/]" in n for n in notices(app)), 10, "notice")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: bool(app.screen.query("Toast")), 5, "the notice shown")
         assert_clean(app)
 
 
@@ -130,7 +143,7 @@ async def test_a_protocol_error_is_shown_as_text(app_sim, tmp_path: Path, monkey
         await wait_until(
             pilot, lambda: status.status.state == LinkState.AUTH_FAILED, 10, "auth refused"
         )
-        await pilot.pause(0.2)
+        await pilot.pause()  # the refusal's messages handled (the screenshot composes anew)
         assert_clean(app)
         assert app.is_running
 
@@ -146,9 +159,8 @@ async def test_markup_in_an_http_retry_after_never_reaches_the_screen(
     app = app_for(app_sim, tmp_path, symbols=[SYMBOL])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: app_sim.stats.http_requests >= 4, 20, "hostile 429s")
-        await pilot.pause(0.3)
+        await holds_for_app(pilot, lambda: not any("PWNED" in n for n in notices(app)), 0.3)
         assert_clean(app)
-        assert not any("PWNED" in n for n in notices(app))
         assert app.is_running
 
 
@@ -163,22 +175,31 @@ async def test_a_click_on_a_notice_runs_no_server_chosen_action(
     make_hostile(monkeypatch, Hostility(chart_error=("symbol_error", click_action(str(victim)))))
     app = app_for(app_sim, tmp_path, symbols=[SYMBOL])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(Toast)), 10, "the notice")
-        await pilot.pause(0.3)
-        rendered = str(app.screen.query(Toast).last().render())
+        await wait_until(
+            pilot,
+            lambda: toast_laid_out(app),
+            10,
+            "the notice laid out",
+        )
+        rendered = str(app.screen.query("Toast").last().render())
         # Click every line of the notice (a click on a toast also dismisses it, which is how a
         # person gets rid of one): a link anywhere in it would run app.screenshot.
         for dy in range(1, 8):
-            if not app.screen.query(Toast):
+            if not app.screen.query("Toast"):
                 app.notify(click_action(str(victim)), title="again")
-                await pilot.pause(0.1)
-            region = app.screen.query(Toast).last().region
+                await wait_until(
+                    pilot,
+                    lambda: (
+                        app.screen.query("Toast") and app.screen.query("Toast").last().region.height
+                    ),
+                    5,
+                    "the notice again",
+                )
+            region = app.screen.query("Toast").last().region
             if dy >= region.height:
                 break
             await pilot.click(offset=(region.x + region.width // 2, region.y + dy))
-            await pilot.pause(0.05)
-        await pilot.pause(0.3)
-        assert not list(victim.iterdir()), "a server-chosen action wrote a file"
+        await holds_for_app(pilot, lambda: not list(victim.iterdir()), 0.3, "no file written")
         assert "[@click=app.screenshot(" in rendered  # shown as the text it is
         assert app.is_running
 
@@ -219,11 +240,13 @@ async def test_odd_numbers_in_bars_and_quotes_leave_the_app_running(tmp_path: Pa
         for n in range(60):  # the last price alternates +1e308 / -1e308 (then NaN, a string)
             price = [1e308, -1e308][n % 2] if n < 50 else odd[n % 7]
             sink(ev.QuoteUpdate(symbol=SYMBOL, changes={"lp": price, "ch": price, "chp": price}))
-            await pilot.pause(0.01)
-        await pilot.pause(0.5)
+            await pilot.pause()
+        watchlist = app.query_one(Watchlist)
+        await wait_until(
+            pilot, lambda: "—" in str(watchlist.get_cell(SYMBOL, "change")), 5, "a dash shown"
+        )
         assert_clean(app)
         assert app.is_running
-        assert "—" in str(app.query_one(Watchlist).get_cell(SYMBOL, "change"))
 
 
 async def test_a_cell_that_fails_to_render_costs_the_table_not_the_app(tmp_path: Path) -> None:
@@ -242,8 +265,12 @@ async def test_a_cell_that_fails_to_render_costs_the_table_not_the_app(tmp_path:
         app.export_screenshot()
         assert app.is_running
         watchlist.update_cell(SYMBOL, "description", "fine again")
-        await pilot.pause(0.1)
-        assert "fine again" in app.export_screenshot().replace("&#160;", " ")
+        await wait_until(
+            pilot,
+            lambda: "fine again" in app.export_screenshot().replace("&#160;", " "),
+            5,
+            "the cell drawn again",
+        )
 
 
 # --- the hypothesis sweep: every place server text is shown -----------------------------------
@@ -343,6 +370,7 @@ async def show_everywhere(texts: list[str], tmp_path: Path) -> None:
             pilot, lambda: any(h.timeframe != TREND_TIMEFRAME for h in feeds[0].handles), 5, "chart"
         )
         watchlist = app.query_one(Watchlist)
+        status = app.query_one(StatusLine)
         for n, text in enumerate(texts):
             prices = (1e308, -1e308, math.nan, "1.5", 7.0)
             sink(
@@ -369,10 +397,12 @@ async def show_everywhere(texts: list[str], tmp_path: Path) -> None:
                 5,
                 "the quote",
             )
-            await pilot.pause(0.05)
+            await pilot.pause()  # the messages posted above handled (the screenshot composes anew)
             assert_clean(app)
         sink(ev.ConnectionStatus(state=LinkState.AUTH_FAILED, message=texts[-1]))
-        await pilot.pause(0.05)
+        await wait_until(
+            pilot, lambda: status.status.state == LinkState.AUTH_FAILED, 5, "the refusal shown"
+        )
         assert_clean(app)
         # the palette (descriptions as help lines) and the symbol entry's preview
         await pilot.press("ctrl+p")
@@ -394,12 +424,12 @@ async def show_everywhere(texts: list[str], tmp_path: Path) -> None:
             quote = {"description": text, "exchange": text, "type": text, "lp": 1.0,
                      "currency_code": text, "chp": math.nan}  # fmt: skip
             entry.preview_ready("NASDAQ:AAPL", quote, None)
-            await pilot.pause(0.02)
+            await pilot.pause()
             assert_clean(app)
             entry.candidate, entry.state = "NASDAQ:AAPL", "previewing"
             entry.preview_ready("NASDAQ:AAPL", None, text)
             entry._checked("NASDAQ:AAPL", "unknown", text)
-            await pilot.pause(0.02)
+            await pilot.pause()
             assert_clean(app)
         assert app.is_running
 

@@ -5,25 +5,28 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
+from tests.support import (
+    SIZE,
+    LinkTexts,
+    app_for,
+    assert_stream_bars_true,
+    eventually,
+    run_stream,
+    wait_until,
+)
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState, QuoteUpdate, SeriesData, StudyData
 from tvtui.feed.studies import fetch_indicator
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
-
-from .conftest import SIZE, app_for
 
 SYMBOLS = ("BINANCE:BTCUSDT", "NASDAQ:AAPL")
 
@@ -63,9 +66,8 @@ def test_drops_every_2s_for_30s_lose_nothing_and_restore_everything(
     handle = client.open_series("BINANCE:ETHUSDT", "1m", 3)
     rsi = client.add_study(handle, fetch_indicator("STD;RSI", "last", endpoints))
     macd = client.add_study(handle, fetch_indicator("STD;MACD", "last", endpoints))
-    started = time.monotonic()
-    while time.monotonic() - started < 30:
-        time.sleep(0.5)
+    # 30 s of drops, one every 2 s: wait for the 14th (a few may hit mid-connect)
+    eventually(lambda: sim.stats.drops >= 14, 60, "14 drops")
     sim.faults.drop_every = None
     mark = len(collector.snapshot())
     collector.wait_for(lambda evs: sum(isinstance(e, SeriesData) for e in evs[mark:]) >= 3)
@@ -122,14 +124,16 @@ def test_drops_every_2s_for_30s_lose_nothing_and_restore_everything(
 def test_tvtui_stream_follow_rides_through_drops(sim) -> None:
     """``tvtui stream --follow``: status lines say reconnecting then connected, and the bar
     lines, merged by timestamp, are continuous and true."""
-    sim.faults.drop_every = 2.0
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "--follow",
-         "--seconds", "7", "-n", "3"],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+
+    def drop_once_connected() -> None:
+        # the drops start with the first connection, not with the process: a busy machine
+        # may take seconds to start Python, and those would be seconds without drops
+        eventually(lambda: sim.stats.connections >= 1, 30, "the first connection")
+        sim.faults.drop_every = 2.0
+
+    done = run_stream(
+        sim, "BINANCE:BTCUSDT", "--follow", "--seconds", "8", "-n", "3", started=drop_once_connected
+    )
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     states = [line["state"] for line in lines if line["type"] == "status"]
@@ -138,39 +142,20 @@ def test_tvtui_stream_follow_rides_through_drops(sim) -> None:
     for a, b in itertools.pairwise(states):
         if b == "connected":
             assert a == "connecting"
-    merged = {}
-    for line in lines:
-        if line["type"] == "bar":
-            merged[line["timestamp"]] = line
-    times = sorted(merged)[:-1]
-    assert len(times) >= 20
-    assert all(b - a == 60 for a, b in itertools.pairwise(times))
-    truth = {bar[0]: bar for bar in sim.bars("BINANCE:BTCUSDT", "1", times[0], times[-1] + 1)}
-    for t in times:
-        row = merged[t]
-        assert (t, row["open"], row["high"], row["low"], row["close"], row["volume"]) == tuple(
-            truth[t]
-        )
+    assert len(assert_stream_bars_true(sim, lines, "BINANCE:BTCUSDT")) >= 20
 
 
 async def test_app_status_line_says_reconnecting_then_connected_and_the_chart_has_no_gap(
     app_sim, tmp_path: Path
 ) -> None:
     app = app_for(app_sim, tmp_path, symbols=list(SYMBOLS), timeframe="1m")
-    seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        status = app.query_one(StatusLine)
+        sample = LinkTexts(app.query_one(StatusLine))
+        seen = sample.seen
         await wait_until(pilot, lambda: data_ready(app), 15, "data")
         app_sim.faults.drop_every = 2.0
-        started = time.monotonic()
-
-        def sample() -> bool:
-            text = status.link_text().plain
-            if not seen or seen[-1] != text:
-                seen.append(text)
-            return time.monotonic() - started > 9
-
-        await wait_until(pilot, sample, 20, "9 s of drops")
+        # ~9 s of drops, one every 2 s: the fourth
+        await wait_until(pilot, lambda: sample() and app_sim.stats.drops >= 4, 30, "four drops")
         app_sim.faults.drop_every = None
         await wait_until(pilot, lambda: sample() and seen[-1] == "● connected", 15, "connected")
         reconnecting = [i for i, t in enumerate(seen) if t.startswith("↻ reconnecting")]

@@ -5,13 +5,9 @@ reported at once (issue 9.4)."""
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,16 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
+from tests.support import SIZE, LinkTexts, app_for, assert_stream_bars_true, run_stream, wait_until
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState, SeriesData
 from tvtui.stream import FeedUnavailableError, Streamer
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
-
-from .conftest import SIZE, app_for
 
 OUTAGE = 20.0
 #: 20 real seconds are 400 simulated minutes here: more one-minute bars than the app's 300 of
@@ -45,17 +40,10 @@ async def test_a_20s_outage_counts_down_then_backfills_the_gap(
     client = make_client(sim, collector)  # the default backoff: what a person gets
     handle = client.open_series("BINANCE:ETHUSDT", "1m", 5)
     app = app_for(sim, tmp_path, backoff=Backoff, symbols=["BINANCE:BTCUSDT"], timeframe="1m")
-    seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        status = app.query_one(StatusLine)
+        sample = LinkTexts(app.query_one(StatusLine))
+        seen = sample.seen
         chart = app.query_one(ChartPane)
-
-        def sample() -> str:
-            text = status.link_text().plain
-            if not seen or seen[-1] != text:
-                seen.append(text)
-            return text
-
         await wait_until(pilot, lambda: data_ready(app), 15, "data")
         collector.wait_for(lambda evs: any(isinstance(e, SeriesData) for e in evs))
         before = chart.bars[-1].time
@@ -151,16 +139,21 @@ def test_a_10s_outage_is_over_for_the_client_within_6s_of_the_servers_return(
 # --- issue 9.4: slow failures ------------------------------------------------------------------
 
 
-def test_an_unreachable_feed_raises_within_2s_with_the_reason(sim_env) -> None:
-    """Before: ``stream()`` waited its whole timeout (10 s) for a port nobody listens on."""
-    endpoints = Endpoints.from_env({**sim_env.env(), "TVTUI_WS_URL": "ws://127.0.0.1:1"})
-    with Streamer(endpoints=endpoints, timeout=10.0) as streamer:
+def stream_failure(env: dict[str, str]) -> tuple[float, str]:
+    """How long ``Streamer.stream()`` (10 s timeout) took to raise FeedUnavailableError on
+    the endpoints of ``env``, and what it said."""
+    with Streamer(endpoints=Endpoints.from_env(env), timeout=10.0) as streamer:
         started = time.monotonic()
         with pytest.raises(FeedUnavailableError) as caught:
             streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
-        elapsed = time.monotonic() - started
+        return time.monotonic() - started, str(caught.value)
+
+
+def test_an_unreachable_feed_raises_within_2s_with_the_reason(sim_env) -> None:
+    """Before: ``stream()`` waited its whole timeout (10 s) for a port nobody listens on."""
+    elapsed, error = stream_failure({**sim_env.env(), "TVTUI_WS_URL": "ws://127.0.0.1:1"})
     assert elapsed < 2.5, elapsed
-    assert "ws://127.0.0.1:1 is not reachable (connection refused" in str(caught.value)
+    assert "ws://127.0.0.1:1 is not reachable (connection refused" in error
 
 
 def test_a_host_name_that_does_not_resolve_raises_within_2s(
@@ -176,14 +169,9 @@ def test_a_host_name_that_does_not_resolve_raises_within_2s(
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    endpoints = Endpoints.from_env({**sim_env.env(), "TVTUI_WS_URL": "ws://feed.invalid:80"})
-    with Streamer(endpoints=endpoints, timeout=10.0) as streamer:
-        started = time.monotonic()
-        with pytest.raises(FeedUnavailableError) as caught:
-            streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
-        elapsed = time.monotonic() - started
+    elapsed, error = stream_failure({**sim_env.env(), "TVTUI_WS_URL": "ws://feed.invalid:80"})
     assert elapsed < 2.5, elapsed
-    assert "cannot resolve the host name: Name or service not known" in str(caught.value)
+    assert "cannot resolve the host name: Name or service not known" in error
 
 
 def test_a_closed_streamer_raises_at_once(sim_env) -> None:
@@ -256,17 +244,13 @@ def test_drops_6s_after_each_open_and_20s_refusals_tvtui_stream_follow_keeps_eve
     it resumes within 6 s of each return, ends on time, and every bar of the minute range
     it printed is present once and equal to the truth."""
     sim = sim_factory(time_scale=60.0, tick_interval=0.1, heartbeat_interval=2.0)
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
     faults = DropAndRefuse(sim)
     faults.start()
     started = time.monotonic()
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "--follow",
-             "--seconds", "60", "-n", "5"],
-            env=env, capture_output=True, text=True, timeout=90,
-        )  # fmt: skip
+        done = run_stream(
+            sim, "BINANCE:BTCUSDT", "--follow", "--seconds", "60", "-n", "5", timeout=90
+        )
     finally:
         faults.stop.set()
         faults.join(5)
@@ -281,16 +265,8 @@ def test_drops_6s_after_each_open_and_20s_refusals_tvtui_stream_follow_keeps_eve
             resumed = [t for t in faults.opened if t >= back]
             assert resumed and resumed[0] - back <= 6.0, (back, faults.opened)
     # Every bar from the first to the newest closed one: present once, true.
-    merged = {line["timestamp"]: line for line in lines if line["type"] == "bar"}
-    times = sorted(merged)[:-1]
+    times = assert_stream_bars_true(sim, lines, "BINANCE:BTCUSDT")
     assert len(times) >= 45  # one a second for ~60 s, history included
-    assert all(b - a == 60 for a, b in itertools.pairwise(times))
-    truth = {bar[0]: bar for bar in sim.bars("BINANCE:BTCUSDT", "1", times[0], times[-1] + 1)}
-    for t in times:
-        row = merged[t]
-        assert (t, row["open"], row["high"], row["low"], row["close"], row["volume"]) == tuple(
-            truth[t]
-        )
     # Live at the end whenever the server let it be: the last connection was not dropped.
     states = [line["state"] for line in lines if line["type"] == "status"]
     print(

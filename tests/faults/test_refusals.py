@@ -3,45 +3,38 @@ cap, and no hot loop or reconnect storm (client, library, ``tvtui stream``, app)
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import SIZE, app_for, holds_for, holds_for_app, run_stream, wait_until
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.events import ConnectionStatus, LinkState, ProtocolError
 from tvtui.stream import AuthenticationError, FeedUnavailableError, RealTimeData, Streamer
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.widgets.status import StatusLine
 
-from .conftest import SIZE, app_for
-
 BAD_TOKEN = "not-a-jwt-bad-token-value"
-
-
-def headless(sim, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    if token:
-        env["TRADINGVIEW_JWT_TOKEN"] = token
-    return subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", *args],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
 
 
 def test_403_backs_off_with_jitter_to_the_cap_without_a_hot_loop(
     sim, collector, make_client
 ) -> None:
     sim.faults.handshake_status = 403
+    started = time.monotonic()
     make_client(sim, collector, backoff=Backoff(initial=0.25, cap=1.0, jitter=0.2))
-    time.sleep(6.0)
+    # six refusals: 0.25, 0.5, 1, 1, 1 s apart (+/- 20%), so at least 3 s for the sixth try;
+    # a hot loop would be there at once
+    collector.wait_for(
+        lambda evs: (
+            sum(isinstance(e, ConnectionStatus) and e.state is LinkState.RECONNECTING for e in evs)
+            >= 6
+        ),
+        timeout=20,
+    )
+    assert time.monotonic() - started >= 3.75 * 0.8
     handshakes = len(sim.handshakes)
-    # 0.25, 0.5, 1, 1, 1 ... s apart: ~8 in 6 s; a hot loop would make thousands
-    assert 4 <= handshakes <= 12, handshakes
+    assert 6 <= handshakes <= 7, handshakes
     refused = [e for e in collector.of(ConnectionStatus) if e.state is LinkState.RECONNECTING]
     assert refused[0].message.startswith(
         "TradingView refused the connection (HTTP 403 Forbidden); retrying in "
@@ -68,7 +61,7 @@ def test_403_in_the_library_and_tvtui_stream_is_a_clear_network_error(sim_env) -
     with Streamer(timeout=2.0) as streamer, pytest.raises(FeedUnavailableError) as caught:
         streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
     assert "is not reachable (TradingView refused the connection (HTTP 403" in str(caught.value)
-    done = headless(sim_env, "BINANCE:BTCUSDT", "--timeout", "2")
+    done = run_stream(sim_env, "BINANCE:BTCUSDT", "--timeout", "2")
     assert done.returncode == 4 and done.stdout == ""
     assert "HTTP 403 Forbidden" in done.stderr and "Traceback" not in done.stderr
     assert len(sim_env.handshakes) <= 10  # both together, ~4 s of backoff
@@ -77,6 +70,7 @@ def test_403_in_the_library_and_tvtui_stream_is_a_clear_network_error(sim_env) -
 async def test_app_shows_the_refusal_and_keeps_backing_off(app_sim, tmp_path: Path) -> None:
     app_sim.faults.handshake_status = 403
     app = app_for(app_sim, tmp_path, symbols=["NASDAQ:AAPL"])
+    started = time.monotonic()  # the first try is later than this
     async with app.run_test(size=SIZE) as pilot:
         status = app.query_one(StatusLine)
         await wait_until(
@@ -85,8 +79,9 @@ async def test_app_shows_the_refusal_and_keeps_backing_off(app_sim, tmp_path: Pa
         text = status.link_text().plain
         assert text.startswith("↻ reconnecting · attempt ")
         assert "TradingView refused the connection (HTTP 403 Forbidden)" in text
-        await pilot.pause(4.0)
-        assert len(app_sim.handshakes) <= 6  # default backoff: 0.5, 1, 2 s ... no hot loop
+        # default backoff: tries at 0, 0.5, 1.5, 3.5 s (+/- 20%); a hot loop makes hundreds
+        await wait_until(pilot, lambda: len(app_sim.handshakes) >= 4, 15, "the fourth try")
+        assert time.monotonic() - started >= 3.5 * 0.8
         app_sim.faults.handshake_status = None
         await wait_until(pilot, lambda: status.link_text().plain == "● connected", 15, "connected")
 
@@ -111,10 +106,9 @@ def test_a_bad_token_is_one_clear_error_and_no_storm(sim_env, collector, make_cl
         for _packet in live.get_ohlcv("BINANCE:BTCUSDT"):
             pass
     # tvtui stream: exit 3, the sentence on stderr
-    done = headless(sim_env, "BINANCE:BTCUSDT", "--timeout", "5", token=BAD_TOKEN)
+    done = run_stream(sim_env, "BINANCE:BTCUSDT", "--timeout", "5", token=BAD_TOKEN)
     assert done.returncode == 3 and "rejected the auth token" in done.stderr
-    time.sleep(2.0)
-    assert len(sim_env.handshakes) == 4  # one each; nobody retried on their own
+    holds_for(lambda: len(sim_env.handshakes) == 4, 2.0, "nobody retrying on their own")
     assert client.state is LinkState.AUTH_FAILED
     texts = [str(caught.value), failed.message, done.stderr, done.stdout, repr(client)]
     assert not [t for t in texts if BAD_TOKEN in t]
@@ -128,8 +122,7 @@ async def test_app_shows_a_bad_token_and_does_not_retry(app_sim, tmp_path: Path)
             pilot, lambda: "rejected the auth token" in status.link_text().plain, 10, "refusal"
         )
         assert status.link_text().plain.startswith("✗ TradingView rejected the auth token")
-        await pilot.pause(2.0)
-        assert len(app_sim.handshakes) == 1
+        await holds_for_app(pilot, lambda: len(app_sim.handshakes) == 1, 2.0, "no retry")
         texts = [str(status.render()), *(f"{n.title} {n.message}" for n in app._notifications)]
         assert any("Set TRADINGVIEW_JWT_TOKEN" in t for t in texts[1:])
         assert not [t for t in texts if BAD_TOKEN in t]
@@ -142,7 +135,9 @@ async def test_app_reports_a_bad_token_in_one_notice(app_sim, tmp_path: Path) ->
         await wait_until(
             pilot, lambda: "rejected the auth token" in status.link_text().plain, 10, "refusal"
         )
-        await pilot.pause(0.5)
+        await holds_for_app(
+            pilot, lambda: len([n for n in app._notifications if n.title == "Feed"]) <= 1, 0.5
+        )
         notices = [n.message for n in app._notifications if n.title == "Feed"]
         assert notices == [
             "TradingView rejected the auth token (bad auth token). "

@@ -6,22 +6,23 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
 from tests.feed.helpers import Collector
+from tests.support import SIZE, app_for, run_stream, wait_until
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState
 from tvtui.stream import AuthenticationError, RealTimeData, Streamer
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.export import ExportScreen
 
-from .conftest import SECRET_MARKER, SECRET_TOKEN, SIZE, app_for
+#: A JWT-shaped token the simulator accepts as an authenticated account; the middle part is a
+#: marker no code has any reason to print, so finding it anywhere means the token leaked.
+SECRET_TOKEN = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2VuLW1hcmtlci14eXo.TVTUI-SECRET-MARKER-4f7b"
+SECRET_MARKER = "TVTUI-SECRET-MARKER-4f7b"
 
 #: Not JWT-shaped, so the simulator refuses it: the error paths must not show it either.
 REFUSED_SECRET = f"refused-{SECRET_MARKER}"
@@ -71,23 +72,17 @@ async def test_the_token_is_sent_and_appears_nowhere_else(
             s.stream("BINANCE", "BTCUSDT", numb_price_candles=3)
         texts += [str(caught.value), repr(caught.value)]
     # tvtui stream: output files, stdout, stderr (a refused token's too)
-    env = {**os.environ}
     for args in (
         ["--output", str(tmp_path / "cli.json"), "-i", "STD;RSI@last"],
         ["--follow", "--seconds", "2", "--output", str(tmp_path / "follow.ndjson")],
         ["--format", "csv"],
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "-n", "5", *args],
-            env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
-        )  # fmt: skip
+        done = run_stream(
+            sim, "BINANCE:BTCUSDT", "-n", "5", *args, token=SECRET_TOKEN, cwd=tmp_path
+        )
         assert done.returncode == 0, done.stderr
         texts += [done.stdout, done.stderr]
-    refused = subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT"],
-        env={**env, "TRADINGVIEW_JWT_TOKEN": REFUSED_SECRET},
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
-    )  # fmt: skip
+    refused = run_stream(sim, "BINANCE:BTCUSDT", token=REFUSED_SECRET, cwd=tmp_path)
     assert refused.returncode == 3
     texts += [refused.stdout, refused.stderr]
     # the app: token from the environment, a screenshot and an export of each kind

@@ -1,6 +1,7 @@
 """Fixtures for the feed tests: a scripted HTTP server on loopback.
 
-The simulator (``tests/conftest.py``: ``sim``, ``sim_factory``) is the reference server; this
+The simulator (``tests/conftest.py``: ``sim``, ``sim_factory``, and there too ``collector``
+and ``make_client``) is the reference server; this
 small one exists for HTTP paths that need an exact sequence of statuses (503, 503, 200) and a
 record of every request, over a real socket.
 """
@@ -14,10 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints
-
-from .helpers import Collector
 
 
 @dataclass
@@ -74,27 +72,3 @@ def scripted_http() -> Iterator[ScriptedHTTP]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-@pytest.fixture
-def collector() -> Collector:
-    return Collector()
-
-
-@pytest.fixture
-def make_client():
-    """``make_client(sim, **kwargs)``: a started FeedClient aimed at ``sim``, with a
-    :class:`Collector` as its sink; closed after the test."""
-    clients: list[FeedClient] = []
-
-    def make(sim, sink: Collector | None = None, start: bool = True, **kwargs) -> FeedClient:
-        endpoints = Endpoints.from_env(sim.env())
-        client = FeedClient(endpoints=endpoints, sink=sink, **kwargs)
-        clients.append(client)
-        if start:
-            client.start()
-        return client
-
-    yield make
-    for client in clients:
-        client.close()

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.support import eventually, holds_for
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import (
@@ -87,7 +88,9 @@ def test_an_outage_of_three_seconds_is_backfilled_without_a_gap(sim, collector, 
     handle = client.open_series("BINANCE:BTCUSDT", "1m", 10)
     collector.wait_for(lambda evs: _count(evs, SeriesData, update="live") >= 3)
     sim.go_down()
-    time.sleep(3)
+    down_at = sim.now()
+    # down while 15 one-minute bars pass on the simulator's clock (3 s at time_scale 300)
+    eventually(lambda: sim.now() - down_at >= 15 * 60, 15, "15 bars' time down")
     sim.come_back()
     collector.wait_for(lambda evs: _connected_count(evs) == 2, timeout=15)
     mark = len(collector.snapshot())
@@ -145,7 +148,14 @@ def test_garbage_frames_are_counted_and_lose_no_valid_data(sim, collector, make_
     handle = client.open_series("BINANCE:BTCUSDT", "1m", 20)
     collector.wait_for(lambda evs: _count(evs, SeriesData) >= 25)
     sim.faults.silent = True  # let the socket drain, then compare what was sent and read
-    time.sleep(0.5)
+    eventually(
+        lambda: (
+            client.stats.frames == sim.stats.frames_sent
+            and client.stats.dropped_frames == sim.stats.malformed_sent
+        ),
+        10,
+        "every frame sent read or counted",
+    )
     stats = client.stats
     assert sim.stats.malformed_sent >= 8
     assert stats.frames == sim.stats.frames_sent  # every good frame was read
@@ -160,10 +170,13 @@ def test_garbage_frames_are_counted_and_lose_no_valid_data(sim, collector, make_
 @pytest.mark.parametrize("status", [403, 503])
 def test_a_refused_handshake_backs_off_instead_of_hammering(sim, collector, make_client, status):
     sim.faults.handshake_status = status
+    started = time.monotonic()
     client = make_client(sim, collector, backoff=Backoff(initial=0.5, cap=2.0))
-    time.sleep(4.0)
+    # the third refusal: tries at 0, 0.5, 1.5 s (+/- 20% jitter); a hot loop is there at once
+    collector.wait_for(lambda evs: _count(evs, ConnectionStatus, state=LinkState.RECONNECTING) >= 3)
+    assert time.monotonic() - started >= 1.5 * 0.8
     attempts = len(sim.handshakes)
-    assert 2 <= attempts <= 5  # 0, 0.5, 1.5, 3.5 s (+/- jitter); a hot loop makes hundreds
+    assert 3 <= attempts <= 4, attempts
     refused = [e for e in collector.of(ConnectionStatus) if e.state == LinkState.RECONNECTING]
     assert refused[0].message.startswith(f"TradingView refused the connection (HTTP {status} ")
     assert "; retrying in " in refused[0].message
@@ -205,8 +218,7 @@ def test_429_waits_longer_and_reconnect_skips_the_wait(sim, collector, make_clie
         "TradingView refused the connection (HTTP 429 Too Many Requests); retrying in 8 s"
     )
     assert refused.retry_in == 8.0
-    time.sleep(1.5)
-    assert len(sim.handshakes) == 1
+    holds_for(lambda: len(sim.handshakes) == 1, 1.5, "no second try within the 8 s")
     sim.faults.handshake_status = None
     client.reconnect()
     collector.wait_state(LinkState.CONNECTED, timeout=5)
@@ -225,8 +237,7 @@ def test_a_bad_token_fails_once_and_does_not_storm(sim, collector, make_client, 
         "Set TRADINGVIEW_JWT_TOKEN to a valid token."
     )
     assert collector.of(ProtocolError)[0].reason == "bad auth token"
-    time.sleep(2.0)
-    assert len(sim.handshakes) == 1  # no automatic retry
+    holds_for(lambda: len(sim.handshakes) == 1, 2.0, "no automatic retry")
     assert client.state == LinkState.AUTH_FAILED
     client.reconnect()  # an explicit retry is allowed, and fails the same way
     collector.wait_for(lambda evs: _count(evs, ConnectionStatus, state=LinkState.AUTH_FAILED) == 2)
@@ -260,9 +271,8 @@ def test_a_silent_server_is_declared_stale_and_replaced(sim, collector, make_cli
     client = make_client(sim, collector)
     client.add_symbols("BINANCE:BTCUSDT")
     collector.wait_state(LinkState.CONNECTED)
-    deadline = time.monotonic() + 10
-    while client.stats.heartbeats_echoed < 3 and time.monotonic() < deadline:
-        time.sleep(0.1)  # let the client learn the heartbeat period (1 s here)
+    # the client learns the heartbeat period (1 s here) from the interval between two
+    eventually(lambda: client.stats.heartbeats_echoed >= 3, 15, "three heartbeats")
     sim.faults.silent = True
     stale = collector.wait_state(LinkState.STALE, timeout=10)
     assert stale.message.startswith(f"No data from {sim.ws_url} for ")

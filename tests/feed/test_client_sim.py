@@ -13,6 +13,7 @@ import time
 import pytest
 import websocket
 
+from tests.support import eventually, holds_for
 from tvtui.feed.endpoints import ORIGIN, USER_AGENT, Endpoints
 from tvtui.feed.events import (
     Hello,
@@ -150,11 +151,9 @@ def test_heartbeats_are_echoed_even_when_packed_with_data(sim_factory, collector
     # A raw client that never echoes, for contrast: the server drops it.
     raw = websocket.create_connection(sim.ws_url, timeout=5)
     try:
-        deadline = time.monotonic() + 10
-        while sim.stats.heartbeat_timeouts < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert sim.stats.heartbeat_timeouts == 1
-        time.sleep(1.5)  # well past the timeout once more, for the echoing client
+        eventually(lambda: sim.stats.heartbeat_timeouts >= 1, 10, "the silent client dropped")
+        # well past the timeout once more: the echoing client is not dropped
+        holds_for(lambda: sim.stats.heartbeat_timeouts == 1, 1.5, "only the silent one dropped")
     finally:
         raw.close()
     stats = client.stats
@@ -207,10 +206,13 @@ def test_modify_request_more_and_close_series(sim, collector, make_client):
 
     client.close_series(new)
     collector.wait_for(lambda evs: any(m["m"] == "chart_delete_session" for m in sim.received))
-    time.sleep(0.5)
+    time.sleep(0.5)  # updates already on the wire arrive
     mark = len(collector.snapshot())
-    time.sleep(0.6)  # a live series here updates every 0.05 s
-    assert not [e for e in collector.snapshot()[mark:] if isinstance(e, SeriesData)]
+    holds_for(  # a live series here updates every 0.05 s
+        lambda: not [e for e in collector.snapshot()[mark:] if isinstance(e, SeriesData)],
+        0.6,
+        "no update of the closed series",
+    )
     with pytest.raises(ValueError, match="not open"):
         client.modify_series(new, timeframe="1h")
 
@@ -226,9 +228,12 @@ def test_bad_arguments_fail_in_the_callers_thread_and_nothing_is_sent(sim, colle
         client.open_series("BINANCE:BTCUSDT", "1m", count=0)
     with pytest.raises(ValueError, match="EXCHANGE:SYMBOL"):
         client.add_symbols("BINANCE:BTC USDT")
-    time.sleep(0.3)
-    methods = [m["m"] for m in sim.received]
-    assert methods == ["set_auth_token", "set_locale"]
+
+    def hello_only() -> bool:
+        return [m["m"] for m in sim.received] == ["set_auth_token", "set_locale"]
+
+    eventually(hello_only, 5, "the client's hello")  # what a connection always sends
+    holds_for(hello_only, 0.3, "nothing sent after the hello")
 
 
 def test_events_go_to_the_queue_when_no_sink_is_given(sim, make_client):

@@ -4,14 +4,12 @@ subscribed so, and never a second row beside ``BINANCE:SOLUSDT``."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.support import run_stream
 from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.symbols import normalize_symbol, validate_symbol
@@ -61,12 +59,7 @@ def test_the_library_checks_and_streams_the_normalised_symbol(sim, monkeypatch) 
 
 
 def test_tvtui_stream_checks_and_streams_the_normalised_symbol(sim) -> None:
-    env = {**os.environ, **sim.env()}
-    env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "tvtui", "stream", "binance:solusdt", "-n", "2"],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = run_stream(sim, "binance:solusdt", "-n", "2")
     assert done.returncode == 0, done.stderr
     checked = [r["path"] for r in sim.http_requests if r["path"].startswith("/symbol?")]
     assert checked and all("BINANCE%3ASOLUSDT" in path for path in checked)
@@ -74,22 +67,14 @@ def test_tvtui_stream_checks_and_streams_the_normalised_symbol(sim) -> None:
     assert resolved and all('"BINANCE:SOLUSDT"' in spec for spec in resolved)
 
 
-async def test_the_app_adds_a_lower_case_symbol_once_in_tradingview_form(sim, tmp_path) -> None:
-    from tvtui.ui.app import TvtuiApp
-    from tvtui.ui.scenes import wait_until
+async def test_the_app_adds_a_lower_case_symbol_once_in_tradingview_form(app_sim, tmp_path) -> None:
+    from tests.support import SIZE, app_for, wait_until
     from tvtui.ui.screens.symbol_entry import SymbolEntry
 
     config = tmp_path / "config.toml"
     config.write_text('watchlist = ["NASDAQ:AAPL"]\n')
-    app = TvtuiApp(
-        load_config(config),
-        endpoints=Endpoints.from_env(sim.env()),
-        mode="demo",
-        token="unauthorized_user_token",
-        theme="tvtui-dark",
-        export_dir=tmp_path / "export",
-    )
-    async with app.run_test(size=(160, 45)) as pilot:
+    app = app_for(app_sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
 
         async def entry() -> SymbolEntry:
             await pilot.press("a")

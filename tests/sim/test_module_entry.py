@@ -61,7 +61,9 @@ def sim_process() -> Iterator[dict[str, str]]:
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(5)
+            # a clean exit takes well under a second; 30 s is for a machine whose cores are
+            # both busy (it was killed after 5 s in a run under a CPU hog)
+            proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)

@@ -130,7 +130,11 @@ def test_the_last_close_is_the_last_price_on_every_resolution_live(sim, connect)
             checks += 1
 
 
-def test_coarser_bars_aggregate_finer_ones_in_history_live_and_older_data(sim, connect):
+def test_coarser_bars_aggregate_finer_ones_in_history_live_and_older_data(sim_factory, connect):
+    # 60 simulated seconds per real second: the server catches up at most 500 closed bars in
+    # one update (older ones must be asked for again), so at 300 a loaded machine that pauses
+    # the server's tick for 1.7 s would leave a 1S bar half-formed in what the client holds.
+    sim = sim_factory(time_scale=60.0)
     client = connect(sim)
     book = Book()
     _open_every_resolution(client)
