@@ -48,8 +48,8 @@ def code_style(codes: str) -> Style | None:
     style = _STYLES.get(codes, _MISSING)
     if style is _MISSING:
         probe = Text.from_ansi(codes + "x" + ANSI_RESET)
-        style = Style.combine(span.style for span in probe.spans) if probe.spans else None  # type: ignore[misc]
-        style = style or None
+        parts = [span.style for span in probe.spans if isinstance(span.style, Style)]
+        style = (Style.combine(parts) or None) if parts else None
         if len(_STYLES) < 4096:
             _STYLES[codes] = style
     return style
