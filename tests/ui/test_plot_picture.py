@@ -125,9 +125,11 @@ def test_a_line_not_of_plotexts_shape_still_comes_out_as_rich_reads_it() -> None
         plotext.colorize("ab", "red", "bold", "blue")
         + "cd"  # characters after a reset, with no reset of their own
         + "\x1b[38;5;33mef\x1b[0m\n"
-        + "\x1b[1m\x1b[48;2;1;2;3mgh\n"  # a style never reset
+        + "\x1b[1m\x1b[48;2;1;2;3mgh\x1b[0m\n"
+        + "\x1b[38;5;9m日本\x1b[0m\x1b[1m語 x\n"  # wide characters; a style never reset
     )
     base = Style(color="white", bgcolor="black")
     mine = canvas_strips(canvas, base, 10, 5)
-    assert [strip.text for strip in mine] == ["abcdef    ", "gh        "]
+    assert [strip.text for strip in mine] == ["abcdef    ", "gh        ", "日本語 x  "]
+    assert [strip.cell_length for strip in mine] == [10, 10, 10]
     same_cells(mine, rich_rendering(canvas, base, 10, 5))

@@ -1,13 +1,15 @@
 """A plotext figure as ready-made Textual strips, built on the plot builder thread.
 
 The figure comes out of plotext's public ``build()`` as an ANSI string, as textual-plotext
-does it. Why not then ``Text.from_ansi`` (what textual-plotext does): Rich's general parser
-costs about as much as the ANSI string itself, and on the UI thread Textual turns that
-``Text`` of ~500 spans into strips (13-15 ms a plot, measured: the UI's longest frames under
-load). plotext writes one fixed shape, so here a regular expression splits it into runs
-(each: its escape codes, its characters, a reset), each becomes a segment, on the builder
-thread, and the widget hands the strips over as they are (:class:`Picture`), so a new
-picture costs the UI thread nothing.
+does it (plotext's character and colour matrices are not public API; writing them out as
+that string is a quarter to a third of a build, the price of relying on public names only:
+``benchmarks/bench_chart.py``). Why not then ``Text.from_ansi`` (what textual-plotext does):
+Rich's general parser costs about as much as the ANSI string itself, and on the UI thread
+Textual turns that ``Text`` of ~500 spans into strips (13-15 ms a plot, measured: the UI's
+longest frames under load). plotext writes one fixed shape, so here a regular expression
+splits it into runs (each: its escape codes, its characters, a reset), each becomes a
+segment, on the builder thread, and the widget hands the strips over as they are
+(:class:`Picture`), so a new picture costs the UI thread nothing.
 
 The colours stay plotext's: each distinct escape sequence is turned into a Rich style once,
 by ``Text.from_ansi`` of that sequence, on top of the widget's own style, exactly as Textual
@@ -35,6 +37,9 @@ ANSI_RESET = "\x1b[0m"
 RUN = re.compile(r"((?:\x1b\[[0-9;]*m)*)([^\x1b]*)\x1b\[0m")
 #: A whole line of plotext's shape: nothing but runs.
 LINE = re.compile(r"(?:(?:\x1b\[[0-9;]*m)*[^\x1b]*\x1b\[0m)*")
+#: Only characters one cell wide (ASCII, Latin, box drawing, blocks, shapes, braille: what
+#: plotext draws and our labels use) and escape codes: then a line's cells are its characters.
+NARROW = re.compile(r"[\x1b\x20-\x7e\xa0-\u02ff\u2500-\u25ff\u2800-\u28ff]*")
 
 #: escape codes of a run -> its Rich style (few distinct ones: the theme's colours).
 _STYLES: dict[str, Style | None] = {}
@@ -55,19 +60,23 @@ def code_style(codes: str) -> Style | None:
     return style
 
 
-def line_segments(line: str, base: Style, styles: dict[str, Style]) -> list[Segment]:
-    """One line of plotext's canvas as segments in ``base`` + each run's colours."""
+def line_strip(line: str, base: Style, styles: dict[str, Style]) -> Strip:
+    """One line of plotext's canvas as a strip in ``base`` + each run's colours."""
     if LINE.fullmatch(line) is None:
-        return _any_line(line, base)
+        return Strip(_any_line(line, base))
     segments: list[Segment] = []
+    append = segments.append
+    chars = 0
     for codes, text in RUN.findall(line):
         style = styles.get(codes)
         if style is None:
             cell = code_style(codes)
             style = styles[codes] = base + cell if cell is not None else base
         if text:
-            segments.append(Segment(text, style))
-    return segments
+            append(Segment(text, style))
+            chars += len(text)
+    # narrow characters only: the cells are the characters (saves measuring each segment)
+    return Strip(segments, chars if NARROW.fullmatch(line) else None)
 
 
 def _any_line(line: str, base: Style) -> list[Segment]:
@@ -85,7 +94,7 @@ def canvas_strips(canvas: str, base: Style, width: int, height: int) -> list[Str
     if lines[-1] == "":  # every row ends with a newline
         lines.pop()
     for line in lines[:height]:
-        strip = Strip(line_segments(line, base, styles))
+        strip = line_strip(line, base, styles)
         if strip.cell_length != width:  # a wide marker, or a canvas narrower than the widget
             strip = strip.crop_extend(0, width, base)
         strips.append(strip)
