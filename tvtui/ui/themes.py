@@ -70,6 +70,9 @@ _COLOUR_FIELDS = (
 _OTHER_FIELDS = ("name", "dark", "luminosity_spread", "text_alpha", "variables")
 
 
+#: Textual's own defaults for what a theme file may leave out.
+_TEXTUAL = Theme(name="defaults", primary="#000000")
+
 _THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -136,14 +139,35 @@ def theme_from_mapping(data: dict[str, Any], default_name: str, source: str) -> 
     variables = dict(APP_VARIABLE_DEFAULTS if dark else LIGHT_VARIABLE_DEFAULTS)
     for key, value in variables_in.items():
         variables[key] = _colour(value, f"variables.{key}", source)
-    extra: dict[str, float] = {}
-    for key in ("luminosity_spread", "text_alpha"):
-        if key in data:
-            value = data[key]
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise ThemeFileError(f"{source}: {key!r} must be a number")
-            extra[key] = float(value)
-    return Theme(name=name.strip(), dark=dark, variables=variables, **colours, **extra)
+    spread = _number(data, "luminosity_spread", source, _TEXTUAL.luminosity_spread)
+    alpha = _number(data, "text_alpha", source, _TEXTUAL.text_alpha)
+    return Theme(
+        name=name.strip(),
+        primary=colours["primary"],
+        secondary=colours.get("secondary"),
+        accent=colours.get("accent"),
+        foreground=colours.get("foreground"),
+        background=colours.get("background"),
+        surface=colours.get("surface"),
+        panel=colours.get("panel"),
+        boost=colours.get("boost"),
+        warning=colours.get("warning"),
+        error=colours.get("error"),
+        success=colours.get("success"),
+        dark=dark,
+        luminosity_spread=spread,
+        text_alpha=alpha,
+        variables=variables,
+    )
+
+
+def _number(data: dict[str, Any], key: str, source: str, default: float) -> float:
+    if key not in data:
+        return default
+    value = data[key]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ThemeFileError(f"{source}: {key!r} must be a number")
+    return float(value)
 
 
 def _colour(value: Any, key: str, source: str) -> str:

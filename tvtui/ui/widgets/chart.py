@@ -172,13 +172,13 @@ class VolumePlot(ChartPlot):
 class ChartPane(Vertical):
     """Candles + volume for one symbol and timeframe; says 'loading' or why there is nothing."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.symbol = ""
         self.timeframe = "5m"
         self.generation = 0
         self.bars: list[Bar] = []
-        self.quote: dict = {}
+        self.quote: dict[str, Any] = {}
         self.problem: str | None = None
         self.overlays: dict[str, tuple[list[str], list[StudyPoint]]] = {}
         self.title_plain = ""
@@ -240,7 +240,7 @@ class ChartPane(Vertical):
             self.overlays = kept
             self._redraw()
 
-    def set_quote(self, quote: dict | None) -> None:
+    def set_quote(self, quote: dict[str, Any] | None) -> None:
         """The symbol's quote; its ``pricescale`` sets the decimals shown, so when that
         arrives after the bars the subtitle and the price labels are redone."""
         scale = self.quote.get("pricescale")

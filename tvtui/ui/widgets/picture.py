@@ -1,24 +1,28 @@
 """A plotext figure as ready-made Textual strips, built on the plot builder thread.
 
-Why not ``Text.from_ansi(plt.build())`` (what textual-plotext does): ``plt.build()`` writes
-plotext's character and colour matrices out as an ANSI string (46% of a build), Rich parses
-it straight back (37%), and then, on the UI thread, Textual turns that ``Text`` of ~500 spans
-into strips (13-15 ms a plot, measured: the UI's longest frames under load). Here the matrices
-become strips directly (~1 ms), on the builder thread, and the widget hands them over as they
-are (:class:`Picture`), so a new picture costs the UI thread nothing.
+The figure comes out of plotext's public ``build()`` as an ANSI string, as textual-plotext
+does it (plotext's character and colour matrices are not public API; writing them out as
+that string is a quarter to a third of a build, the price of relying on public names only:
+``benchmarks/bench_chart.py``). Why not then ``Text.from_ansi`` (what textual-plotext does):
+Rich's general parser costs about as much as the ANSI string itself, and on the UI thread
+Textual turns that ``Text`` of ~500 spans into strips (13-15 ms a plot, measured: the UI's
+longest frames under load). plotext writes one fixed shape, so here a regular expression
+splits it into runs (each: its escape codes, its characters, a reset), each becomes a
+segment, on the builder thread, and the widget hands the strips over as they are
+(:class:`Picture`), so a new picture costs the UI thread nothing.
 
-The colours stay plotext's: each distinct (foreground, style, background) triple is turned
-into a Rich style once, by ``Text.from_ansi`` of the escape code plotext itself would write,
-on top of the widget's own style, exactly as Textual would have drawn the ANSI picture
-(``tests/ui/test_plot_picture.py`` compares them cell for cell).
+The colours stay plotext's: each distinct escape sequence is turned into a Rich style once,
+by ``Text.from_ansi`` of that sequence, on top of the widget's own style, exactly as Textual
+would have drawn the ANSI picture (``tests/ui/test_plot_picture.py`` compares them cell for
+cell). A line not of plotext's shape is parsed by ``Text.from_ansi`` as a whole, so the
+picture is right even if plotext's writer changes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
-from plotext._utility import ansi_end as ANSI_END
-from plotext._utility import colors_to_ansi as plotext_ansi
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -27,49 +31,71 @@ from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import RenderOptions, Visual
 
-#: (foreground, style, background) of a plotext cell -> its Rich style (few distinct ones).
-_STYLES: dict[tuple[Any, Any, Any], Style | None] = {}
+#: plotext's reset, written after every run of same-coloured cells.
+ANSI_RESET = "\x1b[0m"
+#: One run: its escape codes (none for default colours), its characters, the reset.
+RUN = re.compile(r"((?:\x1b\[[0-9;]*m)*)([^\x1b]*)\x1b\[0m")
+#: A whole line of plotext's shape: nothing but runs.
+LINE = re.compile(r"(?:(?:\x1b\[[0-9;]*m)*[^\x1b]*\x1b\[0m)*")
+#: Only characters one cell wide (ASCII, Latin, box drawing, blocks, shapes, braille: what
+#: plotext draws and our labels use) and escape codes: then a line's cells are its characters.
+NARROW = re.compile(r"[\x1b\x20-\x7e\xa0-\u02ff\u2500-\u25ff\u2800-\u28ff]*")
+
+#: escape codes of a run -> its Rich style (few distinct ones: the theme's colours).
+_STYLES: dict[str, Style | None] = {}
 _MISSING = Style()
+#: renders a line of unexpected shape (only then); wide enough for any plot
+_CONSOLE = Console(width=10_000, color_system="truecolor", force_terminal=True)
 
 
-def cell_style(colours: tuple[Any, Any, Any]) -> Style | None:
-    """The style ``Text.from_ansi`` gives a cell with plotext's escape code for ``colours``."""
-    style = _STYLES.get(colours, _MISSING)
+def code_style(codes: str) -> Style | None:
+    """The style ``Text.from_ansi`` gives a cell written after ``codes``."""
+    style = _STYLES.get(codes, _MISSING)
     if style is _MISSING:
-        fg, st, bg = colours
-        probe = Text.from_ansi(plotext_ansi(fg, st, bg) + "x" + ANSI_END)
-        style = Style.combine(span.style for span in probe.spans) if probe.spans else None  # type: ignore[misc]
+        probe = Text.from_ansi(codes + "x" + ANSI_RESET)
+        parts = [span.style for span in probe.spans if isinstance(span.style, Style)]
+        style = (Style.combine(parts) or None) if parts else None
         if len(_STYLES) < 4096:
-            _STYLES[colours] = style or None
-    return style or None
+            _STYLES[codes] = style
+    return style
 
 
-def matrix_strips(matrix: Any, base: Style, width: int, height: int) -> list[Strip]:
-    """Plotext's matrix (``marker``/``fullground``/``style``/``background``, row 0 at the
-    bottom) as at most ``height`` strips of ``width`` cells: one segment per run of cells with
-    the same colours, in ``base`` + the cell's colours."""
-    markers, fgs, sts, bgs = matrix.marker, matrix.fullground, matrix.style, matrix.background
-    styles: dict[tuple[Any, Any, Any], Style] = {}
+def line_strip(line: str, base: Style, styles: dict[str, Style]) -> Strip:
+    """One line of plotext's canvas as a strip in ``base`` + each run's colours."""
+    if LINE.fullmatch(line) is None:
+        return Strip(_any_line(line, base))
+    segments: list[Segment] = []
+    append = segments.append
+    chars = 0
+    for codes, text in RUN.findall(line):
+        style = styles.get(codes)
+        if style is None:
+            cell = code_style(codes)
+            style = styles[codes] = base + cell if cell is not None else base
+        if text:
+            append(Segment(text, style))
+            chars += len(text)
+    # narrow characters only: the cells are the characters (saves measuring each segment)
+    return Strip(segments, chars if NARROW.fullmatch(line) else None)
+
+
+def _any_line(line: str, base: Style) -> list[Segment]:
+    """A line of unexpected shape, through Rich's general ANSI parser."""
+    text = Text.from_ansi(line)
+    text.stylize_before(base)
+    return list(text.render(_CONSOLE, end=""))
+
+
+def canvas_strips(canvas: str, base: Style, width: int, height: int) -> list[Strip]:
+    """plotext's ANSI canvas (``build()``) as at most ``height`` strips of ``width`` cells."""
+    styles: dict[str, Style] = {}
     strips: list[Strip] = []
-    for row in range(matrix.rows - 1, max(-1, matrix.rows - 1 - height), -1):
-        line = markers[row]
-        colours = list(zip(fgs[row], sts[row], bgs[row], strict=True))
-        count = min(len(colours), width)
-        segments: list[Segment] = []
-        start = 0
-        while start < count:
-            run = colours[start]
-            end = start + 1
-            while end < count and colours[end] == run:
-                end += 1
-            style = styles.get(run)
-            if style is None:
-                cell = cell_style(run)
-                style = styles[run] = base + cell if cell is not None else base
-            segments.append(Segment("".join(line[start:end]), style))
-            start = end
-        strip = Strip(segments)
-        if strip.cell_length != width:  # a wide marker, or a matrix narrower than the widget
+    lines = canvas.split("\n")
+    if lines[-1] == "":  # every row ends with a newline
+        lines.pop()
+    for line in lines[:height]:
+        strip = line_strip(line, base, styles)
+        if strip.cell_length != width:  # a wide marker, or a canvas narrower than the widget
             strip = strip.crop_extend(0, width, base)
         strips.append(strip)
     return strips

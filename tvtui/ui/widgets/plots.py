@@ -1,40 +1,50 @@
-"""A PlotextPlot that draws from data at render time, in the app theme's colours.
+"""A plot widget that draws from data at render time, in the app theme's colours.
 
 Why a build per size and per data change: how many candles fit depends on the widget's width,
 known only once Textual lays it out, so resize, switch and new data are one code path. The
 build (plotext, pure Python, 10-25 ms a plot) runs on a builder thread and the finished picture
 is swapped in, so a redraw never blocks keys or the watchlist.
 
-Why our own colours: textual-plotext's ``"auto"`` theme sets only the background and
-foreground, and paints ansi themes black. Here the canvas takes the pane's
-``$surface`` colour, the series take ``$price-up`` / ``$price-down`` ..., and ansi themes use
-plotext's ``clear`` theme so the terminal's own background shows.
+Why plotext's module functions (``plotext.plotsize``, ``plotext.build`` ...): they are its
+public API. They draw on plotext's one global figure, so every build holds :data:`PLOTEXT`
+(builds run one at a time on the builder thread anyway; the lock covers a build started from
+elsewhere, as the benchmarks and tests do). ``limit_size(False, False)`` keeps plotext from
+shrinking a figure to the size of the terminal it thinks it runs in (a headless app, a served
+one, or a pane wider than the terminal ``shutil`` reports).
+
+Why our own colours: plotext's themes set fixed colours, and ansi themes must show the
+terminal's own background. Here the canvas takes the pane's ``$surface`` colour, the series
+take ``$price-up`` / ``$price-down`` ..., and ansi themes use plotext's ``clear`` theme so the
+terminal's own background shows.
 
 Every plot reserves the same :data:`Y_LABEL_WIDTH` columns for its y labels, so the chart,
 the volume bars and the indicators line up bar for bar.
 
-The picture is made on the builder thread as ready strips straight from plotext's matrices
-(:mod:`tvtui.ui.widgets.picture`): no ANSI string, no parsing it back, no re-rendering of a
-big ``Text`` on the UI thread.
+The picture is made on the builder thread as ready strips from plotext's ANSI canvas
+(:mod:`tvtui.ui.widgets.picture`): no re-rendering of a big ``Text`` on the UI thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from types import ModuleType
 from typing import Any
 
+import plotext
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color, ColorParseError
-from textual_plotext import PlotextPlot
+from textual.theme import Theme
+from textual.widget import Widget
 
 from tvtui.ui.themes import plot_colour
-from tvtui.ui.widgets.picture import Picture, matrix_strips
+from tvtui.ui.widgets.picture import Picture, canvas_strips
 
 #: Characters reserved for y tick labels in every plot (labels are padded to it).
 Y_LABEL_WIDTH = 10
@@ -76,9 +86,11 @@ class PlotSpec:
 #: pure Python (15-25 ms a plot here), so on the UI thread the four plots of one flush would
 #: stall input for ~70 ms a second; on this thread the UI keeps getting the GIL every 5 ms.
 _BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tvtui-plot")
+#: plotext's public functions share one global figure: one build at a time uses it.
+PLOTEXT = threading.Lock()
 
 
-class ThemedPlot(PlotextPlot):
+class ThemedPlot(Widget):
     """Base class: subclasses capture their data in :meth:`snapshot` (UI thread) and draw it
     in :meth:`draw` (builder thread). ``redraw()`` asks for a new picture; until it is ready
     the previous one stays on screen, so nothing ever blinks."""
@@ -103,8 +115,11 @@ class ThemedPlot(PlotextPlot):
 
     # --- UI thread ------------------------------------------------------------------------
 
-    def _register_theme(self, app_theme_name: str) -> None:
-        """textual-plotext's theme hook: a new theme means new colours, so a new picture."""
+    def on_mount(self) -> None:
+        """A new theme means new colours, so a new picture."""
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
         self.redraw()
 
     def snapshot(self) -> Any:
@@ -177,11 +192,18 @@ class ThemedPlot(PlotextPlot):
     # --- builder thread --------------------------------------------------------------------
 
     def _build(self, spec: PlotSpec) -> Picture:
-        plt = self.plt  # this widget's own figure; one build at a time touches it
+        with PLOTEXT:
+            canvas = self._canvas(plotext, spec)
+        if canvas is None:
+            return Picture([], spec.width)
+        return Picture(canvas_strips(canvas, spec.base, spec.width, spec.height), spec.width)
+
+    def _canvas(self, plt: ModuleType, spec: PlotSpec) -> str | None:
+        """plotext's ANSI picture of ``spec`` (None: nothing to draw)."""
         width, height = spec.width, spec.height
         plt.clear_figure()
+        plt.limit_size(False, False)
         plt.plotsize(width, height)
-        plt._set_size(width, height)
         plt.theme("clear")
         if not spec.ansi:
             background, ticks = _base_colours(spec.variables)
@@ -189,14 +211,13 @@ class ThemedPlot(PlotextPlot):
             plt.axes_color(background)
             plt.ticks_color(ticks)
         if width < Y_LABEL_WIDTH + 8 or height < 2 or spec.data is None:
-            return Picture([], width)
+            return None
         plt.xaxes(self.X_AXIS, False)
         plt.yaxes(True, False)
         if self.draw(plt, spec) is False:
-            return Picture([], width)
-        plt._set_sizes()  # what plt.build() does before writing its ANSI string
-        plt._build_matrix()
-        return Picture(matrix_strips(plt.monitor.matrix, spec.base, width, height), width)
+            return None
+        canvas: str = plt.build()
+        return canvas
 
     def draw(self, plt: Any, spec: PlotSpec) -> bool | None:  # pragma: no cover - abstract
         """Draw ``spec.data``; return False when there is nothing to show."""
