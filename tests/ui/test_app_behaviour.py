@@ -15,6 +15,7 @@ from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready, wait_until
 from tvtui.ui.screens.help import HelpScreen
+from tvtui.ui.screens.main import MAIN_BINDINGS
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
@@ -106,7 +107,7 @@ async def test_the_keymap_rebinds_keys_and_help_shows_them(make_app, tmp_path: P
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), 5, "help")
         rows = {row[3]: row[1] for row in app.screen.rows}
         assert rows["watchlist.add"] == "+"
-        ids = {b.id for b in app.BINDINGS if b.id}
+        ids = {b.id for b in MAIN_BINDINGS if b.id}
         assert ids <= set(rows)  # every binding is listed
 
 
@@ -199,7 +200,7 @@ async def test_a_silent_link_is_shown_as_stale_with_its_age(make_app) -> None:
         app.bridge.pause(True)  # nothing more arrives, as on a silent link
         await pilot.pause(0.3)
         status = app.query_one(StatusLine)
-        status.set_stats(0.0, 1000.0)
+        status.rate, status.last_message_at = 0.0, 1000.0
         assert status.link_text().plain.endswith("connected")
         now[0] = 1042.0  # 42 s later, still no message
         status.render_status()

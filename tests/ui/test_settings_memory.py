@@ -75,5 +75,6 @@ async def test_symbols_added_to_a_command_line_watchlist_say_they_are_not_saved(
     app: TvtuiApp = make_app(symbols=["NASDAQ:AAPL", "FX:EURUSD"])
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        app._symbol_chosen("NASDAQ:MSFT")  # what the add dialog hands back
+        assert app.main is not None
+        app.main.symbol_chosen("NASDAQ:MSFT")  # what the add dialog hands back
         await wait_until(pilot, lambda: "not saved" in "\n".join(_notices(app)), 5, "notice")
