@@ -10,7 +10,6 @@ screen (``ui/screens/main.py``) composes the panes and routes the stream's messa
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -26,30 +25,22 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tvtui.config import LoadedConfig, Settings
 from tvtui.feed.endpoints import Endpoints, resolve_token
 from tvtui.ui import messages as msg
+from tvtui.ui.appearance import Appearance
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
 from tvtui.ui.lifecycle import CleanExit
 from tvtui.ui.safe import shown
-from tvtui.ui.screens.main import MAIN_BINDINGS, MainScreen
+from tvtui.ui.screens.main import ALL_BINDINGS, MainScreen
 from tvtui.ui.startup import Notice, check_keymap, setup_themes
 from tvtui.ui.state import Remembered, load_state, save_state
-from tvtui.ui.themes import (
-    ANSI_VARIABLE_DEFAULTS,
-    APP_VARIABLE_DEFAULTS,
-    LIGHT_VARIABLE_DEFAULTS,
-    screenshot_folder,
-)
-from tvtui.ui.widgets.watchlist import Watchlist
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 
-#: Textual's own themes in the T cycle: its plain light/dark pair.
-TEXTUAL_PAIR = ("textual-dark", "textual-light")
 #: Studies per chart an anonymous account may run (TradingView's free tier); a refusal by
 #: the server for the limit replaces this with what it accepted.
 ANONYMOUS_STUDY_LIMIT = 2
 
 
-class TvtuiApp(CleanExit):
+class TvtuiApp(Appearance, CleanExit):
     """Watchlist, candle chart, indicators and a status line over one feed stream."""
 
     CSS_PATH = "tvtui.tcss"
@@ -96,7 +87,6 @@ class TvtuiApp(CleanExit):
         self.anonymous = resolve_token(token) == "unauthorized_user_token"
         self.study_limit: int | None = ANONYMOUS_STUDY_LIMIT if self.anonymous else None
         self._state_timer: Timer | None = None
-        self._own_themes: list[str] = []
         self._notices: list[Notice] = []
         self.main: MainScreen | None = None
         super().__init__()
@@ -129,27 +119,18 @@ class TvtuiApp(CleanExit):
 
     def _main_screen(self) -> MainScreen:
         """The main screen, with the theme already chosen (so it is drawn in it from the start)."""
-        self._own_themes, self._notices = setup_themes(self, self.theme_name)
+        self.own_themes, self._notices = setup_themes(self, self.theme_name)
         self.main = MainScreen()
         return self.main
 
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        try:
-            theme = self.current_theme
-        except Exception:
-            return dict(APP_VARIABLE_DEFAULTS)
-        if theme.ansi:
-            return dict(ANSI_VARIABLE_DEFAULTS)
-        return dict(APP_VARIABLE_DEFAULTS if theme.dark else LIGHT_VARIABLE_DEFAULTS)
-
     def on_mount(self) -> None:
-        known = {b.id for b in [*MAIN_BINDINGS, *Watchlist.BINDINGS] if b.id}
+        known = {b.id for b in ALL_BINDINGS if b.id}
         keymap, keymap_notices = check_keymap(self.settings.keymap, known)
         if keymap:
             self.set_keymap(keymap)
         for notice in [*self._notices, *keymap_notices]:
             self.notify(
-                notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout
+                notice.message, title=notice.title, severity="warning", timeout=notice.timeout
             )
         if self.config.error:
             self.notify(self.config.error, title="Settings", severity="error", timeout=20)
@@ -219,40 +200,7 @@ class TvtuiApp(CleanExit):
         state = Remembered(self.theme, self.timeframe, list(self.indicator_ids), self.active_symbol)
         save_state(self.config, state)
 
-    # --- themes, screenshots, the palette ------------------------------------------------------
-
-    def action_cycle_theme(self, step: int = 1) -> None:
-        """``t`` / ``T``: the next / previous of tvtui's themes and Textual's light/dark pair
-        (not every theme Textual ships: those know nothing of up/down colours)."""
-        names = self.theme_cycle
-        index = names.index(self.theme) if self.theme in names else -1
-        self.theme = names[(index + step) % len(names)]
-        self.notify(f"Theme: {self.theme}", timeout=2)
-
-    @property
-    def theme_cycle(self) -> list[str]:
-        names = [n for n in self._own_themes if n in self.available_themes]
-        return names + [n for n in TEXTUAL_PAIR if n in self.available_themes]
-
-    def deliver_screenshot(
-        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
-    ) -> str | None:
-        """The palette's Screenshot: the folder is created if missing, and when it cannot be
-        written the notice says which folder it tried (Textual's says only 'failed')."""
-        folder = Path(path) if path else screenshot_folder()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if not os.access(folder, os.W_OK):
-                raise PermissionError("not writable")
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.notify(
-                f"Cannot save the screenshot in {folder}: {reason}",
-                title="Screenshot",
-                severity="error",
-            )
-            return None
-        return super().deliver_screenshot(filename, str(folder), time_format)
+    # --- the palette ------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

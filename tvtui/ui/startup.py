@@ -24,8 +24,7 @@ class Notice:
 
     message: str
     title: str = ""
-    severity: str = "warning"
-    timeout: float = 12
+    timeout: float = 12  # each is a warning
 
 
 def setup_themes(app: App[Any], wanted: str) -> tuple[list[str], list[Notice]]:

@@ -15,12 +15,13 @@ modal: Textual stops the binding chain at them); the ids are what ``[keymap]`` r
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -68,16 +69,19 @@ MAIN_BINDINGS = [
     Binding("s", "toggle_pane('indicators')", "Indicator pane", show=False, id="indicators.toggle"),
 ]
 
+#: ... and the watchlist's own (j / k): every binding the help screen lists and [keymap] may name.
+ALL_BINDINGS = [*MAIN_BINDINGS, *(b for b in Watchlist.BINDINGS if isinstance(b, Binding))]
+
 
 class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
     """Watchlist, candle chart, indicators and a status line over one feed stream."""
 
-    BINDINGS = MAIN_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     #: Actions that make sense only while this screen is on top: under a dialog the footer
     #: (still drawn behind it) shows only the keys that work everywhere.
     MAIN_ONLY = frozenset(
-        ["add_symbol", "remove_symbol", "move", "step_timeframe", "timeframe"]
-        + ["select_timeframe", "choose_indicators", "export", "maximise_chart", "toggle_pane"]
+        {"add_symbol", "remove_symbol", "move", "step_timeframe", "timeframe"}
+        | {"select_timeframe", "choose_indicators", "export", "maximise_chart", "toggle_pane"}
     )
 
     def __init__(self) -> None:
@@ -214,7 +218,7 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
 
     @guarded
     def on_feed_problem(self, message: msg.FeedProblem) -> None:
-        severity = "error" if message.severity == "error" else "warning"
+        severity: SeverityLevel = "error" if message.severity == "error" else "warning"
         self.app.notify(message.text, title="Feed", severity=severity, timeout=12)
 
     @guarded
@@ -260,5 +264,4 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
 
     def help_rows(self) -> list[HelpRow]:
         """Every binding with its current keys (after the keymap), for the help screen."""
-        bindings = [b for b in [*MAIN_BINDINGS, *Watchlist.BINDINGS] if isinstance(b, Binding)]
-        return help_rows(bindings, self.tvtui.settings.keymap, self.app.get_key_display)
+        return help_rows(ALL_BINDINGS, self.tvtui.settings.keymap, self.app.get_key_display)

@@ -28,6 +28,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker
 
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.symbols import (
@@ -78,6 +79,8 @@ class SymbolEntry(ModalScreen[str | None]):
         self.candidate: str | None = None  # well-formed symbol being resolved
         self.resolved: Resolved | None = None
         self._timer: Timer | None = None
+        #: the scanner check under way, or done (tests await it)
+        self.checking: Worker[None] | None = None
         self._previewing: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -185,7 +188,9 @@ class SymbolEntry(ModalScreen[str | None]):
         def answer(result: tuple[str, str]) -> msg.SymbolChecked:
             return msg.SymbolChecked(symbol, *result)
 
-        run_in_background(self, check, answer, name="tvtui-symbol-check", description="Check")
+        self.checking = run_in_background(
+            self, check, answer, name="tvtui-symbol-check", description="Check"
+        )
 
     def on_symbol_checked(self, message: msg.SymbolChecked) -> None:
         self._checked(message.symbol, message.outcome, message.detail)
