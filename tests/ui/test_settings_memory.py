@@ -25,8 +25,7 @@ async def test_config_problems_and_unknown_keymap_ids_are_named_at_start(
     )
     app: TvtuiApp = make_app(theme=None)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: len(app._notifications) >= 1, 5, "the notice")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: len(app._notifications) >= 2, 5, "the notices")
         text = "\n".join(_notices(app))
         assert "Unknown timeframe" in text and "[keymap], ignored: watchlist.addd" in text
         assert app.theme == "tvtui-light"  # the valid settings are used

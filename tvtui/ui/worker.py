@@ -112,6 +112,8 @@ class StreamBridge:
         self.generation = 0
         self._stopped = threading.Event()
         self.running = threading.Event()
+        #: set once the loop has ended and the client is closed (tests wait on it)
+        self.finished = threading.Event()
         # worker-thread state
         self._client: FeedLike | None = None
         self._handle: Any = None
@@ -207,6 +209,7 @@ class StreamBridge:
             self.running.clear()
             client.close()
             self._client = None
+            self.finished.set()
 
     def _handle_item(self, item: Any) -> list[Message]:
         if isinstance(item, Command):
