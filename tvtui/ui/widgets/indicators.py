@@ -166,7 +166,7 @@ class StudyPlot(ThemedPlot):
 class StudyBlock(Vertical):
     """Legend + plot of one study, or the reason it cannot be shown."""
 
-    def __init__(self, pane: IndicatorPane, pine_id: str, **kwargs) -> None:
+    def __init__(self, pane: IndicatorPane, pine_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pane = pane
         self.pine_id = pine_id
@@ -255,7 +255,7 @@ class IndicatorPane(VerticalScroll):
     Each plotted study keeps a readable minimum height (CSS); more studies than fit scroll,
     rather than squeezing every plot to a label."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.generation = 0
         self.times: list[float] = []
