@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from tests.ui.waits import hold_still
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready, wait_until
@@ -78,11 +79,11 @@ async def test_a_malformed_symbol_is_explained_and_never_added(make_app, tmp_pat
         assert "colon" in str(entry.query_one("#entry-status").render())
         assert entry.query_one("#entry-add", Button).disabled
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await pilot.pause()  # every key handled: nothing was checked, nothing added
+        assert entry.checking is None
         assert isinstance(app.screen, SymbolEntry) and "AAPL" not in app.symbols
         await pilot.press("escape")
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, SymbolEntry)
+        await wait_until(pilot, lambda: not isinstance(app.screen, SymbolEntry), 5, "closed")
     assert not (tmp_path / "config.toml").exists()
 
 
@@ -95,8 +96,8 @@ async def test_an_unknown_symbol_is_rejected_with_a_clear_message(make_app, tmp_
         await wait_until(pilot, lambda: entry.state == "unknown", 10, "the rejection")
         assert "does not exist" in str(entry.query_one("#entry-status").render())
         await pilot.press("enter")  # Enter on a rejected symbol adds nothing
-        await pilot.pause(0.3)
-        assert app.symbols == before
+        await pilot.pause()  # the key handled
+        assert app.symbols == before and isinstance(app.screen, SymbolEntry)
     assert not (tmp_path / "config.toml").exists()
 
 
@@ -128,8 +129,7 @@ async def test_export_writes_exactly_what_the_panes_hold(make_app, tmp_path) -> 
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        app.bridge.pause(True)  # hold the panes still while we compare
-        await pilot.pause(0.3)
+        await hold_still(pilot, app)  # hold the panes still while we compare
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
         folder = app.screen.query_one("#export-folder", Input)
@@ -201,12 +201,7 @@ async def test_q_quits_promptly_and_stops_the_stream(make_app) -> None:
         await wait_until(pilot, lambda: not app.is_running, 2, "the app to exit")
     assert app.return_code == 0
     # the worker's loop and the feed client end within a second of leaving
-    for _ in range(20):
-        if not app.bridge.running.is_set():
-            break
-        import time
-
-        time.sleep(0.05)
+    assert app.bridge.finished.wait(1.0)
     assert not app.bridge.running.is_set()
 
 
@@ -218,7 +213,7 @@ async def test_down_then_enter_typed_at_once_exports_the_format_chosen(make_app,
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
-        await pilot.pause(0.1)
+        await pilot.pause()  # the dialog composed and focused
         for key, char in (("down", None), ("enter", "\r")):  # CSV, export: one burst
             app.post_message(events.Key(key, char))
         await wait_until(pilot, lambda: app.last_export is not None, 10, "the export")

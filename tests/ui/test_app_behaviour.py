@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.waits import hold_still
 from tvtui.config import DEFAULT_WATCHLIST, load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.sim import SimConfig, Simulator
@@ -15,6 +16,7 @@ from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready, wait_until
 from tvtui.ui.screens.help import HelpScreen
+from tvtui.ui.screens.main import MAIN_BINDINGS
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
@@ -39,7 +41,7 @@ async def test_a_broken_config_is_reported_once_and_never_overwritten(
         assert len(_notices(app, "not valid TOML")) == 1
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("d")  # a change to the watchlist: still must not touch the file
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: bool(_notices(app, "not saved")), 5, "the notice")
         assert len(app.symbols) == len(DEFAULT_WATCHLIST) - 1
         assert _notices(app, "not saved")
     assert config.read_text() == 'watchlist = ["NASDAQ:AAPL"\ntheme = "x"\n'
@@ -98,7 +100,7 @@ async def test_the_keymap_rebinds_keys_and_help_shows_them(make_app, tmp_path: P
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
-        await pilot.pause(0.1)
+        await pilot.pause()  # the key handled: "a" no longer adds
         assert not isinstance(app.screen, SymbolEntry)
         await pilot.press("plus")
         await wait_until(pilot, lambda: isinstance(app.screen, SymbolEntry), 5, "the dialog")
@@ -106,7 +108,7 @@ async def test_the_keymap_rebinds_keys_and_help_shows_them(make_app, tmp_path: P
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), 5, "help")
         rows = {row[3]: row[1] for row in app.screen.rows}
         assert rows["watchlist.add"] == "+"
-        ids = {b.id for b in app.BINDINGS if b.id}
+        ids = {b.id for b in MAIN_BINDINGS if b.id}
         assert ids <= set(rows)  # every binding is listed
 
 
@@ -172,7 +174,9 @@ async def test_a_flood_of_updates_is_coalesced_and_the_ui_stays_responsive(
             total_before = app.bridge.coalescer.total
             handled.clear()
             started = time.monotonic()
-            await p.pause(2.0)
+            await wait_until(
+                p, lambda: app.bridge.coalescer.total - total_before > 2000, 20, "the flood"
+            )
             # the UI still answers a key at once-ish (bounded wait, not a timing assertion)
             await p.press("3")
             chart = app.query_one(ChartPane)
@@ -196,10 +200,9 @@ async def test_a_silent_link_is_shown_as_stale_with_its_age(make_app) -> None:
     app: TvtuiApp = make_app(clock=lambda: now[0])
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        app.bridge.pause(True)  # nothing more arrives, as on a silent link
-        await pilot.pause(0.3)
+        await hold_still(pilot, app)  # nothing more arrives, as on a silent link
         status = app.query_one(StatusLine)
-        status.set_stats(0.0, 1000.0)
+        status.rate, status.last_message_at = 0.0, 1000.0
         assert status.link_text().plain.endswith("connected")
         now[0] = 1042.0  # 42 s later, still no message
         status.render_status()
@@ -229,8 +232,7 @@ async def test_csv_export_has_one_row_per_bar_with_the_study_columns(
     app: TvtuiApp = make_app(export_dir=tmp_path / "csv")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        app.bridge.pause(True)
-        await pilot.pause(0.3)
+        await hold_still(pilot, app)
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 5, "the dialog")
         app.screen.query_one("#fmt-csv", RadioButton).value = True
@@ -282,8 +284,7 @@ async def test_moving_averages_are_drawn_over_the_candles(make_app) -> None:
         block = app.query_one(IndicatorPane).blocks()["STD;SMA"]
         assert "on chart" in str(block.query_one(".legend").render())
         app.set_indicators(["STD;RSI"])
-        await pilot.pause(0.1)
-        assert "STD;SMA" not in chart.overlays
+        await wait_until(pilot, lambda: "STD;SMA" not in chart.overlays, 5, "the SMA gone")
 
 
 async def test_q_quits_at_once_even_while_a_symbol_check_hangs(tmp_path: Path) -> None:

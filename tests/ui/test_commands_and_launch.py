@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
+from textual.css.query import NoMatches
 
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.launch import build_parser, main
@@ -13,13 +14,23 @@ from tvtui.ui.widgets.chart import ChartPane
 SIZE = (160, 45)
 
 
+def _highlighted(app: TvtuiApp, text: str) -> bool:
+    """The palette's highlighted hit (what Enter runs) says ``text``."""
+    try:
+        hits = app.screen.query_one(CommandList)
+    except NoMatches:
+        return False
+    index = hits.highlighted
+    return index is not None and text in str(hits.get_option_at_index(index).prompt)
+
+
 async def test_the_palette_opens_a_watchlist_symbol(make_app) -> None:
     app: TvtuiApp = make_app(symbols=["BINANCE:BTCUSDT", "NASDAQ:AAPL"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
         await pilot.press(*"open aapl")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: _highlighted(app, "Open NASDAQ:AAPL"), 5, "the hit")
         await pilot.press("enter")
         chart = app.query_one(ChartPane)
         await wait_until(pilot, lambda: chart.symbol == "NASDAQ:AAPL", 5, "the AAPL chart")
@@ -40,7 +51,7 @@ async def test_the_palette_can_switch_timeframe(make_app) -> None:
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
         await pilot.press(*"timeframe 1h")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: _highlighted(app, "Timeframe 1h"), 5, "the hit")
         await pilot.press("enter")
         chart = app.query_one(ChartPane)
         await wait_until(pilot, lambda: chart.timeframe == "1h", 5, "the 1h chart")

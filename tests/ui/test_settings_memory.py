@@ -25,8 +25,7 @@ async def test_config_problems_and_unknown_keymap_ids_are_named_at_start(
     )
     app: TvtuiApp = make_app(theme=None)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: len(app._notifications) >= 1, 5, "the notice")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: len(app._notifications) >= 2, 5, "the notices")
         text = "\n".join(_notices(app))
         assert "Unknown timeframe" in text and "[keymap], ignored: watchlist.addd" in text
         assert app.theme == "tvtui-light"  # the valid settings are used
@@ -75,5 +74,6 @@ async def test_symbols_added_to_a_command_line_watchlist_say_they_are_not_saved(
     app: TvtuiApp = make_app(symbols=["NASDAQ:AAPL", "FX:EURUSD"])
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        app._symbol_chosen("NASDAQ:MSFT")  # what the add dialog hands back
+        assert app.main is not None
+        app.main.symbol_chosen("NASDAQ:MSFT")  # what the add dialog hands back
         await wait_until(pilot, lambda: "not saved" in "\n".join(_notices(app)), 5, "notice")

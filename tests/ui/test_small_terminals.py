@@ -19,7 +19,7 @@ async def test_at_80x24_every_pane_is_usable(make_app) -> None:
     app: TvtuiApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        await pilot.pause(0.2)
+        await pilot.pause()  # laid out with the data in
         watchlist, chart = app.query_one(Watchlist), app.query_one(ChartPane)
         indicators = app.query_one(IndicatorPane)
         regions = [w.region for w in (watchlist, chart, indicators)]
@@ -43,19 +43,18 @@ async def test_z_gives_the_chart_the_screen_and_panes_collapse(make_app) -> None
         chart, watchlist = app.query_one(ChartPane), app.query_one(Watchlist)
         before = chart.size.height
         await pilot.press("z")
-        await pilot.pause(0.1)
-        assert chart.outer_size.height >= 18  # all but the collapsed panes' title lines
+        await wait_until(
+            pilot, lambda: chart.outer_size.height >= 18, 5, "the chart maximised"
+        )  # all but the collapsed panes' title lines
         assert chart.query_one(VolumePlot).display  # room for the volume strip again
         assert watchlist.outer_size.height == 2 and "w shows it" in watchlist.border_subtitle
         await pilot.press("z")
-        await pilot.pause(0.1)
-        assert chart.size.height == before
+        await wait_until(pilot, lambda: chart.size.height == before, 5, "the panes back")
         await pilot.press("w")  # only the watchlist: the chart and indicators grow
-        await pilot.pause(0.1)
-        assert watchlist.outer_size.height == 2 and chart.size.height > before
+        await wait_until(pilot, lambda: watchlist.outer_size.height == 2, 5, "collapsed")
+        assert chart.size.height > before
         await pilot.press("w")
-        await pilot.pause(0.1)
-        assert watchlist.outer_size.height > 2
+        await wait_until(pilot, lambda: watchlist.outer_size.height > 2, 5, "the watchlist back")
 
 
 async def test_the_help_box_fits_80_columns(make_app) -> None:
@@ -70,9 +69,9 @@ async def test_the_help_box_fits_80_columns(make_app) -> None:
 async def test_below_what_fits_the_app_says_so_instead_of_scrolling(make_app) -> None:
     app: TvtuiApp = make_app()
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause(0.3)
         notice = app.screen.query_one("#too-small", Static)
-        assert notice.display and "60x20" in str(notice.render())
+        await wait_until(pilot, lambda: "60x20" in str(notice.render()), 5, "the notice")
+        assert notice.display
         assert not app.query_one(ChartPane).display and not app.query_one(Watchlist).display
         assert app.screen.max_scroll_y == 0
         await pilot.resize_terminal(100, 30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from tests.ui.waits import hold_still
 from tvtui.feed.events import StudyPoint
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready, plots_settled, wait_until
@@ -95,8 +96,7 @@ async def test_a_pricescale_arriving_after_the_bars_sets_the_charts_decimals(mak
     app: TvtuiApp = make_app(symbols=["FX:EURUSD"])
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        app.bridge.pause(True)
-        await pilot.pause(0.3)
+        await hold_still(pilot, app)
         chart = app.query_one(ChartPane)
         chart.set_quote({})  # as if the bars came first
         chart.set_bars(chart.generation, [Bar(0.0, 0.95884, 0.95884, 0.95879, 0.95879, None)])

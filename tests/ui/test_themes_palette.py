@@ -9,7 +9,8 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
-from tvtui.ui.app import TEXTUAL_PAIR, TvtuiApp
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.appearance import TEXTUAL_PAIR
 from tvtui.ui.scenes import data_ready, wait_until
 
 SIZE = (160, 45)
@@ -35,20 +36,24 @@ async def test_t_and_shift_t_cycle_both_ways_through_our_themes_and_textuals_pai
         assert app.theme == start
 
 
-async def _palette_results(app: TvtuiApp, pilot, query: str) -> list[str]:
+async def _palette_results(app: TvtuiApp, pilot, query: str, wanted: str) -> list[str]:
+    """The palette's hits for ``query``, once one of them says ``wanted``."""
     await pilot.press("ctrl+p")
     await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
     await pilot.press(*query)
     options = app.screen.query_one(OptionList)
-    await wait_until(pilot, lambda: options.option_count > 0, 5, f"results for {query!r}")
-    await pilot.pause(0.5)  # every provider has answered
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+    def prompts() -> list[str]:
+        return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+    await wait_until(pilot, lambda: any(wanted in p for p in prompts()), 5, f"{wanted!r} hit")
+    return prompts()
 
 
 async def test_the_palette_finds_themes_by_words_such_as_light(make_app) -> None:
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        results = await _palette_results(app, pilot, "light")
+        results = await _palette_results(app, pilot, "light", "tvtui-light")
         assert any("tvtui-light" in r for r in results), results
         await pilot.press("escape")
 
@@ -57,7 +62,7 @@ async def test_the_palette_finds_a_watchlist_symbol_by_its_description(make_app)
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        results = await _palette_results(app, pilot, "apple")
+        results = await _palette_results(app, pilot, "apple", "Open NASDAQ:AAPL")
         assert any("Open NASDAQ:AAPL" in r for r in results), results
 
 

@@ -1,63 +1,62 @@
-"""Blocking network calls off the UI thread, on daemon threads that never delay quitting.
+"""Blocking network calls off the UI thread: workers that tests await, that never delay quitting.
 
-Why not a Textual thread worker: ``App.run()`` waits for every thread worker before it
-returns (measured: a worker asleep for 5 s kept a quitting app alive 5 s), and an HTTP
-request to an unreachable host can take its whole timeout. Symbol checks and indicator
-metadata are worth nothing once the person has pressed ``q``, so they run on daemon threads
-and hand their result back with ``call_from_thread``; if the app is gone by then, the result
-is dropped.
+Why not a Textual *thread* worker: those run on the event loop's default executor, which
+``asyncio.run`` joins when the app's loop shuts down, so ``App.run()`` waits for every one of
+them (measured: a worker asleep for 5 s kept a quitting app alive 5 s), and an HTTP request to
+an unreachable host can take its whole timeout. Symbol checks, indicator metadata and symbol
+search are worth nothing once the person has pressed ``q``.
+
+So the blocking call runs on a daemon thread (:func:`await_in_background`), awaited by an
+*async* Textual worker (:func:`run_in_background`). The worker is an ordinary
+``textual.worker.Worker``: tests await it (``await worker.wait()`` or
+``await app.workers.wait_for_complete()``); Textual cancels it when its node goes away or the
+app exits, and nothing waits for the daemon thread. The result comes back as a message posted
+to the node that asked, so the handler runs on the UI thread like any other message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from textual.app import App
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.worker import Worker
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def run_in_background(
-    app: App[Any],
-    job: Callable[[], Any],
-    done: Callable[[Any], None],
-    failed: Callable[[BaseException], None],
+    node: DOMNode,
+    job: Callable[[], T],
+    answer: Callable[[T], Message],
+    *,
     name: str = "tvtui-task",
-) -> threading.Thread:
-    """Run ``job()`` on a daemon thread; then ``done(result)`` or ``failed(error)`` on the
-    UI thread (unless the app has stopped meanwhile)."""
+    description: str = "",
+) -> Worker[None]:
+    """Run ``job()`` on a daemon thread and post ``answer(result)`` to ``node``; returns the
+    (awaitable) worker. An exception from ``job`` fails the worker (``exit_on_error=False``):
+    the app's ``on_worker_state_changed`` shows it as ``"<description>: <error>"``."""
 
-    def deliver(callback: Callable[[Any], None], value: Any) -> None:
-        if not app.is_running:
-            return
-        try:
-            app.call_from_thread(callback, value)
-        except Exception:  # the app stopped between the check and the call
-            log.debug("dropped the result of %s: the app has stopped", name)
+    async def work() -> None:
+        result = await await_in_background(job, None, name)
+        node.post_message(answer(result))
 
-    def main() -> None:
-        try:
-            result = job()
-        except Exception as exc:
-            deliver(failed, exc)
-            return
-        deliver(done, result)
-
-    thread = threading.Thread(target=main, name=name, daemon=True)
-    thread.start()
-    return thread
+    return node.run_worker(
+        work, name=name, group=name, description=description or name, exit_on_error=False
+    )
 
 
-async def await_in_background(job: Callable[[], Any], timeout: float) -> Any:
+async def await_in_background(
+    job: Callable[[], T], timeout: float | None, name: str = "tvtui-search"
+) -> T:
     """``await`` ``job()`` run on a daemon thread (``TimeoutError`` after ``timeout`` s).
 
-    For async code (the command palette's search) that must not hold up quitting the way
-    ``asyncio.to_thread`` would: its executor is joined when the app's loop shuts down.
+    For async code (workers, the command palette's search) that must not hold up quitting the
+    way ``asyncio.to_thread`` would: its executor is joined when the app's loop shuts down.
     """
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
@@ -80,5 +79,6 @@ async def await_in_background(job: Callable[[], Any], timeout: float) -> Any:
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, result, None)
 
-    threading.Thread(target=main, name="tvtui-search", daemon=True).start()
-    return await asyncio.wait_for(future, timeout)
+    threading.Thread(target=main, name=name, daemon=True).start()
+    result: T = await asyncio.wait_for(future, timeout)
+    return result

@@ -1,9 +1,9 @@
 """Command palette (ctrl+p): the watchlist's symbols, and TradingView's symbol search.
 
 The app's own commands (export, theme, timeframe, reconnect, add symbol, indicators) are
-system commands (``TvtuiApp.get_system_commands``); this provider adds symbols: "Open X" for
-every watchlist entry, and "Add X" from the symbol search when the query looks like a ticker.
-A failing search never breaks the palette: it just yields nothing.
+system commands (``TvtuiApp.get_system_commands``, most run on the main screen); this provider
+adds symbols: "Open X" for every watchlist entry, and "Add X" from the symbol search when the
+query looks like a ticker. A failing search never breaks the palette: it just yields nothing.
 """
 
 from __future__ import annotations
@@ -29,11 +29,14 @@ def app_commands(app: TvtuiApp) -> Iterable[SystemCommand]:
     """The app's own palette commands (Textual adds theme, keys, quit ...)."""
     from tvtui.ui.widgets.chart import TIMEFRAMES
 
-    yield SystemCommand("Add symbol", "Check a symbol and add it", app.action_add_symbol)
-    yield SystemCommand("Export session", "Write JSON or CSV", app.action_export)
-    yield SystemCommand("Choose indicators", "RSI, MACD and more", app.action_choose_indicators)
+    main = app.main
+    if main is None:
+        return
+    yield SystemCommand("Add symbol", "Check a symbol and add it", main.action_add_symbol)
+    yield SystemCommand("Export session", "Write JSON or CSV", main.action_export)
+    yield SystemCommand("Choose indicators", "RSI, MACD and more", main.action_choose_indicators)
     yield SystemCommand("Reconnect", "Drop the link and connect again", app.action_reconnect)
-    yield SystemCommand("Help", "Every key binding", app.action_help)
+    yield SystemCommand("Help", "Every key binding", main.action_help)
     for name in app.theme_cycle:
         theme = app.get_theme(name)
         kind = "dark" if theme is None or theme.dark else "light"
@@ -48,7 +51,7 @@ def app_commands(app: TvtuiApp) -> Iterable[SystemCommand]:
         yield SystemCommand(
             f"Timeframe {timeframe}",
             f"Show {timeframe} candles",
-            partial(app.action_select_timeframe, timeframe),
+            partial(main.action_select_timeframe, timeframe),
         )
 
 
@@ -58,28 +61,33 @@ class SymbolCommands(Provider):
         return cast("TvtuiApp", self.app)
 
     async def discover(self) -> Hits:
-        app = self.tvtui
-        for symbol in app.watchlist_symbols():
-            description = app.quote_of(symbol).get("description", "")
+        main = self.tvtui.main
+        if main is None:
+            return
+        for symbol in list(self.tvtui.symbols):
+            description = main.quote_of(symbol).get("description", "")
             yield DiscoveryHit(
                 f"Open {symbol}",
-                partial(app.open_symbol, symbol),
+                partial(main.open_symbol, symbol),
                 help=_help(description, "Show it on the chart"),
             )
 
     async def search(self, query: str) -> Hits:
         app = self.tvtui
+        main = app.main
+        if main is None:
+            return
         matcher = self.matcher(query)
-        for symbol in app.watchlist_symbols():
+        for symbol in list(app.symbols):
             command = f"Open {symbol}"
-            description = str(app.quote_of(symbol).get("description", ""))
+            description = str(main.quote_of(symbol).get("description", ""))
             # "apple" finds NASDAQ:AAPL by its description
             score = max(matcher.match(command), matcher.match(description) * 0.95)
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(command),
-                    partial(app.open_symbol, symbol),
+                    partial(main.open_symbol, symbol),
                     help=_help(description, "Show it on the chart"),
                 )
         text = query.strip()
@@ -92,7 +100,7 @@ class SymbolCommands(Provider):
             )
         except (SymbolLookupError, ValueError, TimeoutError, OSError):
             return
-        known = set(app.watchlist_symbols())
+        known = set(app.symbols)
         for row in results:
             try:  # a search result's id is the server's text: only a real symbol is offered
                 symbol = normalize_symbol(str(row.get("id") or ""))
@@ -104,7 +112,7 @@ class SymbolCommands(Provider):
             yield Hit(
                 max(0.1, matcher.match(command) * 0.9),
                 matcher.highlight(command),
-                partial(app.add_symbol_checked, symbol),
+                partial(main.action_add_symbol, symbol),  # pre-filled: still checked
                 help=_help(row.get("description"), "Add it to the watchlist"),
             )
 

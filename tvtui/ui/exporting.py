@@ -1,17 +1,30 @@
-"""The visible session, as the exporter wants it: built from what the panes hold.
+"""Exporting: the visible session, as the exporter wants it, built from what the panes hold.
 
 The export must match the screen, so it is built from the panes' own data (the lists they
 draw), on the UI thread, at the moment the person confirms; the file is then written from
-this copy on a worker thread while the panes move on.
+this copy on a thread worker while the panes move on (a worker of the main screen, so tests
+can await it; the write is short and local, so quitting may wait for it).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.screen import Screen
 
 from tvtui.market.session import SessionView
+from tvtui.ui.safe import shown
+from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
+
+if TYPE_CHECKING:
+    from tvtui.ui.app import TvtuiApp
+
+    _Base = Screen[None]
+else:
+    _Base = object
 
 
 def visible_session(
@@ -33,3 +46,56 @@ def visible_session(
         series.error = block.error
     view.update_quote(quote)
     return view
+
+
+class ExportActions(_Base):
+    """``e``: the export dialog, then the file written on a thread."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def tvtui(self) -> TvtuiApp: ...
+
+        def quote_of(self, symbol: str) -> dict[str, Any]: ...
+
+    def session_view(self) -> SessionView:
+        """What the panes hold right now, as the exporter's session (built on the UI thread)."""
+        chart = self.query_one(ChartPane)
+        app = self.tvtui
+        return visible_session(
+            chart, self.query_one(IndicatorPane), self.quote_of(chart.symbol), app.mode
+        )
+
+    def action_export(self) -> None:
+        app = self.tvtui
+        chart = self.query_one(ChartPane)
+        if not chart.bars:
+            app.notify("Nothing to export yet: the chart has no bars.", severity="warning")
+            return
+        studies = ", ".join(self.query_one(IndicatorPane).order) or "no indicators"
+        summary = shown(f"{chart.symbol} · {chart.timeframe} · {len(chart.bars)} bars · {studies}")
+
+        def run(request: ExportRequest, screen: ExportScreen) -> None:
+            app.export_format = request.fmt
+            app.export_dir = request.folder
+            self.write_export(self.session_view(), request, screen)
+
+        app.push_screen(ExportScreen(summary, app.export_format, app.export_dir, run))
+
+    @work(thread=True, exit_on_error=False, group="export", description="export")
+    def write_export(self, view: SessionView, request: ExportRequest, screen: ExportScreen) -> None:
+        """Write on a thread; the dialog closes on success and shows the reason on failure."""
+        from tvtui.export import ExportError, export_session
+
+        app = self.tvtui
+        try:
+            path = export_session(view, request.fmt, request.folder)
+        except (ExportError, OSError, ValueError) as exc:
+            app.call_from_thread(screen.failed, str(exc))
+            return
+        path = path.absolute()
+        app.last_export = path
+        app.call_from_thread(screen.done, path)
+        app.call_from_thread(
+            app.notify, str(path), title=f"Exported {request.fmt.upper()}", timeout=10
+        )

@@ -17,7 +17,6 @@ from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.symbols import normalize_symbol
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
 from tvtui.feed.untrusted import plain
-from tvtui.ui.lifecycle import crash_summary
 
 if TYPE_CHECKING:
     from tvtui.ui.app import TvtuiApp
@@ -106,13 +105,12 @@ def main(argv: list[str]) -> int:
 
 
 def exit_code(app: TvtuiApp, result: object) -> int:
-    """What the command exits with: 0 after ``q``; 1 after a crash (with one line naming the
-    log that holds the traceback); 128 + the signal after SIGTERM / SIGHUP."""
+    """What the command exits with: 0 after ``q``; 1 after a crash (with the traceback and
+    one line naming the log that holds it); 128 + the signal after SIGTERM / SIGHUP."""
     if app.exit_signal is not None:
         return 128 + app.exit_signal
-    code = app.return_code
-    if app.crash is not None or (code is not None and code != 0):
-        where = f"; the details are in {app.crash_log}" if app.crash_log else ""
-        print(f"tvtui crashed: {crash_summary(app.crash)}{where}", file=sys.stderr)
-        return code or 1
+    report = app.crash_report()
+    if report is not None:
+        print(report, file=sys.stderr)
+        return app.return_code or 1
     return result if isinstance(result, int) else 0

@@ -17,6 +17,7 @@ the stylesheet reads (``-short``, ``-collapsed``) and says so plainly when nothi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.screen import Screen
 from textual.widget import Widget
@@ -65,7 +66,7 @@ def too_small_text(width: int, height: int) -> str:
     )
 
 
-def apply_layout(screen: Screen, state: LayoutState, width: int, height: int) -> None:
+def apply_layout(screen: Screen[Any], state: LayoutState, width: int, height: int) -> None:
     """Set the classes and visibility of the main screen's panes for a terminal of
     ``width`` x ``height``."""
     small = too_small(width, height)

@@ -1,4 +1,4 @@
-"""The domain messages the stream worker posts to the app (and the app routes to panes).
+"""The domain messages the stream worker posts to the app (and the main screen routes to panes).
 
 Each message carries an immutable snapshot the receiver may keep: the panes hold exactly what
 they draw, and the export writes exactly what the panes hold. Messages that describe "the
@@ -8,92 +8,80 @@ closed bars are never replaced.
 
 ``generation`` counts chart switches: a pane drops data from an older generation, so bars of
 the previous symbol that were already in flight never land on the new chart.
+
+Each message is a dataclass (Textual's ``Message.__post_init__`` sets up what ``__init__``
+would): the fields are the message, with no constructor to keep in step with them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.message import Message
 
 from tvtui.feed.events import Bar, ConnectionStatus, StudyPoint
+from tvtui.feed.studies import Indicator
 
 
-class QuotesChanged(Message):
+class StreamMessage(Message, bubble=False):
+    """What the stream worker posts: the main screen's to route to its panes, whoever posts
+    it (``TvtuiApp.post_message`` hands these to the main screen). None bubbles (each class
+    says ``bubble=False``): the screen's parent is the app, which would hand it back."""
+
+
+@dataclass
+class QuotesChanged(StreamMessage, bubble=False):
     """Latest quote (merged fields) and a short price trend for every watched symbol."""
 
-    def __init__(
-        self, quotes: dict[str, dict[str, Any]], trends: dict[str, tuple[float, ...]]
-    ) -> None:
-        super().__init__()
-        self.quotes = quotes
-        self.trends = trends
+    quotes: dict[str, dict[str, Any]]
+    trends: dict[str, tuple[float, ...]]
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, QuotesChanged)
 
 
-class SymbolRejected(Message):
+@dataclass
+class SymbolRejected(StreamMessage, bubble=False):
     """The feed refused a watchlist symbol (``qsd`` with ``s: error``)."""
 
-    def __init__(self, symbol: str, reason: str) -> None:
-        super().__init__()
-        self.symbol = symbol
-        self.reason = reason
+    symbol: str
+    reason: str
 
 
-class ChartReset(Message):
+@dataclass
+class ChartReset(StreamMessage, bubble=False):
     """A new chart (symbol or timeframe) was requested: panes clear and say 'loading'."""
 
-    def __init__(self, generation: int, symbol: str, timeframe: str) -> None:
-        super().__init__()
-        self.generation = generation
-        self.symbol = symbol
-        self.timeframe = timeframe
+    generation: int
+    symbol: str
+    timeframe: str
 
 
-class CandlesChanged(Message):
+@dataclass
+class CandlesChanged(StreamMessage, bubble=False):
     """Every bar of the chart, oldest first. ``closed``: a bar just closed (or history came)."""
 
-    def __init__(
-        self,
-        generation: int,
-        symbol: str,
-        timeframe: str,
-        bars: list[Bar],
-        *,
-        closed: bool = False,
-        history: bool = False,
-    ) -> None:
-        super().__init__()
-        self.generation = generation
-        self.symbol = symbol
-        self.timeframe = timeframe
-        self.bars = bars
-        self.closed = closed
-        self.history = history
+    generation: int
+    symbol: str
+    timeframe: str
+    bars: list[Bar]
+    closed: bool = field(default=False, kw_only=True)
+    history: bool = field(default=False, kw_only=True)
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, CandlesChanged) and message.generation == self.generation
 
 
-class StudyChanged(Message):
+@dataclass
+class StudyChanged(StreamMessage, bubble=False):
     """Every point of one study on the chart, oldest first."""
 
-    def __init__(
-        self,
-        generation: int,
-        study_id: str,
-        pine_id: str,
-        titles: list[str],
-        points: list[StudyPoint],
-    ) -> None:
-        super().__init__()
-        self.generation = generation
-        self.study_id = study_id
-        self.pine_id = pine_id
-        self.titles = titles
-        self.points = points
+    generation: int
+    study_id: str
+    pine_id: str
+    titles: list[str]
+    points: list[StudyPoint]
 
     def can_replace(self, message: Message) -> bool:
         return (
@@ -103,72 +91,91 @@ class StudyChanged(Message):
         )
 
 
-class StudyFailed(Message):
+@dataclass
+class StudyFailed(StreamMessage, bubble=False):
     """A study could not be shown: the server refused it or its metadata could not be read."""
 
-    def __init__(self, pine_id: str, reason: str) -> None:
-        super().__init__()
-        self.pine_id = pine_id
-        self.reason = reason
+    pine_id: str
+    reason: str
 
 
-class StudyLimit(Message):
+@dataclass
+class StudyLimit(StreamMessage, bubble=False):
     """The server refused a study for the per-chart limit: ``limit`` studies were running."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
+    limit: int
 
 
-class ChartFailed(Message):
+@dataclass
+class ChartFailed(StreamMessage, bubble=False):
     """The chart's symbol or series was refused (``symbol_error``, ``series_error``)."""
 
-    def __init__(self, generation: int, symbol: str, reason: str) -> None:
-        super().__init__()
-        self.generation = generation
-        self.symbol = symbol
-        self.reason = reason
+    generation: int
+    symbol: str
+    reason: str
 
 
-class LinkChanged(Message):
+@dataclass
+class LinkChanged(StreamMessage, bubble=False):
     """The client's view of the connection changed. ``at`` is ``time.monotonic()``."""
 
-    def __init__(self, status: ConnectionStatus, at: float) -> None:
-        super().__init__()
-        self.status = status
-        self.at = at
+    status: ConnectionStatus
+    at: float
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, LinkChanged)
 
 
-class FeedStats(Message):
+@dataclass
+class FeedStats(StreamMessage, bubble=False):
     """Throughput: messages per second over the last second, and when the last one came."""
 
-    def __init__(self, rate: float, last_message_at: float | None, total: int) -> None:
-        super().__init__()
-        self.rate = rate
-        self.last_message_at = last_message_at
-        self.total = total
+    rate: float
+    last_message_at: float | None
+    total: int
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, FeedStats)
 
 
-class FeedProblem(Message):
+@dataclass
+class FeedProblem(StreamMessage, bubble=False):
     """Something a person should know about the feed (auth refused, critical error...)."""
 
-    def __init__(self, text: str, severity: str = "error") -> None:
-        super().__init__()
-        self.text = text
-        self.severity = severity
+    text: str
+    severity: str = "error"
 
 
-class PreviewReady(Message):
+@dataclass
+class PreviewReady(StreamMessage, bubble=False):
     """The answer to a symbol preview: the quote snapshot, or why there is none."""
 
-    def __init__(self, symbol: str, quote: dict[str, Any] | None, error: str | None) -> None:
-        super().__init__()
-        self.symbol = symbol
-        self.quote = quote
-        self.error = error
+    symbol: str
+    quote: dict[str, Any] | None
+    error: str | None
+
+
+# --- answers of background jobs (ui/background.py), posted to the node that asked --------------
+
+
+class Answer(Message, bubble=False):
+    """A background job's result, for the node that asked only (it does not bubble)."""
+
+
+@dataclass
+class IndicatorsLoaded(Answer, bubble=False):
+    """The studies' metadata fetched in the background (``pine_ids``: what was asked for):
+    the ones ``loaded``, and ``failed`` as (pine id, reason)."""
+
+    pine_ids: list[str]
+    loaded: list[Indicator]
+    failed: list[tuple[str, str]]
+
+
+@dataclass
+class SymbolChecked(Answer, bubble=False):
+    """The scanner's answer about ``symbol``: ``ok``, ``unknown`` or ``lookup-failed``."""
+
+    symbol: str
+    outcome: str
+    detail: str

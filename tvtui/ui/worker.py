@@ -20,7 +20,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from textual.message import Message
@@ -30,11 +29,22 @@ from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import Indicator
 from tvtui.ui import messages as msg
 from tvtui.ui.coalesce import TREND_POINTS, TREND_TIMEFRAME, ChartTarget, Coalescer
+from tvtui.ui.stream_commands import (
+    PREVIEW_TIMEOUT,
+    Command,
+    EndPreview,
+    OpenChart,
+    Pause,
+    Preview,
+    QuoteCost,
+    Reconnect,
+    SetStudies,
+    Stop,
+    Watch,
+)
 
 log = logging.getLogger(__name__)
 
-#: How long a symbol preview waits for the feed's first quote.
-PREVIEW_TIMEOUT = 6.0
 #: Bars of history asked for per chart: several screens wide, so the export has depth too.
 HISTORY_BARS = 300
 #: At most this many queued items are handled before flushing (keeps flushes on time).
@@ -79,12 +89,6 @@ def _study_number(study_id: str) -> int:
     return int(digits) if digits else 0
 
 
-@dataclass(frozen=True)
-class _Command:
-    kind: str
-    args: tuple[Any, ...] = ()
-
-
 class StreamBridge:
     """Commands in (any thread), Textual messages out (posted from the worker thread)."""
 
@@ -108,6 +112,8 @@ class StreamBridge:
         self.generation = 0
         self._stopped = threading.Event()
         self.running = threading.Event()
+        #: set once the loop has ended and the client is closed (tests wait on it)
+        self.finished = threading.Event()
         # worker-thread state
         self._client: FeedLike | None = None
         self._handle: Any = None
@@ -123,47 +129,48 @@ class StreamBridge:
 
     # --- commands: any thread ----------------------------------------------------------------
 
-    def _put(self, kind: str, *args: Any) -> None:
-        self.inbox.put(_Command(kind, args))
+    def send(self, command: Command) -> None:
+        """Queue ``command`` for the worker thread (safe from any thread)."""
+        self.inbox.put(command)
 
     def watch(self, symbols: list[str]) -> None:
         """Quote these symbols, in this order (the watchlist)."""
-        self._put("watch", list(symbols))
+        self.send(Watch(list(symbols)))
 
     def open_chart(self, symbol: str, timeframe: str) -> int:
         """Show ``symbol`` on ``timeframe``; returns the chart generation the panes expect."""
         with self._gen_lock:
             self.generation = next(self._generations)
             generation = self.generation
-        self._put("chart", generation, symbol, timeframe)
+        self.send(OpenChart(generation, symbol, timeframe))
         return generation
 
     def set_studies(self, indicators: list[Indicator]) -> None:
         """Exactly these studies on the chart (others are removed)."""
-        self._put("studies", list(indicators))
+        self.send(SetStudies(list(indicators)))
 
     def preview(self, symbol: str, timeout: float = PREVIEW_TIMEOUT) -> None:
         """Ask for one quote of ``symbol``; the answer is a ``PreviewReady`` message."""
-        self._put("preview", symbol, timeout)
+        self.send(Preview(symbol, timeout))
 
     def end_preview(self, symbol: str) -> None:
         """The preview is no longer needed (unsubscribe unless it is on the watchlist)."""
-        self._put("end_preview", symbol)
+        self.send(EndPreview(symbol))
 
     def reconnect(self) -> None:
-        self._put("reconnect")
+        self.send(Reconnect())
 
     def quote_cost(self, seconds: float) -> None:
         """What the last quote flush cost the UI thread (the flush rate adapts to it)."""
-        self._put("quote_cost", seconds)
+        self.send(QuoteCost(seconds))
 
     def pause(self, paused: bool = True) -> None:
         """Stop (or resume) posting; the state keeps merging. Snapshot tests freeze the panes."""
-        self._put("pause", paused)
+        self.send(Pause(paused))
 
     def stop(self) -> None:
         self._stopped.set()
-        self._put("stop")
+        self.send(Stop())
 
     # --- the loop: the worker thread ---------------------------------------------------------
 
@@ -202,9 +209,10 @@ class StreamBridge:
             self.running.clear()
             client.close()
             self._client = None
+            self.finished.set()
 
     def _handle_item(self, item: Any) -> list[Message]:
-        if isinstance(item, _Command):
+        if isinstance(item, Command):
             try:
                 return self._command(item)
             except ValueError as exc:  # a malformed symbol or timeframe from a command
@@ -265,51 +273,45 @@ class StreamBridge:
         running = sum(1 for s in self._studies.values() if _study_number(s) < refused)
         return [msg.StudyLimit(max(1, running))]
 
-    def _command(self, command: _Command) -> list[Message]:
+    def _command(self, command: Command) -> list[Message]:
         client = self._client
         assert client is not None
-        kind, args = command.kind, command.args
-        if kind == "watch":
-            symbols = client.add_symbols(*args[0]) if args[0] else []
-            gone = [s for s in self._watched if s not in symbols and s not in self._previewing]
-            if gone:
-                client.remove_symbols(*gone)
-            self._watched = symbols
-            self.coalescer.watch(symbols)
-            self._trend_asked.intersection_update(symbols)  # one removed and added: again
-            self._ask_trends(client, symbols)
-            return []
-        if kind == "chart":
-            return self._open_chart(*args)
-        if kind == "studies":
-            self._wanted_studies = args[0]
-            return self._sync_studies()
-        if kind == "preview":
-            symbol, timeout = args
-            (key,) = client.add_symbols(symbol) if symbol not in self._watched else (symbol,)
-            self._previewing.add(key)
-            known = self.coalescer.quotes.get(key)
-            if known and "lp" in known:
-                return [msg.PreviewReady(key, dict(known), None)]
-            self.coalescer.preview(key, self._clock(), timeout)
-            return []
-        if kind == "end_preview":
-            symbol = args[0]
-            self._previewing.discard(symbol)
-            self.coalescer.previews.pop(symbol, None)
-            if symbol not in self._watched:
-                client.remove_symbols(symbol)
-                self.coalescer.quotes.pop(symbol, None)
-            return []
-        if kind == "reconnect":
-            client.reconnect()
-            return []
-        if kind == "quote_cost":
-            self.coalescer.quote_cost(float(args[0]))
-            return []
-        if kind == "pause":
-            self.paused = bool(args[0])
-            return []
+        match command:
+            case Watch(symbols=wanted):
+                symbols = client.add_symbols(*wanted) if wanted else []
+                gone = [s for s in self._watched if s not in symbols and s not in self._previewing]
+                if gone:
+                    client.remove_symbols(*gone)
+                self._watched = symbols
+                self.coalescer.watch(symbols)
+                self._trend_asked.intersection_update(symbols)  # one removed and added: again
+                self._ask_trends(client, symbols)
+            case OpenChart(generation, symbol, timeframe):
+                return self._open_chart(generation, symbol, timeframe)
+            case SetStudies(indicators):
+                self._wanted_studies = indicators
+                return self._sync_studies()
+            case Preview(symbol, timeout):
+                (key,) = client.add_symbols(symbol) if symbol not in self._watched else (symbol,)
+                self._previewing.add(key)
+                known = self.coalescer.quotes.get(key)
+                if known and "lp" in known:
+                    return [msg.PreviewReady(key, dict(known), None)]
+                self.coalescer.preview(key, self._clock(), timeout)
+            case EndPreview(symbol):
+                self._previewing.discard(symbol)
+                self.coalescer.previews.pop(symbol, None)
+                if symbol not in self._watched:
+                    client.remove_symbols(symbol)
+                    self.coalescer.quotes.pop(symbol, None)
+            case Reconnect():
+                client.reconnect()
+            case QuoteCost(seconds):
+                self.coalescer.quote_cost(float(seconds))
+            case Pause(paused):
+                self.paused = bool(paused)
+            case Stop():
+                pass
         return []
 
     def _open_chart(self, generation: int, symbol: str, timeframe: str) -> list[Message]:

@@ -6,6 +6,12 @@ retries in a thread worker, then a quote snapshot from the feed itself (via the 
 worker), both with timeouts; (3) the preview (description, exchange, last price) is shown and
 Enter adds it. An unknown symbol says so and nothing is added. Nothing waits for ever: every
 step has a timeout and a message.
+
+Where it is (``state``), what it says (``note``) and in which tone (``tone``) are reactives: the
+watchers put the state on the dialog as a CSS class (``-checking``, ``-unknown`` ...), the note
+in the status line and the tone on it as a class (``-error``, ``-success`` ...) the stylesheet
+colours. The scanner's check runs in the background (``ui/background.py``) and comes back as a
+``SymbolChecked`` message; the feed's preview comes back through the main screen.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker
 
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.symbols import (
@@ -30,11 +38,16 @@ from tvtui.feed.symbols import (
     validate_symbol,
 )
 from tvtui.ui import format as fmt
+from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
 from tvtui.ui.safe import shown
 
 #: Pause after the last keystroke before resolving on its own.
 RESOLVE_DELAY = 0.6
+#: Every state of the dialog (each a CSS class of it: ``-empty`` ...).
+STATES = ("empty", "invalid", "ready", "checking", "previewing", "unknown", "failed", "resolved")
+#: Tones of the status line (each a CSS class of ``#entry-status``; "" is the plain one).
+TONES = ("error", "warning", "muted", "success")
 
 
 @dataclass
@@ -48,6 +61,13 @@ class SymbolEntry(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="entry.cancel")]
 
+    #: one of :data:`STATES`
+    state: reactive[str] = reactive("empty")
+    #: what the status line says (plain text: it holds server and HTTP reasons)
+    note: reactive[str] = reactive("Type EXCHANGE:SYMBOL, e.g. NASDAQ:AAPL", init=False)
+    #: one of :data:`TONES`, or "" for the plain tone
+    tone: reactive[str] = reactive("", init=False)
+
     def __init__(
         self, endpoints: Endpoints, watchlist: list[str], bridge: Any, initial: str = ""
     ) -> None:
@@ -58,8 +78,9 @@ class SymbolEntry(ModalScreen[str | None]):
         self.bridge = bridge
         self.candidate: str | None = None  # well-formed symbol being resolved
         self.resolved: Resolved | None = None
-        self.state = "empty"  # empty|invalid|ready|checking|previewing|unknown|failed|resolved
         self._timer: Timer | None = None
+        #: the scanner check under way, or done (tests await it)
+        self.checking: Worker[None] | None = None
         self._previewing: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -70,7 +91,7 @@ class SymbolEntry(ModalScreen[str | None]):
                 id="entry-input",
                 max_length=80,
             )
-            yield Static("Type EXCHANGE:SYMBOL, e.g. NASDAQ:AAPL", id="entry-status")
+            yield Static(self.note, id="entry-status")
             yield Static("", id="entry-preview")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", id="entry-add", variant="primary", disabled=True)
@@ -111,12 +132,21 @@ class SymbolEntry(ModalScreen[str | None]):
         self._say("ready", f"{symbol}: checking shortly (Enter checks now)…", "muted")
         self._timer = self.set_timer(RESOLVE_DELAY, self._resolve_candidate)
 
-    def _say(self, state: str, text: str, kind: str = "") -> None:
-        self.state = state
+    def _say(self, state: str, text: str, tone: str = "") -> None:
+        self.state, self.note, self.tone = state, text, tone
+
+    def watch_state(self, old: str, new: str) -> None:
+        self.remove_class(f"-{old}")
+        self.add_class(f"-{new}")
+
+    def watch_note(self, note: str) -> None:
         status = self.query_one("#entry-status", Static)
-        status.update(Text(shown(text, 300)))  # holds server and HTTP reasons: plain text
-        for name in ("error", "warning", "muted", "success"):
-            status.set_class(kind == name, f"-{name}")
+        status.update(Text(shown(note, 300)))  # holds server and HTTP reasons: plain text
+
+    def watch_tone(self, tone: str) -> None:
+        status = self.query_one("#entry-status", Static)
+        for name in TONES:
+            status.set_class(tone == name, f"-{name}")
 
     # --- step 2: resolve ---------------------------------------------------------------------
 
@@ -138,11 +168,12 @@ class SymbolEntry(ModalScreen[str | None]):
         self._check(symbol)
 
     def _check(self, symbol: str) -> None:
-        """The scanner's HTTP check (with retries) in the background."""
+        """The scanner's HTTP check (with retries) in the background: a ``SymbolChecked``."""
+        endpoints = self.endpoints
 
         def check() -> tuple[str, str]:
             try:
-                validate_symbol(symbol, self.endpoints, attempts=2, timeout=3.0)
+                validate_symbol(symbol, endpoints, attempts=2, timeout=3.0)
             except SymbolNotFoundError as exc:
                 return "unknown", str(exc)
             except SymbolLookupError as exc:
@@ -150,12 +181,19 @@ class SymbolEntry(ModalScreen[str | None]):
                 return "lookup-failed", str(exc)
             except ValueError as exc:
                 return "unknown", str(exc)
+            except Exception as exc:  # whatever else: the feed can still tell
+                return "lookup-failed", str(exc)
             return "ok", ""
 
-        def crashed(error: BaseException) -> None:
-            self._checked(symbol, "lookup-failed", str(error))
+        def answer(result: tuple[str, str]) -> msg.SymbolChecked:
+            return msg.SymbolChecked(symbol, *result)
 
-        run_in_background(self.app, check, lambda result: self._checked(symbol, *result), crashed)
+        self.checking = run_in_background(
+            self, check, answer, name="tvtui-symbol-check", description="Check"
+        )
+
+    def on_symbol_checked(self, message: msg.SymbolChecked) -> None:
+        self._checked(message.symbol, message.outcome, message.detail)
 
     def _checked(self, symbol: str, outcome: str, detail: str) -> None:
         if symbol != self.candidate or not self.is_attached:

@@ -17,6 +17,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from tvtui.feed.events import StudyPoint
@@ -139,11 +140,11 @@ class StudyPlot(ThemedPlot):
         level_spec = LEVELS.get(data.pine_id)
         if level_spec:
             low, high, levels = level_spec
-            rows = spec.height
-            if rows <= 5 and len(levels) > 1:
+            height = spec.height
+            if height <= 5 and len(levels) > 1:
                 # a tiny plot (short terminal): the range hugs the levels so each gets a row
                 # and its label, instead of both rounding to the middle row
-                gap = (max(levels) - min(levels)) / (2 * max(1, rows - 1))
+                gap = (max(levels) - min(levels)) / (2 * max(1, height - 1))
                 low, high = min(levels) - gap, max(levels) + gap
             for level in levels:
                 plt.hline(level, spec.colour("study-level"))
@@ -165,7 +166,7 @@ class StudyPlot(ThemedPlot):
 class StudyBlock(Vertical):
     """Legend + plot of one study, or the reason it cannot be shown."""
 
-    def __init__(self, pane: IndicatorPane, pine_id: str, **kwargs) -> None:
+    def __init__(self, pane: IndicatorPane, pine_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pane = pane
         self.pine_id = pine_id
@@ -202,8 +203,11 @@ class StudyBlock(Vertical):
         return SHORT_NAMES.get(self.pine_id, self.pine_id.removeprefix("STD;").replace("_", " "))
 
     def refresh_block(self) -> None:
-        legend = self.query_one(".legend", Static)
-        plot = self.query_one(StudyPlot)
+        try:
+            legend = self.query_one(".legend", Static)
+            plot = self.query_one(StudyPlot)
+        except NoMatches:
+            return  # not composed yet: on_mount draws what it holds by then
         text = Text(safe_text(self.name_text, 60), style="bold")
         # a refused or loading study is its legend line only: it never takes another's space
         self.set_class(bool(self.error), "-error")
@@ -233,8 +237,7 @@ class StudyBlock(Vertical):
                 else:
                     colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
                     colour_index += 1
-                number = isinstance(value, int | float)
-                shown = study_value(value, self.decimals) if number else "—"
+                shown = study_value(value, self.decimals) if isinstance(value, int | float) else "—"
                 text.append(f"  {safe_text(title, 40)} ", style="dim")
                 text.append(shown, style=rich_colour(self.app.theme_variables, colour))
             if not overlay:
@@ -252,7 +255,7 @@ class IndicatorPane(VerticalScroll):
     Each plotted study keeps a readable minimum height (CSS); more studies than fit scroll,
     rather than squeezing every plot to a label."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.generation = 0
         self.times: list[float] = []

@@ -1,0 +1,152 @@
+"""The main screen's chart work: which symbol and timeframe it shows, and its indicators.
+
+A mixin of :class:`tvtui.ui.screens.main.MainScreen` (one job per module): opening a symbol
+asks the stream worker for a new chart generation and resets the chart and indicator panes;
+choosing indicators fetches their metadata in the background (``ui/background.py``) and hands
+what loaded to the worker. What was chosen is the app's (``app.timeframe``,
+``app.indicator_ids``) so it is remembered between starts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+
+from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
+from tvtui.ui import format as fmt
+from tvtui.ui import messages as msg
+from tvtui.ui.background import run_in_background
+from tvtui.ui.screens.indicators import IndicatorScreen
+from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, TIMEFRAMES, ChartPane
+from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.status import StatusLine
+from tvtui.ui.widgets.watchlist import Watchlist
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from tvtui.ui.app import TvtuiApp
+
+    _Base = Screen[None]
+else:
+    _Base = object
+
+#: How long one study's metadata request may take.
+METADATA_TIMEOUT = 5.0
+
+
+class ChartActions(_Base):
+    """Symbol, timeframe and indicators of the chart pane."""
+
+    #: chart switches so far: a pane drops data of an older generation
+    generation: int = 0
+    #: studies whose metadata could not be fetched; fetched again once the link is back
+    metadata_failed: set[str]
+
+    if TYPE_CHECKING:
+
+        @property
+        def tvtui(self) -> TvtuiApp: ...
+
+        def quote_of(self, symbol: str) -> dict[str, Any]: ...
+
+    def open_symbol(self, symbol: str, timeframe: str | None = None) -> None:
+        """Show ``symbol`` (on ``timeframe``, else the current one) in the chart pane."""
+        app = self.tvtui
+        app.timeframe = timeframe or app.timeframe
+        app.active_symbol = symbol
+        self.generation = app.bridge.open_chart(symbol, app.timeframe)
+        chart = self.query_one(ChartPane)
+        chart.reset(self.generation, symbol, app.timeframe)
+        chart.set_quote(self.quote_of(symbol))
+        self.query_one(IndicatorPane).reset(self.generation, self.metadata_failed)
+        self.chart_precision(self.quote_of(symbol))
+        self.query_one(Watchlist).set_active(symbol)
+        self.query_one(StatusLine).chart = f"{symbol} · {app.timeframe}"
+        app.remember()
+
+    def chart_precision(self, quote: dict[str, Any]) -> None:
+        """Studies that inherit the symbol's format show its decimals (``pricescale``)."""
+        scale = quote.get("pricescale")
+        indicators = self.query_one(IndicatorPane)
+        if isinstance(scale, int | float) and not isinstance(scale, bool) and scale >= 1:
+            indicators.set_price_decimals(fmt.decimals_for(quote))
+        elif not quote:
+            indicators.set_price_decimals(None)
+
+    # --- timeframes ----------------------------------------------------------------------------
+
+    def action_step_timeframe(self, step: int) -> None:
+        """``[`` / ``]``: the previous / next of every timeframe the app accepts, in order."""
+        current = self.tvtui.timeframe
+        index = TIMEFRAMES.index(current) if current in TIMEFRAMES else 0
+        self.action_select_timeframe(TIMEFRAMES[(index + step) % len(TIMEFRAMES)])
+
+    def action_timeframe(self, index: int) -> None:
+        """Number keys 1-9: the common timeframes."""
+        self.action_select_timeframe(TIMEFRAME_KEYS[index])
+
+    def action_select_timeframe(self, timeframe: str) -> None:
+        """A timeframe by name (the header's tabs are clickable)."""
+        app = self.tvtui
+        if timeframe not in TIMEFRAMES:
+            return
+        if app.active_symbol and timeframe != app.timeframe:
+            self.open_symbol(app.active_symbol, timeframe)
+        app.timeframe = timeframe
+
+    # --- indicators ----------------------------------------------------------------------------
+
+    def set_indicators(self, pine_ids: list[str]) -> None:
+        """Exactly these studies (pine ids), in this order, on the chart and its panes."""
+        app = self.tvtui
+        app.indicator_ids = list(pine_ids)
+        app.remember()
+        self.query_one(IndicatorPane).set_studies(app.indicator_ids)
+        self.query_one(ChartPane).keep_overlays(app.indicator_ids)
+        self.load_indicators(list(pine_ids))
+
+    def load_indicators(self, pine_ids: list[str]) -> Worker[None]:
+        """Fetch the studies' metadata (HTTP) in the background; an ``IndicatorsLoaded``
+        message brings them back. Returns the worker (tests await it)."""
+        endpoints = self.tvtui.endpoints
+
+        def fetch() -> tuple[list[Indicator], list[tuple[str, str]]]:
+            loaded: list[Indicator] = []
+            failed: list[tuple[str, str]] = []
+            for pine_id in pine_ids:
+                try:
+                    loaded.append(fetch_indicator(pine_id, "last", endpoints, METADATA_TIMEOUT))
+                except IndicatorError as exc:
+                    failed.append((pine_id, exc.reason or str(exc)))
+            return loaded, failed
+
+        def answer(result: tuple[list[Indicator], list[tuple[str, str]]]) -> msg.IndicatorsLoaded:
+            return msg.IndicatorsLoaded(pine_ids, *result)
+
+        return run_in_background(
+            self, fetch, answer, name="tvtui-indicators", description="Indicators"
+        )
+
+    def on_indicators_loaded(self, message: msg.IndicatorsLoaded) -> None:
+        app = self.tvtui
+        if message.pine_ids != app.indicator_ids:
+            return  # chosen again meanwhile
+        app.bridge.set_studies(message.loaded)
+        pane = self.query_one(IndicatorPane)
+        self.metadata_failed = {pine_id for pine_id, _ in message.failed}
+        for indicator in message.loaded:  # sent (again): a refused one is retried now
+            pane.clear_error(indicator.pine_id)
+        for pine_id, reason in message.failed:
+            pane.fail(pine_id, reason)
+
+    def action_choose_indicators(self) -> None:
+        app = self.tvtui
+
+        def chosen(pine_ids: list[str] | None) -> None:
+            if pine_ids is not None and pine_ids != app.indicator_ids:
+                self.set_indicators(pine_ids)
+
+        account = "an anonymous account" if app.anonymous else "this account"
+        app.push_screen(IndicatorScreen(app.indicator_ids, app.study_limit, account), chosen)
