@@ -110,7 +110,7 @@ async def _measure(runs: int) -> dict[int, dict[str, float]]:
                     chart.generation, chart.symbol, chart.timeframe, bars, closed=True
                 )
                 start = time.perf_counter()
-                app.on_candles_changed(message)
+                app.main.on_candles_changed(message)
                 handler = time.perf_counter() - start
                 await pilot.pause(0.3)
                 candles, volume = app.query_one(CandlePlot), app.query_one(VolumePlot)

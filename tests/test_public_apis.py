@@ -46,8 +46,6 @@ KNOWN_UNTIL_MERGE: set[tuple[str, str]] = {
     ("tvtui/ui/widgets/table_cells.py", "_row_renderable_cache"),
     ("tvtui/ui/widgets/table_cells.py", "_y_offsets"),
     ("tvtui/ui/widgets/table_cells.py", "_line_cache"),
-    # ui-structure: the app stops overriding App._handle_exception
-    ("tvtui/ui/app.py", "_handle_exception"),
 }
 
 #: Not Textual, Rich or plotext: tvtui/web extends textual-serve's ``Server`` and
