@@ -298,3 +298,26 @@ async def test_narrow_and_light_the_compact_columns_and_light_colours() -> None:
         # the line fills the pane exactly: no column overflows, the sparkline ends inside it
         assert strip.cell_length == watchlist.size.width
         assert strip.text.rstrip().endswith("▁█▄")
+
+
+async def test_a_quote_for_a_row_out_of_sight_costs_no_drawing_and_shows_when_scrolled_to() -> None:
+    symbols = [f"NASDAQ:S{n:03d}" for n in range(60)]
+    app = Host(symbols)
+    async with app.run_test(size=(160, 24)) as pilot:
+        watchlist, feed = await start(pilot, app)
+        feed.send("NASDAQ:S000", **quote(10.0, 1.0))
+        await wait_for(pilot, lambda: "10.00" in row_text(watchlist, "NASDAQ:S000"), "S000")
+        await pilot.pause()
+        watchlist.drawn.clear()
+        feed.send("NASDAQ:S050", **quote(555.0, -1.0))  # far below the pane's last row
+        await wait_for(pilot, lambda: "NASDAQ:S050" in watchlist.quotes, "the quote taken")
+        await pilot.pause()
+        assert watchlist.drawn == []
+        assert "555.00" in str(watchlist.get_cell("NASDAQ:S050", "last"))  # asked: up to date
+        watchlist.move_cursor(row=50)
+        await wait_for(
+            pilot,
+            lambda: HEADER + 50 - watchlist.scroll_offset.y in watchlist.drawn,
+            "the row drawn once in sight",
+        )
+        assert "555.00" in row_text(watchlist, "NASDAQ:S050")

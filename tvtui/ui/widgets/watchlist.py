@@ -151,6 +151,8 @@ class Watchlist(_TableKeys, can_focus=True):
         self.hover_row = 0
         self._show_hover = False
         self._cells: dict[str, dict[str, Any]] = {}  # symbol -> column -> Cell or renderable
+        self._stale: set[str] = set()  # symbols whose cells are recomputed when next drawn
+        self._index: dict[str, int] = {}  # symbol -> row
         self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
         self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
         # drawn lines: symbol -> ((row, cursor, hover), strip); cells: (symbol, column) -> ...
@@ -201,18 +203,22 @@ class Watchlist(_TableKeys, can_focus=True):
         return symbols[self.cursor_row] if 0 <= self.cursor_row < len(symbols) else None
 
     def get_row_index(self, symbol: str) -> int:
-        return self.state.symbols.index(symbol)
+        return self._index[symbol]
 
     def get_cell(self, symbol: str, column: str) -> Any:
         """What ``symbol``'s ``column`` cell shows: a ``Text`` (or what ``update_cell`` put)."""
-        value = self._cells[symbol][column]
-        return _as_renderable(value)
+        if symbol in self._stale:
+            self._update_cells(symbol)
+        return _as_renderable(self._cells[symbol][column])
 
     def update_cell(self, symbol: str, column: str, value: Any) -> None:
         """Put ``value`` (a renderable; a string is plain text) in one cell until the row's
         data next changes that cell."""
+        if symbol in self._stale:
+            self._update_cells(symbol)
         self._cells[symbol][column] = value
-        self._changed(symbol)
+        self._lines.pop(symbol, None)
+        self.refresh_lines(HEADER + self._index[symbol])
 
     def header_text(self) -> str:
         """The header line as drawn (for tests and screen readers)."""
@@ -261,9 +267,12 @@ class Watchlist(_TableKeys, can_focus=True):
         for gone in set(self._cells) - set(self.state.symbols):
             del self._cells[gone]
             self.painter.forget(gone)
+        self._index = {symbol: k for k, symbol in enumerate(self.state.symbols)}
         for symbol in self.state.symbols:
             if symbol not in self._cells:
-                self._cells[symbol] = dict(self.painter.cells(symbol, self.visible_columns))
+                self._cells[symbol] = {}
+                self._stale.add(symbol)
+        self._stale &= set(self._index)
         self._forget_lines()
         self._resize_virtual()
         # scrolled once the pane has its new height (more rows: a taller pane)
@@ -307,30 +316,44 @@ class Watchlist(_TableKeys, can_focus=True):
             self._paint(symbol)
 
     def _repaint_all(self) -> None:
-        """A new theme or column set: every cell again, every line drawn afresh."""
+        """A new theme or column set: every cell again (when next shown), every line afresh."""
         self._colours.clear()
-        self._cells = {s: dict(self.painter.cells(s, self.visible_columns)) for s in self.symbols}
+        self._stale.update(self.state.symbols)
         self._forget_lines()
         self._resize_virtual()
 
     def _paint(self, symbol: str) -> None:
-        """Recompute ``symbol``'s cells; its line is redrawn only if one of them changed."""
-        shown = self._cells.get(symbol)
-        if shown is None:
+        """``symbol``'s data changed: a row on screen gets its cells now and is redrawn if one
+        of them changed; a row out of sight only when it is next drawn (with 500 symbols most
+        of a flush is out of sight)."""
+        index = self._index.get(symbol)
+        if index is None:
             return
-        cells = self.painter.cells(symbol, self.visible_columns)
+        if not self._on_screen(index):
+            self._stale.add(symbol)
+            self._lines.pop(symbol, None)
+        elif self._update_cells(symbol):
+            self._changed(symbol)
+
+    def _on_screen(self, index: int) -> bool:
+        top = int(self.scroll_y)
+        return top <= index < top + self.scrollable_content_region.height - HEADER
+
+    def _update_cells(self, symbol: str) -> bool:
+        """Recompute ``symbol``'s cells; True if a visible one changed."""
+        self._stale.discard(symbol)
+        shown = self._cells[symbol]
         changed = False
-        for key, cell in cells.items():
+        for key, cell in self.painter.cells(symbol, self.visible_columns).items():
             if shown.get(key) != cell:
                 shown[key] = cell
                 changed = changed or key in self.visible_columns
-        if changed:
-            self._changed(symbol)
+        return changed
 
     def _changed(self, symbol: str) -> None:
         self._lines.pop(symbol, None)
-        index = self.state.index(symbol)
-        if index is not None:
+        index = self._index.get(symbol)
+        if index is not None and self._on_screen(index):
             self.refresh_lines(HEADER + index)
 
     def _forget_lines(self) -> None:
@@ -399,6 +422,8 @@ class Watchlist(_TableKeys, can_focus=True):
         if not 0 <= index < len(symbols):
             return Strip.blank(width, self.rich_style)
         symbol = symbols[index]
+        if symbol in self._stale:
+            self._update_cells(symbol)
         how = (index, index == self.cursor_row, self._show_hover and index == self.hover_row)
         cached = self._lines.get(symbol)
         if cached is not None and cached[0] == how:
