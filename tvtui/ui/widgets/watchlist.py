@@ -6,10 +6,12 @@ anything. The table keeps no caches it does not own: each row's Strip is kept un
 cells, the cursor or hover on it, or the styles (focus, theme, width) change, and a changed row
 is repainted with ``refresh_lines`` alone. The look is the table's it replaces, cell for cell
 (one space of padding each side, the ``datatable--*`` component classes the app's CSS styles),
-so the snapshots did not change.
+so the snapshots did not change. A row out of sight is not even formatted until it is drawn.
 
-What the rows say lives in :class:`~tvtui.ui.watchlist_state.WatchlistState` and
-:class:`~tvtui.ui.watchlist_cells.CellPainter`; this module draws it and handles keys and mouse.
+What the rows hold is :class:`~tvtui.ui.watchlist_state.WatchlistState`, what each cell says
+:class:`~tvtui.ui.watchlist_cells.CellPainter`, the lines are built and kept by
+:class:`~tvtui.ui.watchlist_lines.LinePainter`, keys and mouse are
+:class:`~tvtui.ui.watchlist_cursor.RowCursor`'s; this module puts them together.
 Flushes arrive up to 40 times a second from the stream worker, paced by what they cost the UI
 (measured here: :meth:`Watchlist.take_cost`).
 """
@@ -21,60 +23,28 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.padding import Padding
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.geometry import Region, Size, Spacing
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tvtui.feed.untrusted import plain
 from tvtui.ui.safe import guarded
 from tvtui.ui.themes import rich_colour
-from tvtui.ui.watchlist_cells import (
-    COLUMNS,
-    PADDING,
-    CellPainter,
-    trend_width,
-    wanted_columns,
-)
+from tvtui.ui.watchlist_cells import COLUMNS, PADDING, CellPainter, trend_width, wanted_columns
+from tvtui.ui.watchlist_cursor import HEADER, RowCursor
+from tvtui.ui.watchlist_lines import LinePainter, Look, as_renderable
 from tvtui.ui.watchlist_state import FLASH_SECONDS, WatchlistState
 
-__all__ = ["FLASH_SECONDS", "FLASH_STRENGTH", "Watchlist"]
+__all__ = ["FLASH_SECONDS", "FLASH_STRENGTH", "HEADER", "Watchlist"]
 
 log = logging.getLogger(__name__)
 
 #: How much of the tick's colour the flash background takes (the rest is the pane's).
 FLASH_STRENGTH = 0.45
-#: The header is the first line; it does not scroll.
-HEADER = 1
 
 
-class _TableKeys(ScrollView):
-    """The keys a table has (kept out of ``Watchlist.BINDINGS``, which the help lists)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("ctrl+home", "cursor_top", "Top", show=False),
-        Binding("ctrl+end", "cursor_bottom", "Bottom", show=False),
-        Binding("home", "scroll_home", "Home", show=False),
-        Binding("end", "scroll_end", "End", show=False),
-    ]
-
-
-class Watchlist(_TableKeys, can_focus=True):
+class Watchlist(RowCursor, can_focus=True):
     """Symbols with last price, change, change %, volume and a small trend."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -148,19 +118,12 @@ class Watchlist(_TableKeys, can_focus=True):
         self.painter = CellPainter(self.state, self._colour, self._flash_colour)
         self.visible_columns: tuple[str, ...] = ()
         self.cursor_row = 0
-        self.hover_row = 0
-        self._show_hover = False
+        self.lines = LinePainter()
         self._cells: dict[str, dict[str, Any]] = {}  # symbol -> column -> Cell or renderable
         self._stale: set[str] = set()  # symbols whose cells are recomputed when next drawn
         self._index: dict[str, int] = {}  # symbol -> row
         self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
         self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
-        # drawn lines: symbol -> ((row, cursor, hover), strip); cells: (symbol, column) -> ...
-        self._lines: dict[str, tuple[tuple[int, bool, bool], Strip]] = {}
-        self._cell_segments: dict[tuple[str, str], tuple[Any, int, bool, bool, list[Segment]]] = {}
-        self._header: Strip | None = None
-        self._looks: tuple[Any, ...] = ()  # the styles the cached lines were drawn with
-        self._metas: dict[tuple[int, int], Style] = {}
 
     # --- what app.py and the tests read -----------------------------------------------------
 
@@ -209,7 +172,7 @@ class Watchlist(_TableKeys, can_focus=True):
         """What ``symbol``'s ``column`` cell shows: a ``Text`` (or what ``update_cell`` put)."""
         if symbol in self._stale:
             self._update_cells(symbol)
-        return _as_renderable(self._cells[symbol][column])
+        return as_renderable(self._cells[symbol][column])
 
     def update_cell(self, symbol: str, column: str, value: Any) -> None:
         """Put ``value`` (a renderable; a string is plain text) in one cell until the row's
@@ -217,12 +180,13 @@ class Watchlist(_TableKeys, can_focus=True):
         if symbol in self._stale:
             self._update_cells(symbol)
         self._cells[symbol][column] = value
-        self._lines.pop(symbol, None)
+        self.lines.forget(symbol)
         self.refresh_lines(HEADER + self._index[symbol])
 
     def header_text(self) -> str:
         """The header line as drawn (for tests and screen readers)."""
-        return "".join(s.text for s in self._render_header(self.size.width))
+        self.lines.use(self._look())
+        return self.lines.header(False, self.app.console, self.app.console_options).text
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -246,7 +210,7 @@ class Watchlist(_TableKeys, can_focus=True):
         self.painter.trend_width = trend
         self._repaint_all()
 
-    def _table_width(self) -> int:
+    def table_width(self) -> int:
         return sum(self._column_width(key) + 2 * PADDING for key in self.visible_columns)
 
     def _column_width(self, key: str) -> int:
@@ -255,7 +219,7 @@ class Watchlist(_TableKeys, can_focus=True):
         return next(width for k, _label, width, _right in COLUMNS if k == key)
 
     def _resize_virtual(self) -> None:
-        self.virtual_size = Size(self._table_width(), HEADER + len(self.state.symbols))
+        self.virtual_size = Size(self.table_width(), HEADER + len(self.state.symbols))
 
     # --- rows --------------------------------------------------------------------------------
 
@@ -282,7 +246,7 @@ class Watchlist(_TableKeys, can_focus=True):
             self.move_cursor(row=min(row, len(self.state.symbols) - 1), scroll=False)
         else:
             self.cursor_row = 0
-        self.call_after_refresh(self._scroll_cursor_into_view)
+        self.call_after_refresh(self.scroll_cursor_into_view)
 
     def set_active(self, symbol: str | None) -> None:
         """Mark the symbol shown on the chart (a ▶ before its name)."""
@@ -329,15 +293,11 @@ class Watchlist(_TableKeys, can_focus=True):
         index = self._index.get(symbol)
         if index is None:
             return
-        if not self._on_screen(index):
+        if not self.on_screen(index):
             self._stale.add(symbol)
-            self._lines.pop(symbol, None)
+            self.lines.forget(symbol)
         elif self._update_cells(symbol):
             self._changed(symbol)
-
-    def _on_screen(self, index: int) -> bool:
-        top = int(self.scroll_y)
-        return top <= index < top + self.scrollable_content_region.height - HEADER
 
     def _update_cells(self, symbol: str) -> bool:
         """Recompute ``symbol``'s cells; True if a visible one changed."""
@@ -351,15 +311,13 @@ class Watchlist(_TableKeys, can_focus=True):
         return changed
 
     def _changed(self, symbol: str) -> None:
-        self._lines.pop(symbol, None)
+        self.lines.forget(symbol)
         index = self._index.get(symbol)
-        if index is not None and self._on_screen(index):
+        if index is not None and self.on_screen(index):
             self.refresh_lines(HEADER + index)
 
     def _forget_lines(self) -> None:
-        self._lines.clear()
-        self._cell_segments.clear()
-        self._header = None
+        self.lines.clear()
         self.refresh()
 
     # --- colours -----------------------------------------------------------------------------
@@ -390,20 +348,7 @@ class Watchlist(_TableKeys, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         started = time.perf_counter()
         try:
-            looks = (
-                self.rich_style,
-                self.get_component_rich_style("datatable--header"),
-                self.get_component_rich_style("datatable--cursor"),
-                self.get_component_rich_style("datatable--hover"),
-                self.get_component_rich_style("datatable--header-hover"),
-                self.size.width,
-                self.scroll_offset.x,
-            )
-            if looks != self._looks:  # focus, theme, width or horizontal scroll: all afresh
-                self._looks = looks
-                self._lines.clear()
-                self._cell_segments.clear()
-                self._header = None
+            self.lines.use(self._look())  # focus, theme, width, columns or scroll: all afresh
             return super().render_lines(crop)
         except Exception:  # one bad cell must not end the app: blank lines, logged
             log.exception("watchlist render failed; drawn blank")
@@ -412,230 +357,41 @@ class Watchlist(_TableKeys, can_focus=True):
             self._cost += time.perf_counter() - started
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        console, options = self.app.console, self.app.console_options
         if y < HEADER:
-            if self._header is None:
-                self._header = self._finish(self._render_header(width), width)
-            return self._header
+            return self.lines.header(self.show_hover and self.hover_row == -1, console, options)
         index = y - HEADER + self.scroll_offset.y
         symbols = self.state.symbols
         if not 0 <= index < len(symbols):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(self.size.width, self.rich_style)
         symbol = symbols[index]
         if symbol in self._stale:
             self._update_cells(symbol)
-        how = (index, index == self.cursor_row, self._show_hover and index == self.hover_row)
-        cached = self._lines.get(symbol)
-        if cached is not None and cached[0] == how:
-            return cached[1]
+        how = (index, index == self.cursor_row, self.show_hover and index == self.hover_row)
         try:
-            strip = self._finish(self._render_row(symbol, *how, width), width)
+            return self.lines.row(symbol, self._cells[symbol], how, console, options)
         except Exception:  # a cell nobody foresaw: this row blank, logged, the rest drawn
             log.exception("watchlist row %r failed to render; drawn blank", symbol)
-            return Strip.blank(width, self.rich_style)
-        self._lines[symbol] = (how, strip)
-        return strip
+            return Strip.blank(self.size.width, self.rich_style)
 
-    def _finish(self, segments: list[Segment], width: int) -> Strip:
-        x = self.scroll_offset.x
-        return (
-            Strip(segments).crop(x, x + width).adjust_cell_length(width, self.rich_style).simplify()
-        )
-
-    def _meta(self, row: int, column: int) -> Style:
-        style = self._metas.get((row, column))
-        if style is None:
-            style = self._metas[(row, column)] = Style.from_meta({"row": row, "column": column})
-        return style
-
-    def _component(self, header: bool, cursor: bool, hover: bool) -> Style:
-        style = Style()
-        if hover:
-            style += self.get_component_rich_style("datatable--hover")
-            if header:
-                style += self.get_component_rich_style("datatable--header-hover")
-        if cursor:
-            style += self.get_component_rich_style("datatable--cursor")
-        return style
-
-    def _cell(
-        self, cell: Any, row: int, column: int, base: Style, component: Style
-    ) -> list[Segment]:
-        width = self._column_width(self.visible_columns[column]) + 2 * PADDING
-        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
-        post = Style.from_color(color=component.color)
-        lines = self.app.console.render_lines(
-            _Layered(
-                Padding(_as_renderable(cell), (0, PADDING)),
-                pre_style=base + self._meta(row, column) + component,
-                post_style=post,
+    def _look(self) -> Look:
+        component = self.get_component_rich_style
+        return Look(
+            base=self.rich_style,
+            header=component("datatable--header"),
+            cursor=component("datatable--cursor"),
+            hover=component("datatable--hover"),
+            header_hover=component("datatable--header-hover"),
+            columns=tuple(
+                (key, label, self._column_width(key), right)
+                for key, label, _width, right in COLUMNS
+                if key in self.visible_columns
             ),
-            options,
+            width=self.size.width,
+            scroll_x=self.scroll_offset.x,
         )
-        return lines[0]
-
-    def _extend(self, row: int, row_style: Style, component: Style, width: int) -> Segment:
-        """The rest of the line after the last column, in the row's style."""
-        meta = Style.from_meta({"row": row, "column": 0, "out_of_bounds": True})
-        space = max(0, width - self._table_width())
-        return Segment(" " * space, row_style + component + meta)
-
-    def _render_header(self, width: int) -> list[Segment]:
-        style = self.get_component_rich_style("datatable--header")
-        hover = self._show_hover and self.hover_row == -1
-        component = self._component(True, False, hover)
-        segments: list[Segment] = []
-        for column, key in enumerate(self.visible_columns):
-            label, right = next((lab, r) for k, lab, _w, r in COLUMNS if k == key)
-            text = Text(label, justify="right" if right else "left")
-            segments += self._cell(text, -1, column, style, component)
-        segments.append(self._extend(-1, style, component, width))
-        return segments
-
-    def _render_row(
-        self, symbol: str, row: int, cursor: bool, hover: bool, width: int
-    ) -> list[Segment]:
-        base = self.rich_style
-        component = self._component(False, cursor, hover)
-        cells = self._cells[symbol]
-        segments: list[Segment] = []
-        for column, key in enumerate(self.visible_columns):
-            value = cells.get(key, ("", "", None))
-            cached = self._cell_segments.get((symbol, key))
-            if (
-                cached is not None
-                and cached[1:4] == (row, cursor, hover)
-                and (cached[0] is value or cached[0] == value)
-            ):
-                segments += cached[4]
-                continue
-            drawn = self._cell(value, row, column, base, component)
-            self._cell_segments[(symbol, key)] = (value, row, cursor, hover, drawn)
-            segments += drawn
-        segments.append(self._extend(row, base, component, width))
-        return segments
-
-    # --- cursor ------------------------------------------------------------------------------
-
-    def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
-        """Put the cursor on ``row`` (clamped) and, unless told not to, scroll it into view."""
-        row = max(0, min(row, len(self.state.symbols) - 1))
-        previous, self.cursor_row = self.cursor_row, row
-        if previous != row:
-            self.refresh_lines(HEADER + previous)
-            self.refresh_lines(HEADER + row)
-        if scroll:
-            self._scroll_cursor_into_view(animate)
-
-    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
-        width = max(self.size.width, self._table_width())
-        region = Region(int(self.scroll_x), HEADER + self.cursor_row, width, 1)
-        self.scroll_to_region(region, animate=animate, spacing=Spacing(HEADER, 0, 0, 0), force=True)
-
-    def _set_hover(self, active: bool, row: int | None = None) -> None:
-        old = (self._show_hover, self.hover_row)
-        self._show_hover = active
-        if row is not None:
-            self.hover_row = row
-        if old != (self._show_hover, self.hover_row):
-            for line in {old[1], self.hover_row}:
-                if line == -1:
-                    self._header = None
-                    self.refresh(Region(0, 0, self.size.width, HEADER))
-                else:
-                    self.refresh_lines(HEADER + line)
-
-    def action_cursor_up(self) -> None:
-        self._set_hover(False)
-        self.move_cursor(row=self.cursor_row - 1)
-
-    def action_cursor_down(self) -> None:
-        self._set_hover(False)
-        self.move_cursor(row=self.cursor_row + 1)
-
-    def action_cursor_top(self) -> None:
-        self._set_hover(False)
-        self.move_cursor(row=0)
-
-    def action_cursor_bottom(self) -> None:
-        self._set_hover(False)
-        self.move_cursor(row=len(self.state.symbols) - 1)
-
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - HEADER)
-
-    def action_page_down(self) -> None:
-        self._set_hover(False)
-        self.scroll_relative(y=self._page(), animate=False, force=True)
-        self.move_cursor(row=self.cursor_row + self._page(), scroll=False)
-
-    def action_page_up(self) -> None:
-        self._set_hover(False)
-        self.scroll_relative(y=-self._page(), animate=False)
-        self.move_cursor(row=self.cursor_row - self._page(), scroll=False)
-
-    def action_scroll_home(self) -> None:
-        self._set_hover(False)
-        self.scroll_x = 0
-
-    def action_scroll_end(self) -> None:
-        self._set_hover(False)
-        self.scroll_x = self.max_scroll_x
 
     def action_select_cursor(self) -> None:
         self._set_hover(False)
         if symbol := self.selected_symbol:
             self.post_message(self.Opened(symbol))
-
-    # --- mouse -------------------------------------------------------------------------------
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        meta = event.style.meta
-        if "row" not in meta:
-            self._set_hover(False)
-            return
-        self._set_hover(True, meta["row"])
-
-    def on_leave(self, _event: events.Leave) -> None:
-        self._set_hover(False)
-
-    def on_click(self, event: events.Click) -> None:
-        """A click selects its row; a click on the selected row opens it (as Enter)."""
-        meta = event.style.meta
-        self._set_hover(True)
-        row = meta.get("row")
-        if not isinstance(row, int) or row < 0 or row >= len(self.state.symbols):
-            return
-        event.stop()
-        if row == self.cursor_row:
-            self.action_select_cursor()
-            self._set_hover(True)
-        else:
-            self.move_cursor(row=row, animate=True)
-
-
-def _as_renderable(value: Any) -> RenderableType:
-    """A cell as Rich draws it: a (text, style, justify) spec is a ``Text``; a string is plain
-    text, never markup."""
-    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], str):
-        text, style, justify = value
-        return Text(text, style=style, justify=justify)
-    if isinstance(value, str):
-        return Text(plain(value), end="")
-    if isinstance(value, Text) or hasattr(value, "__rich__") or hasattr(value, "__rich_console__"):
-        return value  # type: ignore[no-any-return]
-    return Text(plain(str(value)), end="")
-
-
-class _Layered:
-    """A renderable between two styles: ``pre`` under its own styles, ``post`` over them (the
-    cursor's text colour wins over a cell's; its background does not)."""
-
-    def __init__(self, renderable: RenderableType, pre_style: Style, post_style: Style) -> None:
-        self.renderable = renderable
-        self.pre_style = pre_style
-        self.post_style = post_style
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        segments = console.render(self.renderable, options)
-        return Segment.apply_style(segments, style=self.pre_style, post_style=self.post_style)
