@@ -26,6 +26,7 @@ from tvtui.ui.themes import (
     load_all_themes,
     rich_colour,
 )
+from tvtui.ui.watchlist_state import WatchlistState
 from tvtui.ui.widgets.watchlist import FLASH_SECONDS, HEADER, Watchlist
 
 SYMBOLS = ["NASDAQ:AAPL", "NASDAQ:MSFT", "FX:EURUSD", "BINANCE:BTCUSDT", "NYSE:IBM"]
@@ -321,3 +322,22 @@ async def test_a_quote_for_a_row_out_of_sight_costs_no_drawing_and_shows_when_sc
             "the row drawn once in sight",
         )
         assert "555.00" in row_text(watchlist, "NASDAQ:S050")
+
+
+async def test_a_shared_state_is_shown_as_it_is() -> None:
+    """Whoever owns the state (the app, a screen) can hand it in; the rows come from it."""
+    state = WatchlistState(["FX:EURUSD", "NASDAQ:AAPL"])
+    state.merge({"FX:EURUSD": quote(1.08, 0.01, pricescale=100000)}, {}, now=0.0)
+
+    class StateHost(App[None]):  # not a Host: its on_mount would set the symbols
+        CSS_PATH = Host.CSS_PATH
+
+        def compose(self) -> ComposeResult:
+            yield CountingWatchlist(id="watchlist", state=state)
+
+    app = StateHost()
+    async with app.run_test(size=(160, 20)) as pilot:
+        watchlist = app.query_one(Watchlist)
+        await wait_for(pilot, lambda: "1.08000" in row_text(watchlist, "FX:EURUSD"), "the row")
+        assert list(watchlist.rows) == ["FX:EURUSD", "NASDAQ:AAPL"]
+        assert watchlist.quotes is state.quotes

@@ -1,19 +1,16 @@
 """The watchlist pane: a header line and one line per symbol, repainted line by line.
 
-Why its own Line API widget (a ``ScrollView`` whose ``render_line`` returns cached Strips)
-rather than a ``DataTable``: under a quote flood only the rows whose cells changed may cost
-anything. The table keeps no caches it does not own: each row's Strip is kept until one of its
-cells, the cursor or hover on it, or the styles (focus, theme, width) change, and a changed row
-is repainted with ``refresh_lines`` alone. The look is the table's it replaces, cell for cell
-(one space of padding each side, the ``datatable--*`` component classes the app's CSS styles),
-so the snapshots did not change. A row out of sight is not even formatted until it is drawn.
+Why a Line API widget (a ``ScrollView`` whose ``render_line`` returns Strips it keeps) and not
+a ``DataTable``: under a quote flood only rows whose cells changed may cost anything, without
+touching caches it does not own. A changed row on screen is repainted with ``refresh_lines``
+alone; a row out of sight is not even formatted until it is drawn. It looks like the table
+it replaced, cell for cell (the ``datatable--*`` component classes the app's CSS styles).
 
-What the rows hold is :class:`~tvtui.ui.watchlist_state.WatchlistState`, what each cell says
-:class:`~tvtui.ui.watchlist_cells.CellPainter`, the lines are built and kept by
-:class:`~tvtui.ui.watchlist_lines.LinePainter`, keys and mouse are
-:class:`~tvtui.ui.watchlist_cursor.RowCursor`'s; this module puts them together.
-Flushes arrive up to 40 times a second from the stream worker, paced by what they cost the UI
-(measured here: :meth:`Watchlist.take_cost`).
+State: :class:`~tvtui.ui.watchlist_state.WatchlistState`; cells:
+:class:`~tvtui.ui.watchlist_cells.CellPainter`; lines:
+:class:`~tvtui.ui.watchlist_lines.LinePainter`; keys and mouse:
+:class:`~tvtui.ui.watchlist_cursor.RowCursor`. Flushes come from the stream worker, paced by
+what they cost the UI (:meth:`Watchlist.take_cost`).
 """
 
 from __future__ import annotations
@@ -119,9 +116,12 @@ class Watchlist(RowCursor, can_focus=True):
         self.visible_columns: tuple[str, ...] = ()
         self.cursor_row = 0
         self.lines = LinePainter()
-        self._cells: dict[str, dict[str, Any]] = {}  # symbol -> column -> Cell or renderable
-        self._stale: set[str] = set()  # symbols whose cells are recomputed when next drawn
-        self._index: dict[str, int] = {}  # symbol -> row
+        # a state handed in may hold symbols already: their rows from the start
+        symbols = self.state.symbols
+        #: symbol -> column -> Cell or renderable; symbol -> row; rows to recompute when drawn
+        self._cells: dict[str, dict[str, Any]] = {symbol: {} for symbol in symbols}
+        self._index: dict[str, int] = {symbol: k for k, symbol in enumerate(symbols)}
+        self._stale: set[str] = set(symbols)
         self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
         self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
 
