@@ -1,7 +1,7 @@
 """The stream worker's merging logic, kept pure so it can be tested without a socket or an app.
 
 Why it exists: the feed can deliver thousands of updates a second, and a Textual app that
-handles each one (a message, a DataTable ``update_cell``, a plot rebuild) falls behind and
+handles each one (a message, a repainted watchlist row, a plot rebuild) falls behind and
 freezes (measured: 11,120 handler runs and 100 ms stalls naive, 24 runs coalesced).
 So the worker thread merges every event into the latest state here, and the app only sees:
 

@@ -1,20 +1,16 @@
-"""The watchlist pane: one DataTable row per symbol, updated in place.
+"""The watchlist pane: a header line and one line per symbol, repainted line by line.
 
-Why a DataTable with row key = symbol, fixed-width columns and ``update_cell`` for changed
-cells only: rows keep their place, the cursor never jumps (``clear()`` would reset it), and
-the columns never change width.
+Why a Line API widget (a ``ScrollView`` whose ``render_line`` returns Strips it keeps) and not
+a ``DataTable``: under a quote flood only rows whose cells changed may cost anything, without
+touching caches it does not own. A changed row on screen is repainted with ``refresh_lines``
+alone; a row out of sight is not even formatted until it is drawn. It looks like the table
+it replaced, cell for cell (the ``datatable--*`` component classes the app's CSS styles).
 
-Flushes arrive up to 40 times a second from the stream worker (paced by what they cost the UI,
-measured here: :meth:`Watchlist.take_cost`), so a flush must cost little: a symbol
-whose quote and trend are the very objects of the previous flush is skipped outright (the
-worker re-sends unchanged ones as they were), a cell is compared as (text, style) before any
-``Text`` is built, and a sparkline is only recomputed when its trend or width changed.
-
-Last, Chg and Chg % share one colour: the day's direction (a falling symbol is never green).
-A tick shows as a brief flash behind the last price (the tick's direction, faint, for
-:data:`FLASH_SECONDS`), its text keeping the day's colour. The Trend column's header names its
-period: one point per :data:`~tvtui.ui.coalesce.TREND_TIMEFRAME` bar, seeded from the day's
-history.
+State: :class:`~tvtui.ui.watchlist_state.WatchlistState`; cells:
+:class:`~tvtui.ui.watchlist_cells.CellPainter`; lines:
+:class:`~tvtui.ui.watchlist_lines.LinePainter`; keys and mouse:
+:class:`~tvtui.ui.watchlist_cursor.RowCursor`. Flushes come from the stream worker, paced by
+what they cost the UI (:meth:`Watchlist.take_cost`).
 """
 
 from __future__ import annotations
@@ -22,138 +18,208 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from rich.console import JustifyMethod
-from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
 
-from tvtui.ui import format as fmt
-from tvtui.ui.coalesce import TREND_TIMEFRAME
 from tvtui.ui.safe import guarded
-from tvtui.ui.safe import shown as safe_text
 from tvtui.ui.themes import rich_colour
-from tvtui.ui.widgets.table_cells import update_cells
+from tvtui.ui.watchlist_cells import COLUMNS, PADDING, CellPainter, trend_width, wanted_columns
+from tvtui.ui.watchlist_cursor import HEADER, RowCursor
+from tvtui.ui.watchlist_lines import LinePainter, Look, as_renderable
+from tvtui.ui.watchlist_state import FLASH_SECONDS, WatchlistState
+
+__all__ = ["FLASH_SECONDS", "FLASH_STRENGTH", "HEADER", "Watchlist"]
 
 log = logging.getLogger(__name__)
 
-FLASH_SECONDS = 0.3
 #: How much of the tick's colour the flash background takes (the rest is the pane's).
 FLASH_STRENGTH = 0.45
-TREND_WIDTH = 12
-TREND_MAX = 60
-
-#: Below this content width the table drops its least important columns (see COMPACT).
-COMPACT_BELOW = 100
-#: The columns kept in a narrow terminal.
-COMPACT = ("symbol", "last", "change_pct", "trend")
-
-#: (key, label, width, right-aligned)
-#: A cell before it becomes a ``Text``: (text, style, justify; None = the table's default).
-Cell = tuple[str, str, JustifyMethod | None]
-
-COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
-    ("symbol", "Symbol", 19, False),
-    ("description", "Description", 22, False),
-    ("last", "Last", 12, True),
-    ("change", "Chg", 10, True),
-    ("change_pct", "Chg %", 8, True),
-    ("volume", "Volume", 8, True),
-    ("trend", f"Trend {TREND_TIMEFRAME}", TREND_WIDTH, False),
-)
 
 
-class Watchlist(DataTable):
+class Watchlist(RowCursor, can_focus=True):
     """Symbols with last price, change, change %, volume and a small trend."""
 
-    BINDINGS = [
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "datatable--header",
+        "datatable--cursor",
+        "datatable--hover",
+        "datatable--header-hover",
+    }
+    DEFAULT_CSS = """
+    Watchlist {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .datatable--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .datatable--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        & > .datatable--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .datatable--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .datatable--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .datatable--header-hover {
+            background: $accent 30%;
+        }
+        & > .datatable--hover {
+            background: $block-hover-background;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="watchlist.down"),
         Binding("k", "cursor_up", "Up", show=False, id="watchlist.up"),
     ]
 
     class Opened(Message):
-        """Enter on a row: show this symbol on the chart."""
+        """Enter on a row (or a click on the selected one): show this symbol on the chart."""
 
         def __init__(self, symbol: str) -> None:
             super().__init__()
             self.symbol = symbol
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        state: WatchlistState | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
         self.clock = clock
-        self.symbols: list[str] = []
-        self.quotes: dict[str, dict[str, Any]] = {}
-        self.trends: dict[str, tuple[float, ...]] = {}
-        self.rejected: dict[str, str] = {}
-        self._shown: dict[tuple[str, str], tuple[str, str]] = {}  # -> (text, style) on screen
-        self._sparks: dict[str, tuple[tuple[float, ...], int, str]] = {}  # trend, width, line
-        self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
-        self._pending: list[tuple[str, str, Text]] = []  # cells to put in the table
-        self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
-        self._flash_until: dict[str, tuple[float, int]] = {}  # symbol -> (deadline, direction)
-        self.active_symbol: str | None = None
-        self.trend_width = TREND_WIDTH
+        self.state = state or WatchlistState()
+        self.painter = CellPainter(self.state, self._colour, self._flash_colour)
         self.visible_columns: tuple[str, ...] = ()
+        self.cursor_row = 0
+        self.lines = LinePainter()
+        # a state handed in may hold symbols already: their rows from the start
+        symbols = self.state.symbols
+        #: symbol -> column -> Cell or renderable; symbol -> row; rows to recompute when drawn
+        self._cells: dict[str, dict[str, Any]] = {symbol: {} for symbol in symbols}
+        self._index: dict[str, int] = {symbol: k for k, symbol in enumerate(symbols)}
+        self._stale: set[str] = set(symbols)
+        self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
+        self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
+
+    # --- what app.py and the tests read -----------------------------------------------------
+
+    @property
+    def symbols(self) -> list[str]:
+        return self.state.symbols
+
+    @property
+    def quotes(self) -> dict[str, dict[str, Any]]:
+        return self.state.quotes
+
+    @property
+    def trends(self) -> dict[str, tuple[float, ...]]:
+        return self.state.trends
+
+    @property
+    def rejected(self) -> dict[str, str]:
+        return self.state.rejected
+
+    @property
+    def active_symbol(self) -> str | None:
+        return self.state.active
+
+    @property
+    def trend_width(self) -> int:
+        return self.painter.trend_width
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """The symbols in display order (``symbol in rows``, ``list(rows)``)."""
+        return tuple(self.state.symbols)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.state.symbols)
+
+    @property
+    def selected_symbol(self) -> str | None:
+        symbols = self.state.symbols
+        return symbols[self.cursor_row] if 0 <= self.cursor_row < len(symbols) else None
+
+    def get_row_index(self, symbol: str) -> int:
+        return self._index[symbol]
+
+    def get_cell(self, symbol: str, column: str) -> Any:
+        """What ``symbol``'s ``column`` cell shows: a ``Text`` (or what ``update_cell`` put)."""
+        if symbol in self._stale:
+            self._update_cells(symbol)
+        return as_renderable(self._cells[symbol][column])
+
+    def update_cell(self, symbol: str, column: str, value: Any) -> None:
+        """Put ``value`` (a renderable; a string is plain text) in one cell until the row's
+        data next changes that cell."""
+        if symbol in self._stale:
+            self._update_cells(symbol)
+        self._cells[symbol][column] = value
+        self.lines.forget(symbol)
+        self.refresh_lines(HEADER + self._index[symbol])
+
+    def header_text(self) -> str:
+        """The header line as drawn (for tests and screen readers)."""
+        self.lines.use(self._look())
+        return self.lines.header(False, self.app.console, self.app.console_options).text
+
+    # --- layout ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._build_columns(self._wanted_columns())
+        self._fit()
         self.set_interval(0.2, self._expire_flashes)
-        self._fit_trend()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repaint_all())
 
     def on_resize(self) -> None:
-        self._fit_trend()
+        self._fit()
 
-    def _wanted_columns(self) -> tuple[str, ...]:
+    def _fit(self) -> None:
+        """Columns for the width (a narrow pane gets the compact set); the trend column takes
+        what the others leave."""
         width = self.scrollable_content_region.width or self.app.size.width
-        if width < COMPACT_BELOW:
-            return COMPACT
-        return tuple(key for key, *_ in COLUMNS)
+        visible = wanted_columns(width)
+        trend = trend_width(self.scrollable_content_region.width, visible)
+        if visible == self.visible_columns and trend == self.painter.trend_width:
+            return
+        self.visible_columns = visible
+        self.painter.trend_width = trend
+        self._repaint_all()
 
-    def _build_columns(self, keys: tuple[str, ...]) -> None:
-        """(Re)create the columns; rows are rebuilt and the cursor stays on its symbol."""
-        keep = self.selected_symbol if self.row_count else None
-        self.clear(columns=True)
-        self.visible_columns = keys
-        for key, label, width, right in COLUMNS:
-            if key in keys:
-                text = Text(label, justify="right" if right else "left")
-                self.add_column(text, key=key, width=width)
-        self._shown.clear()
-        if self.symbols:
-            symbols, self.symbols = self.symbols, []
-            self.set_symbols(symbols, keep=keep)
+    def table_width(self) -> int:
+        return sum(self._column_width(key) + 2 * PADDING for key in self.visible_columns)
 
-    def _fit_trend(self) -> None:
-        """Give the trend column whatever width the other columns leave (it is the flexible
-        one, so the table fills the pane without any column ever jittering). A narrow
-        terminal gets the compact column set."""
-        wanted = self._wanted_columns()
-        if wanted != self.visible_columns:
-            self._build_columns(wanted)
-        fixed = sum(
-            width + 2
-            for key, _label, width, _right in COLUMNS
-            if key != "trend" and key in self.visible_columns
-        )
-        available = self.scrollable_content_region.width - fixed - 2
-        width = max(TREND_WIDTH, min(TREND_MAX, available))
-        column = self.columns.get(ColumnKey("trend"))
-        if column is not None and column.width != width:
-            column.width = width
-            self.trend_width = width
-            self._shown = {k: v for k, v in self._shown.items() if k[1] != "trend"}
-            for symbol in self.symbols:
-                if symbol in self.rows:
-                    self._paint(symbol)
-            self._put_cells(whole=True)  # a new column width: every cached render is stale
-            self.refresh()
+    def _column_width(self, key: str) -> int:
+        if key == "trend":
+            return self.painter.trend_width
+        return next(width for k, _label, width, _right in COLUMNS if k == key)
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.table_width(), HEADER + len(self.state.symbols))
 
     # --- rows --------------------------------------------------------------------------------
 
@@ -161,66 +227,41 @@ class Watchlist(DataTable):
         """Show exactly ``symbols`` in this order; the cursor stays on ``keep`` (or its row)."""
         current = keep or self.selected_symbol
         row = self.cursor_row
-        self.symbols = list(dict.fromkeys(symbols))
-        if set(self.symbols) == set(self.rows) and len(self.symbols) == len(self.rows):
-            order = {s: i for i, s in enumerate(self.symbols)}
-            self.sort("symbol", key=lambda cell: order[cell.plain[2:]])
+        self.state.set_symbols(symbols)
+        for gone in set(self._cells) - set(self.state.symbols):
+            del self._cells[gone]
+            self.painter.forget(gone)
+        self._index = {symbol: k for k, symbol in enumerate(self.state.symbols)}
+        for symbol in self.state.symbols:
+            if symbol not in self._cells:
+                self._cells[symbol] = {}
+                self._stale.add(symbol)
+        self._stale &= set(self._index)
+        self._forget_lines()
+        self._resize_virtual()
+        # scrolled once the pane has its new height (more rows: a taller pane)
+        if current in self.state.symbols:
+            self.move_cursor(row=self.state.symbols.index(current), scroll=False)
+        elif self.state.symbols:
+            self.move_cursor(row=min(row, len(self.state.symbols) - 1), scroll=False)
         else:
-            self.clear()
-            self._shown.clear()
-            for symbol in self.symbols:
-                self.add_row(*self._cells(symbol), key=symbol)
-        if current in self.symbols:
-            self.move_cursor(row=self.symbols.index(current), animate=False)
-        elif self.symbols:
-            self.move_cursor(row=min(row, len(self.symbols) - 1), animate=False)
-
-    @property
-    def selected_symbol(self) -> str | None:
-        if not self.symbols or self.row_count == 0:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return str(key.value) if key.value is not None else None
+            self.cursor_row = 0
+        self.call_after_refresh(self.scroll_cursor_into_view)
 
     def set_active(self, symbol: str | None) -> None:
         """Mark the symbol shown on the chart (a ▶ before its name)."""
-        previous, self.active_symbol = self.active_symbol, symbol
-        for s in (previous, symbol):
-            if s in self.rows:
-                self._set(s, "symbol", self._symbol_spec(s))
-        self._put_cells()
+        for changed in self.state.set_active(symbol):
+            self._paint(changed)
 
     # --- data --------------------------------------------------------------------------------
 
     def update_quotes(
         self, quotes: dict[str, dict[str, Any]], trends: dict[str, tuple[float, ...]]
     ) -> None:
-        """Merge a flush from the worker; touch only the cells whose text changed.
-
-        A symbol whose quote and trend are the same objects as last time did not change."""
+        """Merge a flush from the worker; repaint only the rows whose cells changed."""
         started = time.perf_counter()
-        now = self.clock()
-        known_quotes, known_trends = self.quotes, self.trends
-        for symbol, quote in quotes.items():
-            trend = trends.get(symbol)
-            previous = known_quotes.get(symbol)
-            if quote is previous and (trend is None or trend is known_trends.get(symbol)):
-                continue
-            if symbol not in self.rows:
-                continue
-            old = previous.get("lp") if previous is not None else None
-            new = quote.get("lp")
-            if isinstance(old, int | float) and isinstance(new, int | float) and new != old:
-                self._flash_until[symbol] = (now + FLASH_SECONDS, 1 if new > old else -1)
-            known_quotes[symbol] = quote
-            self.rejected.pop(symbol, None)
-            if trend is not None:
-                known_trends[symbol] = trend
+        for symbol in self.state.merge(quotes, trends, self.clock()):
             self._paint(symbol)
-        self._put_cells()
         self._cost += time.perf_counter() - started
 
     def take_cost(self) -> float:
@@ -229,41 +270,57 @@ class Watchlist(DataTable):
         cost, self._cost = self._cost, 0.0
         return cost
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        started = time.perf_counter()
-        try:
-            return super().render_lines(crop)
-        except Exception:  # one bad cell must not end the app: blank lines, logged
-            log.exception("watchlist render failed; drawn blank")
-            return [Strip.blank(crop.width)] * crop.height
-        finally:
-            self._cost += time.perf_counter() - started
-
     def reject(self, symbol: str, reason: str) -> None:
-        self.rejected[symbol] = reason
-        if symbol in self.rows:
+        if self.state.reject(symbol, reason):
             self._paint(symbol)
-            self._put_cells()
 
     @guarded
     def _expire_flashes(self) -> None:
-        now = self.clock()
-        for symbol, (deadline, _direction) in list(self._flash_until.items()):
-            if now >= deadline:
-                del self._flash_until[symbol]
-                if symbol in self.rows:
-                    self._paint(symbol)
-        self._put_cells()
+        for symbol in self.state.expire(self.clock()):
+            self._paint(symbol)
 
     def _repaint_all(self) -> None:
-        self._shown.clear()
-        self._colours.clear()  # a new theme
-        for symbol in self.symbols:
-            if symbol in self.rows:
-                self._paint(symbol)
-        self._put_cells(whole=True)
+        """A new theme or column set: every cell again (when next shown), every line afresh."""
+        self._colours.clear()
+        self._stale.update(self.state.symbols)
+        self._forget_lines()
+        self._resize_virtual()
 
-    # --- cells -------------------------------------------------------------------------------
+    def _paint(self, symbol: str) -> None:
+        """``symbol``'s data changed: a row on screen gets its cells now and is redrawn if one
+        of them changed; a row out of sight only when it is next drawn (with 500 symbols most
+        of a flush is out of sight)."""
+        index = self._index.get(symbol)
+        if index is None:
+            return
+        if not self.on_screen(index):
+            self._stale.add(symbol)
+            self.lines.forget(symbol)
+        elif self._update_cells(symbol):
+            self._changed(symbol)
+
+    def _update_cells(self, symbol: str) -> bool:
+        """Recompute ``symbol``'s cells; True if a visible one changed."""
+        self._stale.discard(symbol)
+        shown = self._cells[symbol]
+        changed = False
+        for key, cell in self.painter.cells(symbol, self.visible_columns).items():
+            if shown.get(key) != cell:
+                shown[key] = cell
+                changed = changed or key in self.visible_columns
+        return changed
+
+    def _changed(self, symbol: str) -> None:
+        self.lines.forget(symbol)
+        index = self._index.get(symbol)
+        if index is not None and self.on_screen(index):
+            self.refresh_lines(HEADER + index)
+
+    def _forget_lines(self) -> None:
+        self.lines.clear()
+        self.refresh()
+
+    # --- colours -----------------------------------------------------------------------------
 
     def _colour(self, name: str) -> str:
         colour = self._colours.get(name)
@@ -280,96 +337,61 @@ class Watchlist(DataTable):
             tick = rich_colour(variables, "price-up" if direction > 0 else "price-down")
             base = rich_colour(variables, "surface") or "#000000"
             try:
-                blended = Color.parse(base).blend(Color.parse(tick), FLASH_STRENGTH)
-                colour = blended.hex6
+                colour = Color.parse(base).blend(Color.parse(tick), FLASH_STRENGTH).hex6
             except ColorParseError:  # an ansi theme: the terminal's own colour
                 colour = tick
             self._colours[name] = colour
         return colour
 
-    def _direction_style(self, value: Any) -> str:
-        if not isinstance(value, int | float) or value == 0:
-            return self._colour("price-flat")
-        return self._colour("price-up" if value > 0 else "price-down")
+    # --- drawing (Textual's Line API) -----------------------------------------------------------
 
-    def _symbol_spec(self, symbol: str) -> Cell:
-        active = symbol == self.active_symbol
-        return ("▶ " if active else "  ") + symbol, "bold" if active else "", None
+    def render_lines(self, crop: Region) -> list[Strip]:
+        started = time.perf_counter()
+        try:
+            self.lines.use(self._look())  # focus, theme, width, columns or scroll: all afresh
+            return super().render_lines(crop)
+        except Exception:  # one bad cell must not end the app: blank lines, logged
+            log.exception("watchlist render failed; drawn blank")
+            return [Strip.blank(crop.width)] * crop.height
+        finally:
+            self._cost += time.perf_counter() - started
 
-    def _cells(self, symbol: str) -> list[Text]:
-        """The visible cells of ``symbol``'s row, in column order."""
-        specs = self._specs(symbol)
-        return [
-            Text(plain, style=style, justify=justify)
-            for key, *_ in COLUMNS
-            if key in self.visible_columns
-            for plain, style, justify in (specs[key],)
-        ]
+    def render_line(self, y: int) -> Strip:
+        console, options = self.app.console, self.app.console_options
+        if y < HEADER:
+            return self.lines.header(self.show_hover and self.hover_row == -1, console, options)
+        index = y - HEADER + self.scroll_offset.y
+        symbols = self.state.symbols
+        if not 0 <= index < len(symbols):
+            return Strip.blank(self.size.width, self.rich_style)
+        symbol = symbols[index]
+        if symbol in self._stale:
+            self._update_cells(symbol)
+        how = (index, index == self.cursor_row, self.show_hover and index == self.hover_row)
+        try:
+            return self.lines.row(symbol, self._cells[symbol], how, console, options)
+        except Exception:  # a cell nobody foresaw: this row blank, logged, the rest drawn
+            log.exception("watchlist row %r failed to render; drawn blank", symbol)
+            return Strip.blank(self.size.width, self.rich_style)
 
-    def _sparkline(self, symbol: str, trend: tuple[float, ...]) -> str:
-        """The trend as block characters, recomputed only when the trend or width changed."""
-        cached = self._sparks.get(symbol)
-        if cached is not None and cached[0] is trend and cached[1] == self.trend_width:
-            return cached[2]
-        line = fmt.sparkline(trend, self.trend_width)
-        self._sparks[symbol] = (trend, self.trend_width, line)
-        return line
+    def _look(self) -> Look:
+        component = self.get_component_rich_style
+        return Look(
+            base=self.rich_style,
+            header=component("datatable--header"),
+            cursor=component("datatable--cursor"),
+            hover=component("datatable--hover"),
+            header_hover=component("datatable--header-hover"),
+            columns=tuple(
+                (key, label, self._column_width(key), right)
+                for key, label, _width, right in COLUMNS
+                if key in self.visible_columns
+            ),
+            width=self.size.width,
+            scroll_x=self.scroll_offset.x,
+        )
 
-    def _specs(self, symbol: str) -> dict[str, Cell]:
-        """(text, style, justify) of every cell of ``symbol``'s row, by column key."""
-        quote = self.quotes.get(symbol, {})
-        if symbol in self.rejected:
-            cells: dict[str, Cell] = {key: ("", "", None) for key, *_ in COLUMNS}
-            cells["symbol"] = self._symbol_spec(symbol)
-            error = (f"✗ {safe_text(self.rejected[symbol], 80)}", self._colour("error"), None)
-            cells["description" if "description" in self.visible_columns else "last"] = error
-            return cells
-        decimals = fmt.decimals_for(quote, quote.get("lp"))
-        change = quote.get("ch")
-        direction = self._direction_style(change)
-        description = safe_text(quote.get("description") or ("loading…" if not quote else ""), 60)
-        last_style = direction
-        flash = self._flash_until.get(symbol)
-        if flash is not None:
-            last_style = f"bold {direction} on {self._flash_colour(flash[1])}"
-        trend = self.trends.get(symbol, ())
-        trend_style = self._direction_style(trend[-1] - trend[0]) if len(trend) > 1 else direction
-        return {
-            "symbol": self._symbol_spec(symbol),
-            "description": (description[:22], "dim" if not quote else "", None),
-            "last": (fmt.price(quote.get("lp"), decimals), last_style, "right"),
-            "change": (fmt.signed(change, decimals), direction, "right"),
-            "change_pct": (fmt.signed(quote.get("chp"), 2, "%"), direction, "right"),
-            "volume": (fmt.compact(quote.get("volume")), "", "right"),
-            "trend": (self._sparkline(symbol, trend), trend_style, None),
-        }
-
-    def _paint(self, symbol: str) -> None:
-        specs = self._specs(symbol)
-        for key in self.visible_columns:
-            self._set(symbol, key, specs[key])
-
-    def _set(self, symbol: str, column: str, spec: Cell) -> None:
-        plain, style, justify = spec
-        shown = (plain, style)
-        if self._shown.get((symbol, column)) == shown:
-            return
-        self._shown[(symbol, column)] = shown
-        self._pending.append((symbol, column, Text(plain, style=style, justify=justify)))
-
-    def _put_cells(self, *, whole: bool = False) -> None:
-        """Everything ``_set`` collected goes into the table; only those rows re-render
-        (``whole``: the whole table, after a change of column width or theme)."""
-        cells, self._pending = self._pending, []
-        if whole:
-            for symbol, column, cell in cells:
-                self.update_cell(symbol, column, cell)
-        else:
-            update_cells(self, cells)
-
-    # --- events ------------------------------------------------------------------------------
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Opened(str(event.row_key.value)))
+    def action_select_cursor(self) -> None:
+        self._set_hover(False)
+        if symbol := self.selected_symbol:
+            self.post_message(self.Opened(symbol))
