@@ -90,10 +90,8 @@ def _private_uses(path: Path) -> list[str]:
 
 def test_no_module_imports_or_reads_another_modules_private_names() -> None:
     """E.g. ``from .x import _y`` or ``server._record_sent(...)``: a private name may change
-    without notice, so modules (the simulator's parts included) talk through public ones.
-    tvtui/ui is left out while issue 11 rewrites it (its private uses of Textual and plotext
-    are being replaced); the lead widens this to the whole package after that merge."""
-    files = [p for p in sorted(PACKAGE.rglob("*.py")) if "ui" not in p.relative_to(PACKAGE).parts]
+    without notice, so modules (the simulator's parts included) talk through public ones."""
+    files = sorted(PACKAGE.rglob("*.py"))
     assert len(files) > 40  # the scan is real
     found = [use for path in files for use in _private_uses(path)]
     assert not found, "\n".join(found)
@@ -101,9 +99,8 @@ def test_no_module_imports_or_reads_another_modules_private_names() -> None:
 
 def test_every_module_stays_small_and_the_package_says_it_is_typed() -> None:
     """One job per module (issue 11: none over 400 lines), and ``py.typed`` so that a program
-    using the library gets its type hints. tvtui/ui is left out while issue 11 splits it; the
-    lead widens this after that merge."""
-    files = [p for p in sorted(PACKAGE.rglob("*.py")) if "ui" not in p.relative_to(PACKAGE).parts]
+    using the library gets its type hints."""
+    files = sorted(PACKAGE.rglob("*.py"))
     sizes = {
         str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in files
     }

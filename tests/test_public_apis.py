@@ -35,19 +35,6 @@ LIBRARIES = ("textual", "rich", "plotext", "textual_plotext")
 #: Underscore names of the standard library that its documentation makes public.
 STDLIB_PUBLIC = {"_replace", "_asdict", "_fields", "_make", "_field_defaults", "_exit"}
 
-#: Found today and being removed on other branches of issue 11 right now; the lead empties
-#: this set when merging them (the test then fails for an entry no longer found, so that the
-#: set cannot keep an excuse that has gone). (file, name).
-KNOWN_UNTIL_MERGE: set[tuple[str, str]] = {
-    # watchlist-lines: the watchlist becomes a Line API widget with its own render cache
-    ("tvtui/ui/widgets/table_cells.py", "_data"),
-    ("tvtui/ui/widgets/table_cells.py", "_cell_render_cache"),
-    ("tvtui/ui/widgets/table_cells.py", "_row_render_cache"),
-    ("tvtui/ui/widgets/table_cells.py", "_row_renderable_cache"),
-    ("tvtui/ui/widgets/table_cells.py", "_y_offsets"),
-    ("tvtui/ui/widgets/table_cells.py", "_line_cache"),
-}
-
 #: Not Textual, Rich or plotext: tvtui/web extends textual-serve's ``Server`` and
 #: ``AppService`` (pinned to textual-serve 1.1.x in pyproject.toml for that reason) through
 #: these underscore hooks, which textual-serve offers no public form of. Outside issue 11's
@@ -229,7 +216,7 @@ def check(found: list[tuple[str, int, str]], what: str) -> list[tuple[str, str]]
     return [(file, name) for file, line, name in found]
 
 
-KNOWN = KNOWN_UNTIL_MERGE | TEXTUAL_SERVE_HOOKS
+KNOWN = TEXTUAL_SERVE_HOOKS
 
 
 def test_no_module_imports_or_reads_a_private_name_of_textual_rich_or_plotext() -> None:

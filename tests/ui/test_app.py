@@ -8,10 +8,11 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from tests.support import wait_until
 from tests.ui.waits import hold_still
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.export import ExportScreen
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.chart import ChartPane

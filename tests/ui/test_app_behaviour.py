@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import wait_until
 from tests.ui.waits import hold_still
 from tvtui.config import DEFAULT_WATCHLIST, load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.sim import SimConfig, Simulator
 from tvtui.ui import messages as msg
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.help import HelpScreen
 from tvtui.ui.screens.main import MAIN_BINDINGS
 from tvtui.ui.screens.symbol_entry import SymbolEntry

@@ -7,11 +7,12 @@ import asyncio
 import time
 from pathlib import Path
 
+from tests.support import wait_until
 from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.sim import SimConfig, Simulator
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.indicators import IndicatorPane
 

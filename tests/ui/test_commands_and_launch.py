@@ -6,9 +6,9 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 
+from tests.support import wait_until
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.launch import build_parser, main
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.widgets.chart import ChartPane
 
 SIZE = (160, 45)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from textual.widgets import RadioButton
 
+from tests.support import wait_until
 from tvtui.headless import main as stream_main
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.export import ExportScreen
 
 

@@ -12,8 +12,9 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
+from tests.support import wait_until
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, plots_settled, wait_until
+from tvtui.ui.scenes import data_ready, plots_settled
 from tvtui.ui.widgets.picture import canvas_strips
 from tvtui.ui.widgets.plots import PLOTEXT, PlotSpec, ThemedPlot
 

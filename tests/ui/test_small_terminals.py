@@ -7,8 +7,9 @@ import itertools
 
 from textual.widgets import Static
 
+from tests.support import wait_until
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.help import HelpScreen
 from tvtui.ui.widgets.chart import CandlePlot, ChartPane, VolumePlot
 from tvtui.ui.widgets.indicators import IndicatorPane, StudyPlot

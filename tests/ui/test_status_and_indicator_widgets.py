@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pytest
 from textual.app import App, ComposeResult
 
+from tests.support import wait_until
 from tvtui.feed.events import ConnectionStatus, LinkState, StudyPoint
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.status import LINK_CLASSES, STALE_AFTER, StatusLine
 

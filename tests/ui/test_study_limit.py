@@ -8,10 +8,11 @@ from pathlib import Path
 from textual import events
 from textual.widgets import SelectionList, Static
 
+from tests.support import wait_until
 from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, plots_settled, wait_until
+from tvtui.ui.scenes import data_ready, plots_settled
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.widgets.indicators import IndicatorPane, StudyPlot
 

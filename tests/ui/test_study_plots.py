@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import re
 
+from tests.support import wait_until
 from tests.ui.waits import hold_still
 from tvtui.feed.events import StudyPoint
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, plots_settled, wait_until
+from tvtui.ui.scenes import data_ready, plots_settled
 from tvtui.ui.themes import APP_VARIABLE_DEFAULTS
 from tvtui.ui.widgets.chart import CandlePlot, ChartPane, VolumePlot
 from tvtui.ui.widgets.indicators import IndicatorPane, StudyData, StudyPlot, study_value

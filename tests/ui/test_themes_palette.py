@@ -9,9 +9,10 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
+from tests.support import wait_until
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.appearance import TEXTUAL_PAIR
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 
 SIZE = (160, 45)
 SHIPPED = {"tvtui-dark", "tvtui-light", "tvtui-amber", "tvtui-high-contrast"}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import events
 
+from tests.support import wait_until
 from tvtui.config import DEFAULT_WATCHLIST
 from tvtui.feed.timeframes import VALID_NAMES
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready, wait_until
+from tvtui.ui.scenes import data_ready
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.watchlist import Watchlist
 

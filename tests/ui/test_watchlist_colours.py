@@ -3,9 +3,9 @@ simulator). Last's colour and the tick's flash: tests/ui/test_watchlist_widget.p
 
 from __future__ import annotations
 
+from tests.support import wait_until
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.coalesce import TREND_TIMEFRAME
-from tvtui.ui.scenes import wait_until
 from tvtui.ui.widgets.watchlist import Watchlist
 
 SIZE = (160, 45)

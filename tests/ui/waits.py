@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from tests.support import wait_until
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import wait_until
 
 
 async def hold_still(pilot: Pilot, app: TvtuiApp) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -26,6 +27,9 @@ from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.plots import ThemedPlot
 from tvtui.ui.widgets.watchlist import Watchlist
+
+if TYPE_CHECKING:
+    from tvtui.sim import SimConfig
 
 #: What the status line shows in every scene (a real run measures these).
 FROZEN_RATE = 42.0
@@ -42,7 +46,7 @@ def frozen_clock() -> float:
     return FROZEN_NOW
 
 
-def frozen_sim_config():  # -> SimConfig (imported lazily: the sim is only for demos/tests)
+def frozen_sim_config() -> SimConfig:  # imported lazily: the sim is only for demos/tests
     """A simulator whose clock stands still at :data:`FROZEN_SIM_TIME`."""
     from tvtui.sim import SimConfig
 
@@ -77,7 +81,7 @@ def scene_app(
 
 
 async def _wait(
-    pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0, what: str = ""
+    pilot: Pilot[int], condition: Callable[[], bool], timeout: float = 10.0, what: str = ""
 ) -> None:
     """Let the app run until ``condition()`` holds; ``TimeoutError`` naming ``what`` after
     ``timeout`` seconds (every wait of a scene is bounded)."""
@@ -87,11 +91,6 @@ async def _wait(
         if loop.time() > deadline:
             raise TimeoutError(f"timed out after {timeout} s waiting for {what or condition}")
         await pilot.pause(0.05)
-
-
-#: Kept for one round only, for test files not yet moved to ``tests/support.py``'s
-#: ``wait_until`` (the tests' own helpers live under ``tests/``); scenes use ``_wait``.
-wait_until = _wait
 
 
 def data_ready(app: TvtuiApp) -> bool:
@@ -113,7 +112,7 @@ def plots_settled(app: TvtuiApp) -> bool:
     return all(plot.settled for plot in app.query(ThemedPlot) if plot.display and plot.size.width)
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot[int]) -> None:
     """Wait for the data, then freeze what could still differ between runs."""
     app = pilot.app
     assert isinstance(app, TvtuiApp)
@@ -129,11 +128,11 @@ async def settle(pilot: Pilot) -> None:
     await pilot.wait_for_scheduled_animations()
 
 
-async def main_view(pilot: Pilot) -> None:
+async def main_view(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
-async def symbol_entry_error(pilot: Pilot) -> None:
+async def symbol_entry_error(pilot: Pilot[int]) -> None:
     await settle(pilot)
     await pilot.press("a")
     await pilot.pause(0.2)
@@ -145,7 +144,7 @@ async def symbol_entry_error(pilot: Pilot) -> None:
     await pilot.pause(0.2)
 
 
-async def export_dialog(pilot: Pilot) -> None:
+async def export_dialog(pilot: Pilot[int]) -> None:
     await settle(pilot)
     await pilot.press("e")
     await pilot.pause(0.3)
@@ -154,20 +153,20 @@ async def export_dialog(pilot: Pilot) -> None:
     await pilot.pause(0.1)
 
 
-async def help_screen(pilot: Pilot) -> None:
+async def help_screen(pilot: Pilot[int]) -> None:
     await settle(pilot)
     await pilot.press("question_mark")
     await pilot.pause(0.3)
 
 
-async def three_studies(pilot: Pilot) -> None:
+async def three_studies(pilot: Pilot[int]) -> None:
     app = pilot.app
     assert isinstance(app, TvtuiApp)
     app.set_indicators(["STD;RSI", "STD;MACD", "STD;CCI"])
     await settle(pilot)
 
 
-async def chooser_at_limit(pilot: Pilot) -> None:
+async def chooser_at_limit(pilot: Pilot[int]) -> None:
     from tvtui.ui.screens.indicators import IndicatorScreen
 
     await settle(pilot)
@@ -178,7 +177,7 @@ async def chooser_at_limit(pilot: Pilot) -> None:
 
 #: The snapshot tests' further scenes, each at both sizes:
 #: name -> (token, symbol on the chart at start or None, run_before).
-SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot], Awaitable[None]]]] = {
+SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot[int]], Awaitable[None]]]] = {
     "three-studies": (PAID_TOKEN, None, three_studies),
     "fx-eurusd": ("unauthorized_user_token", "FX:EURUSD", main_view),
     "chooser-at-limit": ("unauthorized_user_token", None, chooser_at_limit),
@@ -187,7 +186,7 @@ SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot], Awaitable[None]
 SCENE_SIZES = ((160, 45), (80, 24))
 
 #: name -> (theme, run_before): the README screenshots and the snapshot tests.
-SCENES: dict[str, tuple[str, Callable[[Pilot], Awaitable[None]]]] = {
+SCENES: dict[str, tuple[str, Callable[[Pilot[int]], Awaitable[None]]]] = {
     "main-dark": ("tvtui-dark", main_view),
     "main-light": ("tvtui-light", main_view),
     "symbol-entry-error": ("tvtui-dark", symbol_entry_error),

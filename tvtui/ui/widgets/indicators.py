@@ -174,7 +174,7 @@ class StudyBlock(Vertical):
         self.points: list[StudyPoint] = []
         self.error: str | None = None
         self._legend = Text("")
-        self._fitted: int | None = None  # the height fit_blocks gave it
+        self.fitted_height: int | None = None  # the height fit_blocks gave it
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="legend")
@@ -245,7 +245,7 @@ class StudyBlock(Vertical):
         if text != self._legend:
             self._legend = text
             legend.update(text, layout=False)  # one line, fixed by CSS: no relayout
-        if self._fitted is None or (self._fitted == 1) != self.one_line:
+        if self.fitted_height is None or (self.fitted_height == 1) != self.one_line:
             self.pane.fit_blocks()  # it became (or stopped being) one line
 
 
@@ -320,8 +320,8 @@ class IndicatorPane(VerticalScroll):
             if not block.one_line:
                 height = each + (1 if spare > 0 else 0)
                 spare -= 1
-            if block._fitted != height:
-                block._fitted = height
+            if block.fitted_height != height:
+                block.fitted_height = height
                 block.styles.height = height
 
     def set_price_decimals(self, decimals: int | None) -> None:
