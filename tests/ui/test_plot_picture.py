@@ -62,9 +62,16 @@ async def test_every_plot_picture_matches_plotexts_own_ansi_rendering(make_app) 
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda app=app: data_ready(app), 10, "data")
             app.bridge.pause(True)  # fewer new builds; each comparison below has its own spec
-            await wait_until(pilot, lambda app=app: plots_settled(app), 10, "plots")
-            plots = [p for p in app.query(ThemedPlot) if p.display and p.size.width]
-            assert len(plots) >= 4  # candles, volume, RSI, MACD
+
+            def shown(app: TvtuiApp = app) -> list[ThemedPlot]:
+                return [p for p in app.query(ThemedPlot) if p.display and p.size.width]
+
+            # candles, volume, RSI, MACD: all laid out (a busy machine may still be sizing
+            # them when the data is in) and each showing its latest picture
+            await wait_until(
+                pilot, lambda app=app: len(shown()) >= 4 and plots_settled(app), 10, "plots"
+            )
+            plots = shown()
             for plot in plots:
                 width, height = plot.size.width, plot.size.height
                 spec = PlotSpec(
