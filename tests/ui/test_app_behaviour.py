@@ -61,6 +61,9 @@ async def test_remove_and_reorder_are_saved(make_app, tmp_path: Path) -> None:
         await pilot.press("up", "d")
         assert app.symbols == ["FX:EURUSD", "NASDAQ:MSFT"]
         assert list(watchlist.rows) == ["FX:EURUSD", "NASDAQ:MSFT"]
+        # one state: the pane draws the very object the keys edited, and the removed row
+        # took its quote with it
+        assert watchlist.state is app.watchlist and "NASDAQ:AAPL" not in app.watchlist.quotes
     text = (tmp_path / "config.toml").read_text()
     assert text.startswith("# mine") and tomllib.loads(text)["watchlist"] == app.symbols
 

@@ -33,6 +33,7 @@ from tvtui.ui.safe import shown
 from tvtui.ui.screens.main import ALL_BINDINGS, MainScreen
 from tvtui.ui.startup import Notice, check_keymap, setup_themes
 from tvtui.ui.state import Remembered, load_state, save_state
+from tvtui.ui.watchlist_state import WatchlistState
 from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 
 #: Studies per chart an anonymous account may run (TradingView's free tier); a refusal by
@@ -69,7 +70,10 @@ class TvtuiApp(Appearance, CleanExit):
         self.clock = (
             clock  # what the panes display by (tests freeze it); the stream keeps real time
         )
-        self.symbols: list[str] = list(symbols or self.settings.watchlist)
+        #: the watchlist (symbols in order, quotes, trends): the pane draws it, the screen's
+        #: actions edit it, the palette and the stream worker read its symbols
+        self.watchlist = WatchlistState()
+        self.watchlist.set_symbols(list(symbols or self.settings.watchlist))
         #: symbols given on the command line are for this run: never saved over the config
         self.persist_watchlist = symbols is None
         #: where the person left off last time (theme, timeframe, indicators, symbol)
@@ -116,6 +120,11 @@ class TvtuiApp(Appearance, CleanExit):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # --- start-up ------------------------------------------------------------------------------
+
+    @property
+    def symbols(self) -> list[str]:
+        """The watchlist's symbols in order (the state's own list: edit it through the state)."""
+        return self.watchlist.symbols
 
     def _main_screen(self) -> MainScreen:
         """The main screen, with the theme already chosen (so it is drawn in it from the start)."""

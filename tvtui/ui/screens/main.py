@@ -99,7 +99,7 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.tvtui
-        yield Watchlist(id="watchlist", clock=app.clock)
+        yield Watchlist(id="watchlist", clock=app.clock, state=app.watchlist)
         yield ChartPane(id="chart")
         yield IndicatorPane(id="indicators")
         yield StatusLine(app.mode, id="status", clock=app.clock)

@@ -1,7 +1,8 @@
 """The main screen's watchlist editing: add (through the checking dialog), remove, reorder, save.
 
 A mixin of :class:`tvtui.ui.screens.main.MainScreen`. The list itself is the app's
-(``app.symbols``, shared with the palette and the stream worker); every change goes to the
+:class:`~tvtui.ui.watchlist_state.WatchlistState` (``app.watchlist``: the pane draws it, the
+palette and the stream worker read its symbols); every change is made there and goes to the
 watchlist pane, to the worker (which quotes exactly these symbols) and to ``config.toml`` (saved
 merged with whatever another tvtui wrote meanwhile), unless the list came from the command
 line or the config file could not be read: then it says, once, why nothing is saved.
@@ -47,8 +48,7 @@ class WatchlistActions(_Base):
         if not symbol:
             return
         app = self.tvtui
-        if symbol not in app.symbols:
-            app.symbols.append(symbol)
+        if app.watchlist.add(symbol):
             self.watchlist_changed(keep=symbol)
         app.bridge.end_preview(symbol)
         app.notify(f"Added {symbol}", timeout=3)
@@ -58,8 +58,7 @@ class WatchlistActions(_Base):
         symbol = watchlist.selected_symbol
         if symbol is None:
             return
-        self.tvtui.symbols.remove(symbol)
-        watchlist.quotes.pop(symbol, None)
+        self.tvtui.watchlist.remove(symbol)
         self.watchlist_changed()
         self.app.notify(f"Removed {symbol}", timeout=3)
 
@@ -67,13 +66,8 @@ class WatchlistActions(_Base):
         symbol = self.query_one(Watchlist).selected_symbol
         if symbol is None:
             return
-        symbols = self.tvtui.symbols
-        index = symbols.index(symbol)
-        target = index + step
-        if not 0 <= target < len(symbols):
-            return
-        symbols.insert(target, symbols.pop(index))
-        self.watchlist_changed(keep=symbol)
+        if self.tvtui.watchlist.move(symbol, step):
+            self.watchlist_changed(keep=symbol)
 
     def watchlist_changed(self, keep: str | None = None) -> None:
         """The list changed: show it, quote it, save it (when it may be saved)."""
@@ -102,11 +96,10 @@ class WatchlistActions(_Base):
                 )
             return
         try:
-            saved = save_watchlist(app.config, list(app.symbols))
+            saved = save_watchlist(app.config, app.watchlist.saved())
         except OSError as exc:
             app.notify(f"Could not save the watchlist: {exc}", severity="error")
             return
         if saved != app.symbols:  # another tvtui changed the file meanwhile: merged in
-            app.symbols[:] = saved
-            self.query_one(Watchlist).set_symbols(app.symbols, keep=keep)
+            self.query_one(Watchlist).set_symbols(saved, keep=keep)
             app.bridge.watch(app.symbols)
