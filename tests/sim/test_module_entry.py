@@ -39,21 +39,26 @@ def sim_process() -> Iterator[dict[str, str]]:
     """``python -m tvtui.sim`` with no arguments; the ``TVTUI_*`` values it prints."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "tvtui.sim"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # stderr into the same pipe, which the reader below drains to the end: a pipe nobody
+        # reads fills up and blocks the simulator's writes (it then never exited, under load)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     env: dict[str, str] = {}
     ready = threading.Event()
+    printed: list[str] = []
 
     def read() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
+            printed.append(line)
             if line.startswith("export "):
                 name, _, value = line[len("export ") :].strip().partition("=")
                 env[name] = value
             if len(env) >= 4:
                 ready.set()
 
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
         assert ready.wait(20), "the simulator did not print its URLs"
         assert env["TVTUI_WS_URL"].startswith("ws://127.0.0.1:")
@@ -67,9 +72,9 @@ def sim_process() -> Iterator[dict[str, str]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
-    assert proc.returncode == 0
-    assert proc.stderr is not None
-    assert "Traceback" not in proc.stderr.read()
+        reader.join(5)
+    assert proc.returncode == 0, "".join(printed)[-2000:]
+    assert "Traceback" not in "".join(printed)
 
 
 def test_our_streamer_gets_60_candles_rsi_and_macd(sim_process: dict[str, str]) -> None:

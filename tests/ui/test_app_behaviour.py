@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import wait_until
+from tests.support import app_for, wait_until
 from tests.ui.waits import hold_still
 from tvtui.config import DEFAULT_WATCHLIST, load_config
 from tvtui.feed.endpoints import Endpoints
@@ -132,13 +132,7 @@ async def test_a_refused_study_shows_the_servers_reason(make_app) -> None:
 
 async def test_the_status_line_tells_the_truth_when_the_link_drops(tmp_path: Path) -> None:
     with Simulator(SimConfig(seed=3, time_scale=60.0)) as sim:
-        app = TvtuiApp(
-            load_config(tmp_path / "config.toml"),
-            endpoints=Endpoints.from_env(sim.env()),
-            mode="demo",
-            token="unauthorized_user_token",
-            symbols=["NASDAQ:AAPL"],
-        )
+        app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"])
         async with app.run_test(size=SIZE) as pilot:
             status = app.query_one(StatusLine)
             await wait_until(pilot, lambda: data_ready(app), 10, "data")
@@ -295,13 +289,7 @@ async def test_q_quits_at_once_even_while_a_symbol_check_hangs(tmp_path: Path) -
     import time
 
     with Simulator(SimConfig(seed=4, time_scale=60.0)) as sim:
-        app = TvtuiApp(
-            load_config(tmp_path / "config.toml"),
-            endpoints=Endpoints.from_env(sim.env()),
-            mode="demo",
-            token="unauthorized_user_token",
-            symbols=["NASDAQ:AAPL"],
-        )
+        app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"])
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: data_ready(app), 10, "data")
             sim.faults.http_delay = 8.0  # the scanner answers after 8 s

@@ -7,9 +7,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from tests.support import wait_until
-from tvtui.config import load_config
-from tvtui.feed.endpoints import Endpoints
+from tests.support import app_for, wait_until
 from tvtui.sim import SimConfig, Simulator
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready
@@ -59,13 +57,7 @@ def test_quitting_while_indicator_metadata_hangs_returns_promptly(tmp_path: Path
     (tmp_path / "config.toml").write_text('indicators = ["STD;RSI", "STD;MACD"]\n')
     with Simulator(SimConfig(seed=4, time_scale=60.0)) as sim:
         sim.faults.http_delay = 8.0  # every HTTP answer (the studies' metadata) after 8 s
-        app = TvtuiApp(
-            load_config(tmp_path / "config.toml"),
-            endpoints=Endpoints.from_env(sim.env()),
-            mode="demo",
-            token="unauthorized_user_token",
-            symbols=["NASDAQ:AAPL"],
-        )
+        app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"])
         quit_at: list[float] = []
 
         async def run() -> None:

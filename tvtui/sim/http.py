@@ -6,6 +6,7 @@ only replaces scheme, host and port. Runs ``ThreadingHTTPServer`` on a daemon th
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -96,6 +97,13 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, port: int, sim: Host) -> None:
         self.sim = sim
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up before its answer is written is a normal event for a server
+        (TradingView does not complain either): quiet. Anything else is printed as before."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class HttpServer:
