@@ -64,6 +64,15 @@ async def test_a_20s_outage_counts_down_then_backfills_the_gap(
         # the first bars after the outage arrive on both
         await wait_until(pilot, lambda: chart.bars[-1].time > before + 60 * 400, 10, "new bars")
         collector.wait_for(lambda evs: sum(isinstance(e, SeriesData) for e in evs[mark:]) >= 3)
+        studies = app.query_one(IndicatorPane).blocks().values()
+
+        def studies_caught_up() -> bool:
+            # the studies' new points come in their own packets, after the bars' (on a busy
+            # machine a moment later): wait for them, then hold them against the bars below
+            last = chart.bars[-2].time
+            return all(b.points and max(p.time for p in b.points) >= last for b in studies)
+
+        await wait_until(pilot, studies_caught_up, 20, "the studies across the gap")
         app.bridge.pause(True)
         await pilot.pause(0.3)
 
