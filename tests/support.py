@@ -8,12 +8,14 @@ time on a quiet machine or be too short on a loaded one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +184,21 @@ def assert_stream_bars_true(sim: Any, lines: list[dict[str, Any]], symbol: str) 
         held = (t, row["open"], row["high"], row["low"], row["close"], row["volume"])
         assert held == tuple(truth[t]), (held, truth.get(t))
     return times
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Children started inside get Ctrl-C (SIGINT) whatever this process inherited.
+
+    A shell without job control starts its background jobs with SIGINT ignored, and an ignored
+    signal stays ignored across ``exec``: a suite run as ``./scripts/test &`` would hand that
+    to every child, and a test that ends a child with SIGINT would wait for nothing. With a
+    handler installed here (the main thread only), the children start with the default."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

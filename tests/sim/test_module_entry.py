@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import websocket
 
+from tests.support import interruptible
 from tvtui.feed.endpoints import Endpoints
 from tvtui.stream import Streamer
 
@@ -37,12 +38,13 @@ _FRAME = re.compile(r"~m~(\d+)~m~")
 @pytest.fixture
 def sim_process() -> Iterator[dict[str, str]]:
     """``python -m tvtui.sim`` with no arguments; the ``TVTUI_*`` values it prints."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tvtui.sim"],
-        # stderr into the same pipe, which the reader below drains to the end: a pipe nobody
-        # reads fills up and blocks the simulator's writes (it then never exited, under load)
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    # stderr into the same pipe, which the reader below drains to the end (a pipe nobody
+    # reads can fill up and block the simulator); it is ended with the Ctrl-C below
+    with interruptible():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tvtui.sim"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
     env: dict[str, str] = {}
     ready = threading.Event()
     printed: list[str] = []

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import interruptible
+
 
 def test_tvtui_demo_starts_shows_prices_and_quits_on_q(tmp_path: Path) -> None:
     proc, main = _app_in_pty(tmp_path, size=(160, 45))
@@ -150,19 +152,20 @@ def test_a_crash_exits_non_zero_and_names_its_log(
 def test_ctrl_c_on_stream_follow_exits_130(tmp_path: Path, live_sim) -> None:
     env = {**os.environ, **live_sim.env()}
     env.pop("TRADINGVIEW_JWT_TOKEN", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "--follow"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
+    with interruptible():  # it must be able to receive the Ctrl-C this test sends
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "--follow"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()  # it is streaming
         assert first.startswith(b"{")
         proc.send_signal(signal.SIGINT)
         # read both pipes to the end while it exits: a --follow run keeps printing, and a
-        # pipe nobody reads fills up and blocks its writes (it hung so on a busy machine)
+        # pipe nobody reads can fill up and block its writes
         _, errors = proc.communicate(timeout=30)
         assert proc.returncode == 130
         assert b"Traceback" not in errors

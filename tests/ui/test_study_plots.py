@@ -83,7 +83,10 @@ async def test_a_symbol_without_volume_gets_no_volume_strip(make_app) -> None:
         volume, candles = chart.query_one(VolumePlot), chart.query_one(CandlePlot)
         assert not volume.display  # FX trades no volume: no row of identical bars
         assert " V " not in str(chart.border_subtitle)
-        await wait_until(pilot, lambda: plots_settled(app), 10, "plots")
+        # settled and drawn at least once (a busy machine may still be sizing the candles)
+        await wait_until(
+            pilot, lambda: plots_settled(app) and candles._picture is not None, 10, "plots"
+        )
         bottom = "".join(s.text for s in candles._picture.strips[-1])  # type: ignore[union-attr]
         assert re.search(r"\d\d:\d\d", bottom), "the time labels moved under the candles"
         await pilot.press("down", "enter")  # AAPL has volume
