@@ -261,7 +261,7 @@ async def test_a_cell_that_fails_to_render_costs_the_table_not_the_app(tmp_path:
         watchlist = app.query_one(Watchlist)
         await wait_until(pilot, lambda: watchlist.row_count == 1, 5, "the row")
         watchlist.update_cell(SYMBOL, "description", Boom())
-        await pilot.pause(0.3)
+        await pilot.pause()  # the refresh it asked for has run
         app.export_screenshot()
         assert app.is_running
         watchlist.update_cell(SYMBOL, "description", "fine again")

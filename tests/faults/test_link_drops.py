@@ -16,6 +16,7 @@ from tests.support import (
     app_for,
     assert_stream_bars_true,
     eventually,
+    hold_still,
     run_stream,
     wait_until,
 )
@@ -173,8 +174,7 @@ async def test_app_status_line_says_reconnecting_then_connected_and_the_chart_ha
         await wait_until(
             pilot, lambda: watchlist.quotes["NASDAQ:AAPL"]["lp"] != price, 10, "new prices"
         )
-        app.bridge.pause(True)
-        await pilot.pause(0.3)
+        await hold_still(pilot, app)
         bars = {b.time: b for b in chart.bars}
         assert_true_and_continuous(app_sim, bars, "BINANCE:BTCUSDT", "1", 60)
         # the studies were restored on the new connections: points up to the newest bars

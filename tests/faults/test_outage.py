@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
-from tests.support import SIZE, LinkTexts, app_for, assert_stream_bars_true, run_stream, wait_until
+from tests.support import (
+    SIZE,
+    LinkTexts,
+    app_for,
+    assert_stream_bars_true,
+    hold_still,
+    run_stream,
+    wait_until,
+)
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState, SeriesData
@@ -73,8 +81,7 @@ async def test_a_20s_outage_counts_down_then_backfills_the_gap(
             return all(b.points and max(p.time for p in b.points) >= last for b in studies)
 
         await wait_until(pilot, studies_caught_up, 20, "the studies across the gap")
-        app.bridge.pause(True)
-        await pilot.pause(0.3)
+        await hold_still(pilot, app)
 
         # The app: reconnecting with a countdown that counts down, then connected.
         retrying = [t for t in seen if t.startswith("↻ reconnecting")]

@@ -110,6 +110,28 @@ def ws_text_frame(payload: bytes) -> bytes:
     return bytes([0x81, 127]) + len(payload).to_bytes(8, "big") + payload
 
 
+def accept_websocket(conn: socket.socket) -> bool:
+    """Read a client's HTTP upgrade request and answer 101 (RFC 6455's accept key); False if
+    the client hung up before its request was whole."""
+    request = b""
+    while b"\r\n\r\n" not in request:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return False
+        request += chunk
+    key = next(
+        line.split(b":", 1)[1].strip()
+        for line in request.split(b"\r\n")
+        if line.lower().startswith(b"sec-websocket-key:")
+    )
+    accept = base64.b64encode(hashlib.sha1(key + GUID.encode()).digest())
+    conn.sendall(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+    )
+    return True
+
+
 class RawServer:
     """A one-connection WebSocket server on raw TCP, for cases the simulator cannot stage.
 
@@ -138,22 +160,8 @@ class RawServer:
         with conn:
             conn.settimeout(10)
             try:
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        return
-                    request += chunk
-                key = next(
-                    line.split(b":", 1)[1].strip()
-                    for line in request.split(b"\r\n")
-                    if line.lower().startswith(b"sec-websocket-key:")
-                )
-                accept = base64.b64encode(hashlib.sha1(key + GUID.encode()).digest())
-                conn.sendall(
-                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                    b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
-                )
+                if not accept_websocket(conn):
+                    return
                 conn.sendall(ws_text_frame(wire.encode({"session_id": "raw"}).encode()))
                 if self.after_first_message:
                     self.received += conn.recv(65536)
@@ -284,22 +292,8 @@ class HostileServer:
         with conn:
             try:
                 conn.settimeout(10)
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        return
-                    request += chunk
-                key = next(
-                    line.split(b":", 1)[1].strip()
-                    for line in request.split(b"\r\n")
-                    if line.lower().startswith(b"sec-websocket-key:")
-                )
-                accept = base64.b64encode(hashlib.sha1(key + GUID.encode()).digest())
-                conn.sendall(
-                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                    b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
-                )
+                if not accept_websocket(conn):
+                    return
                 peer = Peer(conn, number)
                 peer.send(self.hello)
                 self.script(peer)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from tests.support import wait_until
-from tests.ui.waits import hold_still
+from tests.support import hold_still, wait_until
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import app_for, wait_until
-from tests.ui.waits import hold_still
+from tests.support import app_for, hold_still, wait_until
 from tvtui.config import DEFAULT_WATCHLIST, load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.sim import SimConfig, Simulator

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from tests.support import wait_until
-from tests.ui.waits import hold_still
+from tests.support import hold_still, wait_until
 from tvtui.feed.events import StudyPoint
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready, plots_settled

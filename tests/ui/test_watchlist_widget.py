@@ -7,8 +7,6 @@ escapes is shown as the plain text it is. Every wait is on a condition, never a 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 
 import tvtui.ui
+from tests.support import wait_until
 from tvtui.ui import messages as msg
 from tvtui.ui.coalesce import TREND_TIMEFRAME
 from tvtui.ui.themes import (
@@ -101,16 +100,6 @@ def quote(price: float, change: float, **more: Any) -> dict[str, Any]:
     return {"lp": price, "ch": change, "chp": change / 10, "pricescale": 100, **more}
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Until ``condition()`` holds (bounded: a TimeoutError names ``what``)."""
-    try:
-        async with asyncio.timeout(5):
-            while not condition():
-                await pilot.pause()
-    except TimeoutError:
-        raise TimeoutError(f"timed out waiting for {what}") from None
-
-
 def row_strip(watchlist: Watchlist, symbol: str) -> Strip:
     """``symbol``'s line as the widget draws it now (not counted as Textual's)."""
     y = HEADER + watchlist.get_row_index(symbol) - watchlist.scroll_offset.y
@@ -130,7 +119,7 @@ def colour_of(strip: Strip, text: str) -> RichColor | None:
 
 async def start(pilot: Pilot, app: Host) -> tuple[CountingWatchlist, StubFeed]:
     watchlist = app.query_one(CountingWatchlist)
-    await wait_for(pilot, lambda: watchlist.row_count == len(app.symbols), "the rows")
+    await wait_until(pilot, lambda: watchlist.row_count == len(app.symbols), what="the rows")
     return watchlist, StubFeed(app)
 
 
@@ -141,10 +130,14 @@ async def test_quotes_show_with_their_text_and_the_days_colour() -> None:
         assert "loading…" in row_text(watchlist, "NASDAQ:MSFT")
         feed.send("NASDAQ:MSFT", **quote(1234.5, 7.25, description="Microsoft", volume=1.5e6))
         feed.send("FX:EURUSD", **quote(1.08, -0.0042, pricescale=100000))
-        await wait_for(pilot, lambda: "1,234.50" in row_text(watchlist, "NASDAQ:MSFT"), "MSFT")
+        await wait_until(
+            pilot, lambda: "1,234.50" in row_text(watchlist, "NASDAQ:MSFT"), what="MSFT"
+        )
         line = row_text(watchlist, "NASDAQ:MSFT")
         assert "Microsoft" in line and "+7.25" in line and "+0.72%" in line and "1.50M" in line
-        await wait_for(pilot, lambda: "1.08000" in row_text(watchlist, "FX:EURUSD"), "EURUSD")
+        await wait_until(
+            pilot, lambda: "1.08000" in row_text(watchlist, "FX:EURUSD"), what="EURUSD"
+        )
         assert "-0.00420" in row_text(watchlist, "FX:EURUSD")
         variables = app.theme_variables
         up = RichColor.parse(rich_colour(variables, "price-up"))
@@ -165,9 +158,13 @@ async def test_a_falling_symbol_that_ticks_up_keeps_the_falling_colour_under_a_b
     async with app.run_test(size=(160, 20)) as pilot:
         watchlist, feed = await start(pilot, app)
         feed.send("NASDAQ:MSFT", **quote(100.0, -3.0))
-        await wait_for(pilot, lambda: "100.00" in row_text(watchlist, "NASDAQ:MSFT"), "a quote")
+        await wait_until(
+            pilot, lambda: "100.00" in row_text(watchlist, "NASDAQ:MSFT"), what="a quote"
+        )
         feed.send("NASDAQ:MSFT", **quote(100.5, -2.5))  # a tick up on a falling day
-        await wait_for(pilot, lambda: "100.50" in row_text(watchlist, "NASDAQ:MSFT"), "the tick")
+        await wait_until(
+            pilot, lambda: "100.50" in row_text(watchlist, "NASDAQ:MSFT"), what="the tick"
+        )
         down = rich_colour(app.theme_variables, "price-down")
         up = rich_colour(app.theme_variables, "price-up")
         last = str(watchlist.get_cell("NASDAQ:MSFT", "last").style)
@@ -178,8 +175,10 @@ async def test_a_falling_symbol_that_ticks_up_keeps_the_falling_colour_under_a_b
         assert colour_of(strip, "100.50") == RichColor.parse(down)  # as drawn, too
         assert FLASH_SECONDS <= 0.4  # brief
         app.now += FLASH_SECONDS + 0.05  # the flash timer (every 0.2 s) ends it
-        await wait_for(
-            pilot, lambda: str(watchlist.get_cell("NASDAQ:MSFT", "last").style) == down, "no flash"
+        await wait_until(
+            pilot,
+            lambda: str(watchlist.get_cell("NASDAQ:MSFT", "last").style) == down,
+            what="no flash",
         )
         assert "100.50" in row_text(watchlist, "NASDAQ:MSFT")
 
@@ -190,9 +189,13 @@ async def test_a_new_trend_alone_redraws_the_sparkline() -> None:
         watchlist, feed = await start(pilot, app)
         for symbol in SYMBOLS:
             feed.send(symbol, trend=(1.0, 1.0, 1.0), **quote(100.0, 1.0))
-        await wait_for(pilot, lambda: "▄▄▄" in row_text(watchlist, "FX:EURUSD"), "flat trends")
+        await wait_until(
+            pilot, lambda: "▄▄▄" in row_text(watchlist, "FX:EURUSD"), what="flat trends"
+        )
         feed.send("FX:EURUSD", trend=(1.0, 2.0, 3.0))  # the same quote, a new trend
-        await wait_for(pilot, lambda: "▁▄█" in row_text(watchlist, "FX:EURUSD"), "the new trend")
+        await wait_until(
+            pilot, lambda: "▁▄█" in row_text(watchlist, "FX:EURUSD"), what="the new trend"
+        )
         assert "▄▄▄" in row_text(watchlist, "NASDAQ:AAPL")
 
 
@@ -202,12 +205,12 @@ async def test_a_quote_redraws_only_its_own_line() -> None:
         watchlist, feed = await start(pilot, app)
         for k, symbol in enumerate(SYMBOLS):
             feed.send(symbol, trend=(1.0, 2.0), **quote(100.0 + k, 1.0, description="x"))
-        await wait_for(pilot, lambda: "104.00" in row_text(watchlist, "NYSE:IBM"), "quotes")
+        await wait_until(pilot, lambda: "104.00" in row_text(watchlist, "NYSE:IBM"), what="quotes")
         await pilot.pause()
         watchlist.drawn.clear()
         feed.send("FX:EURUSD", volume=5000.0)  # one symbol, a field that does not flash
         eurusd = HEADER + SYMBOLS.index("FX:EURUSD")
-        await wait_for(pilot, lambda: eurusd in watchlist.drawn, "EURUSD redrawn")
+        await wait_until(pilot, lambda: eurusd in watchlist.drawn, what="EURUSD redrawn")
         await pilot.pause()
         assert set(watchlist.drawn) == {eurusd}
         assert "5.00K" in row_text(watchlist, "FX:EURUSD")
@@ -219,7 +222,7 @@ async def test_a_quote_redraws_only_its_own_line() -> None:
         assert watchlist.drawn == []
         # the cursor moving redraws the two rows it leaves and enters
         await pilot.press("down")
-        await wait_for(pilot, lambda: HEADER + 1 in watchlist.drawn, "the new cursor row")
+        await wait_until(pilot, lambda: HEADER + 1 in watchlist.drawn, what="the new cursor row")
         await pilot.pause()
         assert set(watchlist.drawn) == {HEADER, HEADER + 1}
 
@@ -238,13 +241,15 @@ async def test_cursor_keys_enter_and_the_mouse() -> None:
         await pilot.press("ctrl+end")
         assert watchlist.selected_symbol == "NYSE:IBM"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.opened == ["NYSE:IBM"], "Opened")
+        await wait_until(pilot, lambda: app.opened == ["NYSE:IBM"], what="Opened")
         # a click selects its row; a click on the selected row opens it
         row = SYMBOLS.index("FX:EURUSD")
         await pilot.click(Watchlist, offset=(5, 1 + HEADER + row))  # 1: the border
         assert watchlist.selected_symbol == "FX:EURUSD" and app.opened == ["NYSE:IBM"]
         await pilot.click(Watchlist, offset=(5, 1 + HEADER + row))
-        await wait_for(pilot, lambda: app.opened == ["NYSE:IBM", "FX:EURUSD"], "Opened on click")
+        await wait_until(
+            pilot, lambda: app.opened == ["NYSE:IBM", "FX:EURUSD"], what="Opened on click"
+        )
 
 
 async def test_a_long_list_scrolls_with_the_cursor_and_keeps_it_on_its_symbol() -> None:
@@ -254,16 +259,18 @@ async def test_a_long_list_scrolls_with_the_cursor_and_keeps_it_on_its_symbol() 
         watchlist, _feed = await start(pilot, app)
         assert watchlist.max_scroll_y > 0
         await pilot.press("pagedown")
-        await wait_for(pilot, lambda: watchlist.scroll_y > 0, "a page down")
+        await wait_until(pilot, lambda: watchlist.scroll_y > 0, what="a page down")
         await pilot.press("ctrl+end")
-        await wait_for(pilot, lambda: watchlist.scroll_y == watchlist.max_scroll_y, "the end")
+        await wait_until(
+            pilot, lambda: watchlist.scroll_y == watchlist.max_scroll_y, what="the end"
+        )
         assert watchlist.selected_symbol == "NASDAQ:S059"
         assert "NASDAQ:S059" in row_text(watchlist, "NASDAQ:S059")
         # the app moves a symbol and removes another: the cursor stays on its symbol
         moved = [symbols[-1], *symbols[:-1]]
         watchlist.set_symbols(moved, keep="NASDAQ:S059")
         assert watchlist.selected_symbol == "NASDAQ:S059" and watchlist.cursor_row == 0
-        await wait_for(pilot, lambda: watchlist.scroll_y == 0, "scrolled to the cursor")
+        await wait_until(pilot, lambda: watchlist.scroll_y == 0, what="scrolled to the cursor")
         watchlist.set_symbols(moved[1:])
         assert watchlist.selected_symbol == "NASDAQ:S000" and list(watchlist.rows) == moved[1:]
         await pilot.press("ctrl+home")
@@ -275,15 +282,19 @@ async def test_markup_and_escapes_from_the_server_show_as_plain_text() -> None:
     async with app.run_test(size=(160, 20)) as pilot:
         watchlist, feed = await start(pilot, app)
         feed.send("NASDAQ:AAPL", **quote(1.0, 0.0, description="[b]Bad[/b] [red]x\x1b[31m"))
-        await wait_for(pilot, lambda: "[b]Bad" in row_text(watchlist, "NASDAQ:AAPL"), "desc")
+        await wait_until(pilot, lambda: "[b]Bad" in row_text(watchlist, "NASDAQ:AAPL"), what="desc")
         line = row_text(watchlist, "NASDAQ:AAPL")
         assert "[b]Bad[/b] [red]x" in line and "\x1b" not in line
         watchlist.reject("NASDAQ:MSFT", "[link=http://x]no[/link] \x1b]8;;evil\x07")
-        await wait_for(pilot, lambda: "✗" in row_text(watchlist, "NASDAQ:MSFT"), "the refusal")
+        await wait_until(
+            pilot, lambda: "✗" in row_text(watchlist, "NASDAQ:MSFT"), what="the refusal"
+        )
         line = row_text(watchlist, "NASDAQ:MSFT")
         assert "✗ [link=http://x]no[/l" in line and "\x1b" not in line and "\x07" not in line
         watchlist.update_cell("FX:EURUSD", "description", "[i]not italic[/i]")
-        await wait_for(pilot, lambda: "[i]not" in row_text(watchlist, "FX:EURUSD"), "the cell")
+        await wait_until(
+            pilot, lambda: "[i]not" in row_text(watchlist, "FX:EURUSD"), what="the cell"
+        )
 
 
 async def test_narrow_and_light_the_compact_columns_and_light_colours() -> None:
@@ -293,7 +304,7 @@ async def test_narrow_and_light_the_compact_columns_and_light_colours() -> None:
         assert watchlist.visible_columns == ("symbol", "last", "change_pct", "trend")
         assert "Description" not in watchlist.header_text()
         feed.send("NASDAQ:MSFT", trend=(1.0, 3.0, 2.0), **quote(10.0, 1.0))
-        await wait_for(pilot, lambda: "+0.10%" in row_text(watchlist, "NASDAQ:MSFT"), "MSFT")
+        await wait_until(pilot, lambda: "+0.10%" in row_text(watchlist, "NASDAQ:MSFT"), what="MSFT")
         strip = row_strip(watchlist, "NASDAQ:MSFT")  # not the cursor's row (its own colours)
         assert colour_of(strip, "+0.10%") == RichColor.parse("#00796b")  # light theme's up
         # the line fills the pane exactly: no column overflows, the sparkline ends inside it
@@ -307,19 +318,19 @@ async def test_a_quote_for_a_row_out_of_sight_costs_no_drawing_and_shows_when_sc
     async with app.run_test(size=(160, 24)) as pilot:
         watchlist, feed = await start(pilot, app)
         feed.send("NASDAQ:S000", **quote(10.0, 1.0))
-        await wait_for(pilot, lambda: "10.00" in row_text(watchlist, "NASDAQ:S000"), "S000")
+        await wait_until(pilot, lambda: "10.00" in row_text(watchlist, "NASDAQ:S000"), what="S000")
         await pilot.pause()
         watchlist.drawn.clear()
         feed.send("NASDAQ:S050", **quote(555.0, -1.0))  # far below the pane's last row
-        await wait_for(pilot, lambda: "NASDAQ:S050" in watchlist.quotes, "the quote taken")
+        await wait_until(pilot, lambda: "NASDAQ:S050" in watchlist.quotes, what="the quote taken")
         await pilot.pause()
         assert watchlist.drawn == []
         assert "555.00" in str(watchlist.get_cell("NASDAQ:S050", "last"))  # asked: up to date
         watchlist.move_cursor(row=50)
-        await wait_for(
+        await wait_until(
             pilot,
             lambda: HEADER + 50 - watchlist.scroll_offset.y in watchlist.drawn,
-            "the row drawn once in sight",
+            what="the row drawn once in sight",
         )
         assert "555.00" in row_text(watchlist, "NASDAQ:S050")
 
@@ -338,6 +349,8 @@ async def test_a_shared_state_is_shown_as_it_is() -> None:
     app = StateHost()
     async with app.run_test(size=(160, 20)) as pilot:
         watchlist = app.query_one(Watchlist)
-        await wait_for(pilot, lambda: "1.08000" in row_text(watchlist, "FX:EURUSD"), "the row")
+        await wait_until(
+            pilot, lambda: "1.08000" in row_text(watchlist, "FX:EURUSD"), what="the row"
+        )
         assert list(watchlist.rows) == ["FX:EURUSD", "NASDAQ:AAPL"]
         assert watchlist.quotes is state.quotes
