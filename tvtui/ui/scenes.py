@@ -118,7 +118,9 @@ async def settle(pilot: Pilot[int]) -> None:
     assert isinstance(app, TvtuiApp)
     await _wait(pilot, lambda: data_ready(app), 15.0, "the panes to fill")
     app.bridge.pause(True)
-    await pilot.pause(0.3)  # let messages already posted land
+    # the worker has taken the pause; what it posted before is queued ahead of pause()'s marker
+    await _wait(pilot, lambda: app.bridge.paused, 5.0, "the stream to pause")
+    await pilot.pause()
     app.post_message(msg.FeedStats(FROZEN_RATE, FROZEN_NOW, 0))
     for widget in app.query(Input):
         widget.cursor_blink = False
