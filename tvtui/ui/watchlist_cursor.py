@@ -67,10 +67,10 @@ class RowCursor(ScrollView):
         region = Region(int(self.scroll_x), HEADER + self.cursor_row, width, 1)
         self.scroll_to_region(region, animate=animate, spacing=Spacing(HEADER, 0, 0, 0), force=True)
 
-    def on_screen(self, row: int) -> bool:
-        """Is ``row`` in the visible part of the list?"""
+    def rows_on_screen(self) -> range:
+        """The rows in the visible part of the list."""
         top = int(self.scroll_y)
-        return top <= row < top + self.scrollable_content_region.height - HEADER
+        return range(top, top + self.scrollable_content_region.height - HEADER)
 
     def _set_hover(self, active: bool, row: int | None = None) -> None:
         old = (self.show_hover, self.hover_row)

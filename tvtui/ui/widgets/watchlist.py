@@ -260,8 +260,9 @@ class Watchlist(RowCursor, can_focus=True):
     ) -> None:
         """Merge a flush from the worker; repaint only the rows whose cells changed."""
         started = time.perf_counter()
+        shown = self.rows_on_screen()  # once a flush: hundreds of rows may change in one
         for symbol in self.state.merge(quotes, trends, self.clock()):
-            self._paint(symbol)
+            self._paint(symbol, shown)
         self._cost += time.perf_counter() - started
 
     def take_cost(self) -> float:
@@ -286,18 +287,19 @@ class Watchlist(RowCursor, can_focus=True):
         self._forget_lines()
         self._resize_virtual()
 
-    def _paint(self, symbol: str) -> None:
+    def _paint(self, symbol: str, shown: range | None = None) -> None:
         """``symbol``'s data changed: a row on screen gets its cells now and is redrawn if one
         of them changed; a row out of sight only when it is next drawn (with 500 symbols most
         of a flush is out of sight)."""
         index = self._index.get(symbol)
         if index is None:
             return
-        if not self.on_screen(index):
+        if index not in (self.rows_on_screen() if shown is None else shown):
             self._stale.add(symbol)
             self.lines.forget(symbol)
         elif self._update_cells(symbol):
-            self._changed(symbol)
+            self.lines.forget(symbol)
+            self.refresh_lines(HEADER + index)
 
     def _update_cells(self, symbol: str) -> bool:
         """Recompute ``symbol``'s cells; True if a visible one changed."""
@@ -309,12 +311,6 @@ class Watchlist(RowCursor, can_focus=True):
                 shown[key] = cell
                 changed = changed or key in self.visible_columns
         return changed
-
-    def _changed(self, symbol: str) -> None:
-        self.lines.forget(symbol)
-        index = self._index.get(symbol)
-        if index is not None and self.on_screen(index):
-            self.refresh_lines(HEADER + index)
 
     def _forget_lines(self) -> None:
         self.lines.clear()
