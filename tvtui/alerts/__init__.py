@@ -27,7 +27,7 @@ from tvtui.alerts.conditions import (
 )
 from tvtui.alerts.engine import AlertEngine, AlertStatus
 from tvtui.alerts.log import ENV_ALERT_LOG, MAX_BYTES, AlertLog, log_path
-from tvtui.alerts.watcher import AlertWatcher
+from tvtui.alerts.watcher import AlertWatcher, studies_needed
 
 __all__ = [
     "ENV_ALERT_LOG",
@@ -48,4 +48,5 @@ __all__ = [
     "parse_condition",
     "parse_expiry",
     "parse_mode",
+    "studies_needed",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from tvtui.alerts.log import AlertLog
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import Event, QuoteUpdate, StudyData, StudyError, SymbolError
+from tvtui.feed.registry import SeriesHandle
 from tvtui.feed.studies import Indicator, fetch_indicator
 from tvtui.feed.untrusted import plain
 
@@ -42,6 +43,14 @@ class _Study:
     source: Source
     value: int  #: plot index of the line judged (RSI, MACD)
     signal: int | None  #: plot index of the MACD's signal line
+
+
+def studies_needed(alerts: Iterable[Alert], present: Iterable[Indicator] = ()) -> list[str]:
+    """Pine ids of the studies the indicator conditions of ``alerts`` read that are not
+    among ``present`` (fetch them and hand them to :meth:`AlertWatcher.watch_series`)."""
+    have = {meta.pine_id for meta in present}
+    wanted = {STUDY_IDS[a.condition.source] for a in alerts if a.condition.closed_bar}
+    return sorted(wanted - have)
 
 
 def _plot(titles: list[str], title: str, default: int) -> int:
@@ -107,6 +116,21 @@ class AlertWatcher:
         else:
             raise ValueError(f"Alerts read RSI and MACD studies, not {pine_id!r}")
         self._studies[study_id] = study
+
+    def watch_series(
+        self,
+        client: FeedClient,
+        handle: SeriesHandle,
+        studies: Mapping[str, Indicator],
+        hidden: Iterable[Indicator] = (),
+    ) -> None:
+        """Indicator conditions on a series someone else opened: judge its RSI and MACD
+        ``studies`` (study id -> indicator, as ``add_study`` returned them) and add the
+        ``hidden`` ones (from :func:`studies_needed`) to it for the alerts alone."""
+        added = {client.add_study(handle, meta): meta for meta in hidden}
+        for study_id, meta in {**studies, **added}.items():
+            if meta.pine_id in STUDY_IDS.values():
+                self.watch_study(study_id, handle.symbol, handle.timeframe, meta)
 
     def attach(self, client: FeedClient, endpoints: Endpoints | None = None) -> None:
         """Subscribe ``client`` to what the alerts watch: quotes of every price alert's
