@@ -162,3 +162,61 @@ def test_macd_crossing_its_signal_line() -> None:
     # 600 is above its signal (closed by 900); 900 is still above; 1200 is still forming
     assert [(f.time, f.level, f.price) for f in fired] == [(600, 2.0, 2.5)]
     assert Alert.parse("X:Y", "macd crossing signal").mode is Mode.ONCE
+
+
+CONDITIONS = [
+    "crossing 100", "crossing-up 100", "crossing-down 101", "greater-than 100",
+    "less-than 99", "entering-channel 98 102", "exiting-channel 99 101",
+    "moving-up-% 3 2", "moving-down-% 2 3",
+]  # fmt: skip
+
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(["A:X", "B:Y"]),
+        st.integers(94, 106).map(float),
+        st.sampled_from([0, 0, 0, 1, 1, 20, 60, -30]),  # same second, later, a replay
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps, st.lists(st.integers(1, 9), min_size=1, max_size=5), st.booleans())
+def test_the_band_fast_path_fires_exactly_as_judging_every_price(path, cuts, once) -> None:
+    """The engine skips prices inside a symbol's band (nothing can change there): the same
+    firings, in the same order, as judging every price in full; through ``on_price`` and
+    through the watcher's batched ``feed_all`` alike."""
+    from tvtui.alerts import AlertWatcher
+    from tvtui.feed.events import QuoteUpdate
+
+    mode = "once" if once else "every-time"
+    alerts = [Alert.parse(s, c, mode=mode, timeframe="1m") for s in ("A:X", "B:Y")
+              for c in CONDITIONS]  # fmt: skip
+    t = {"A:X": 1_000_000.0, "B:Y": 1_000_000.0}
+    timed = []
+    for symbol, price, dt in path:
+        t[symbol] += dt
+        timed.append((symbol, price, t[symbol]))
+    key = lambda f: (f.alert.id, f.time, f.price, f.previous)  # noqa: E731
+    full = AlertEngine(alerts, bands=False)
+    fast = AlertEngine(alerts)
+    expected = [key(f) for s, p, tt in timed for f in full.on_price(s, p, tt)]
+    assert [key(f) for s, p, tt in timed for f in fast.on_price(s, p, tt)] == expected
+    # the same through feed_all: quote events as the client emits them (lp_time only when it
+    # changed), cut into batches
+    events, seen = [], {}
+    for symbol, price, tt in timed:
+        changes = {"lp": price}
+        if seen.get(symbol) != tt:
+            changes["lp_time"] = int(tt)
+            seen[symbol] = tt
+        events.append(QuoteUpdate(symbol=symbol, changes=changes,
+                                  quote={"lp": price, "lp_time": int(tt)}))  # fmt: skip
+    watcher = AlertWatcher(alerts)
+    got, start = [], 0
+    for cut in itertools.cycle(cuts):
+        if start >= len(events):
+            break
+        got += watcher.feed_all(events[start : start + cut])
+        start += cut
+    assert [key(f) for f in got] == expected

@@ -24,19 +24,20 @@ is uncontended in the worker's loop, so it costs next to nothing per update).
 
 from __future__ import annotations
 
+import math
 import threading
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from tvtui.alerts.alert import Alert, Firing
-from tvtui.alerts.conditions import CHANNELS, CROSSINGS, MOVING, Mode, Source, Word
-from tvtui.feed.timeframes import parse_timeframe
+from tvtui.alerts.conditions import Mode, Source
+from tvtui.alerts.judge import INF, NOWHERE, Judge
 
 #: A study point as the engine takes it: (bar open time, value, signal value or None).
 Point = tuple[float, float | None, float | None]
 StudyKey = tuple[str, str, Source]
+_NOTHING: list[Firing] = []  #: returned when nothing fired (never appended to)
 _K = TypeVar("_K")
 
 
@@ -50,103 +51,21 @@ class AlertStatus:
     last: Firing | None
 
 
-class _Judge:
-    """One alert's run-time state: which side of its level(s) the value was last on."""
+class Quiet:
+    """Per symbol: the last price judged or passed, and the band it may move in unjudged
+    (see :mod:`tvtui.alerts.judge`): ``lo < price < hi`` and ``time < until``."""
 
-    __slots__ = (
-        "alert", "armed", "bars", "fired", "high", "last", "last_payload", "levels", "low",
-        "previous", "seconds", "spent", "word", "zone",
-    )  # fmt: skip
+    __slots__ = ("behind", "hi", "judged", "lo", "price", "time", "until")
 
-    def __init__(self, alert: Alert) -> None:
-        self.alert = alert
-        cond = alert.condition
-        self.word = cond.word
-        self.levels = cond.levels if not cond.signal_line else (0.0,)
-        self.low = self.levels[0] if self.levels else 0.0
-        self.high = self.levels[-1] if self.levels else 0.0
-        self.armed = True  #: a state condition (greater-than, a move) may fire
-        self.spent = False  #: a ``once`` alert that fired
-        self.zone = 0  #: the last definite side: -1 below, +1 above, 0 inside a channel
-        self.last_payload: float | None = None  #: the value seen last on that side
-        self.previous: float | None = None  #: the value seen last
-        self.fired = 0
-        self.last: Firing | None = None
-        self.seconds = parse_timeframe(alert.timeframe).seconds
-        self.bars: deque[list[float]] = deque()  #: [open, low, high] of the move window
-
-    def observe(
-        self, value: float, payload: float, t: float, silent: bool = False
-    ) -> tuple[bool, float | None]:
-        """Whether the alert fires at ``value``, and the previous value to report.
-        ``payload`` is what is reported as the price (the MACD line when ``value`` is the
-        MACD's distance to its signal line). ``silent``: learn the side, never fire."""
-        previous, self.previous = self.previous, payload
-        word = self.word
-        if word in CROSSINGS or word in CHANNELS:
-            zone = self._zone(value)
-            if zone is None:  # on the level: no side yet
-                return False, None
-            before, before_payload = self.zone, self.last_payload
-            self.zone, self.last_payload = zone, payload
-            if before_payload is None or zone == before or silent:
-                return False, None
-            if word is Word.CROSSING_UP:
-                hit = zone > before
-            elif word is Word.CROSSING_DOWN:
-                hit = zone < before
-            elif word is Word.ENTERING_CHANNEL:
-                hit = zone == 0
-            elif word is Word.EXITING_CHANNEL:
-                hit = before == 0
-            else:
-                hit = True
-            return hit, before_payload
-        if word in MOVING:
-            holds, reference = self._moving(value, t)
-            previous = reference
-        elif word is Word.GREATER_THAN:
-            holds = value > self.low
-        else:
-            holds = value < self.low
-        # a state: fires on entering it, re-arms on leaving it
-        if not holds:
-            self.armed = True
-            return False, None
-        if not self.armed or silent:
-            return False, None
-        self.armed = False
-        return True, previous
-
-    def _zone(self, value: float) -> int | None:
-        if self.word in CHANNELS:
-            if value < self.low:
-                return -1
-            if value > self.high:
-                return 1
-            return 0 if self.low < value < self.high else None
-        return 1 if value > self.low else -1 if value < self.low else None
-
-    def _moving(self, price: float, t: float) -> tuple[bool, float]:
-        """Moved by P % from the lowest (highest) price of the last N bars, this one
-        included: fires on getting there, re-arms once the move is less than P % again."""
-        bars, seconds = self.bars, self.seconds
-        opened = t - t % seconds
-        if bars and bars[-1][0] == opened:
-            bar = bars[-1]
-            bar[1] = min(bar[1], price)
-            bar[2] = max(bar[2], price)
-        else:
-            bars.append([opened, price, price])
-            horizon = opened - self.alert.condition.bars * seconds
-            while bars[0][0] <= horizon:
-                bars.popleft()
-        percent = self.low
-        if self.word is Word.MOVING_UP:
-            reference = min(bar[1] for bar in bars)
-            return reference > 0 and price >= reference * (1 + percent / 100), reference
-        reference = max(bar[2] for bar in bars)
-        return reference > 0 and price <= reference * (1 - percent / 100), reference
+    def __init__(self) -> None:
+        self.time = -INF
+        self.price = math.nan
+        self.judged = self.price  #: the last price judged (another one was passed since)
+        self.lo, self.hi = NOWHERE
+        self.until = -INF
+        #: the last price seen was older than ``time`` (a replay): a quote without a time of
+        #: its own has that older time, so it cannot take the fast path
+        self.behind = False
 
 
 class _ClosedPoints:
@@ -183,12 +102,16 @@ class _ClosedPoints:
 class AlertEngine:
     """Every alert's state, judged on every price and every closed indicator bar."""
 
-    def __init__(self, alerts: Iterable[Alert] = ()) -> None:
+    def __init__(self, alerts: Iterable[Alert] = (), *, bands: bool = True) -> None:
+        """``bands=False`` judges every price in full (no band, see :mod:`~tvtui.alerts.judge`):
+        the same firings, slower; the reference the tests hold the fast path to."""
+        self._bands = bands
         self._lock = threading.Lock()
-        self._judges: dict[str, _Judge] = {}
-        self._by_symbol: dict[str, list[_Judge]] = {}
-        self._by_study: dict[StudyKey, list[_Judge]] = {}
-        self._last: dict[str, tuple[float, float]] = {}  #: symbol -> (time, price) judged
+        self._judges: dict[str, Judge] = {}
+        self._by_symbol: dict[str, list[Judge]] = {}
+        self._by_study: dict[StudyKey, list[Judge]] = {}
+        #: symbol -> its last price and band (read by the watcher's fast path too)
+        self.quiet: dict[str, Quiet] = {}
         self._closed: dict[StudyKey, _ClosedPoints] = {}
         for alert in alerts:
             self.add(alert)
@@ -200,12 +123,13 @@ class AlertEngine:
         alert that already fired (in an earlier run), so it stays quiet."""
         with self._lock:
             self._drop(alert.id)
-            judge = _Judge(alert)
+            judge = Judge(alert)
             judge.spent = not armed and alert.mode is Mode.ONCE
             self._judges[alert.id] = judge
             cond = alert.condition
             if cond.source is Source.PRICE:
                 self._by_symbol.setdefault(alert.symbol, []).append(judge)
+                self._unquiet(alert.symbol)
             else:
                 key = (alert.symbol, alert.timeframe, cond.source)
                 self._by_study.setdefault(key, []).append(judge)
@@ -214,6 +138,12 @@ class AlertEngine:
         with self._lock:
             return self._drop(alert_id)
 
+    def _unquiet(self, symbol: str) -> None:
+        """The next price of ``symbol`` is judged (its alerts changed)."""
+        quiet = self.quiet.get(symbol)
+        if quiet is not None:
+            quiet.lo, quiet.hi = NOWHERE
+
     def _drop(self, alert_id: str) -> bool:
         judge = self._judges.pop(alert_id, None)
         if judge is None:
@@ -221,6 +151,7 @@ class AlertEngine:
         alert = judge.alert
         if alert.condition.source is Source.PRICE:
             _discard(self._by_symbol, alert.symbol, judge)
+            self._unquiet(alert.symbol)
         else:
             _discard(self._by_study, (alert.symbol, alert.timeframe, alert.condition.source), judge)
         return True
@@ -251,20 +182,46 @@ class AlertEngine:
 
     def on_price(self, symbol: str, price: float, time: float | None = None) -> list[Firing]:
         """A symbol's last price at the feed's ``time``; the firings it causes."""
-        last = self._last.get(symbol)
+        quiet = self.quiet.get(symbol)
+        if quiet is None:
+            quiet = self.quiet[symbol] = Quiet()
         if time is None:  # no time from the feed: it follows the last one
-            time = last[0] if last is not None else 0.0
-        if last is not None and (time < last[0] or (time == last[0] and price == last[1])):
-            return []  # replayed or repeated: judged already
-        self._last[symbol] = (time, price)
-        judges = self._by_symbol.get(symbol)
-        if not judges:
-            return []
-        out: list[Firing] = []
+            time = quiet.time if quiet.time > -INF else 0.0
+        if quiet.lo < price < quiet.hi and quiet.time <= time < quiet.until:
+            quiet.time, quiet.price, quiet.behind = time, price, False
+            return _NOTHING  # inside the band: nothing can change
+        if time < quiet.time:
+            quiet.behind = True
+            return _NOTHING  # replayed: judged already
+        quiet.behind = False
+        if time == quiet.time and price == quiet.price:
+            return _NOTHING  # repeated
+        if not math.isfinite(price):
+            return _NOTHING
         with self._lock:
+            judges = self._by_symbol.get(symbol, ())
+            passed = quiet.price is not quiet.judged
+            before = quiet.price
+            quiet.time, quiet.price, quiet.judged = time, price, price
+            out: list[Firing] = []
+            lo, hi, until = -INF, INF, INF
             for judge in judges:
-                if not judge.spent:
+                if passed:
+                    judge.passed(before)
+                if judge.lo < price < judge.hi and time < judge.until and self._bands:
+                    judge.passed(price)  # inside this judge's own band: no change for it
+                elif not judge.spent:
                     _judge(judge, price, price, time, out)
+                    judge.lo, judge.hi = judge.band(price)
+                else:
+                    judge.lo, judge.hi, judge.until = -INF, INF, INF
+                j_lo, j_hi = judge.lo, judge.hi
+                lo = j_lo if j_lo > lo else lo if j_lo == j_lo else math.nan
+                hi = j_hi if j_hi < hi else hi if j_hi == j_hi else math.nan
+                if judge.until < until:
+                    until = judge.until
+            if self._bands:
+                quiet.lo, quiet.hi, quiet.until = lo, hi, until
         return out
 
     def on_points(
@@ -299,7 +256,7 @@ class AlertEngine:
 
 
 def _judge(
-    judge: _Judge,
+    judge: Judge,
     value: float,
     payload: float,
     t: float,
@@ -322,7 +279,7 @@ def _judge(
     out.append(firing)
 
 
-def _discard(table: dict[_K, list[_Judge]], key: _K, judge: _Judge) -> None:
+def _discard(table: dict[_K, list[Judge]], key: _K, judge: Judge) -> None:
     judges = table.get(key)
     if judges is not None and judge in judges:
         judges.remove(judge)

@@ -31,6 +31,7 @@ from tvtui.feed.untrusted import plain
 
 log = logging.getLogger("tvtui.alerts")
 
+_NOTHING: list[Firing] = []  #: returned when nothing fired (never appended to)
 #: History bars asked for per series opened for indicator conditions (the server warms the
 #: indicator up on its own; a few bars are enough to learn the side of the level).
 SERIES_BARS = 50
@@ -92,6 +93,7 @@ class AlertWatcher:
         if engine is not None:
             for alert in alerts:
                 engine.add(alert)
+        self._quiet = self.engine.quiet
         self.on_fire = on_fire
         self.log = log
         self._studies: dict[str, _Study] = {}
@@ -171,7 +173,39 @@ class AlertWatcher:
             return self._points(event)  # type: ignore[arg-type]
         if cls is SymbolError or cls is StudyError:
             self._problem(event)
-        return []
+        return _NOTHING
+
+    def feed_all(self, events: Iterable[Event]) -> list[Firing]:
+        """:meth:`feed` for a batch, in order (the worker's drained queue): the same firings,
+        at a fraction of the cost per event. Most quotes move a price inside its symbol's
+        band, where nothing can fire; this loop only remembers those, inline."""
+        quiet_of = self._quiet.get
+        out: list[Firing] | None = None
+        for event in events:
+            if event.__class__ is QuoteUpdate:
+                quiet = quiet_of(event.symbol)
+                if quiet is not None:
+                    changes = event.changes
+                    price = changes.get("lp")
+                    if price.__class__ is float and quiet.lo < price < quiet.hi:
+                        t = changes.get("lp_time")
+                        if t is None:  # the same second as the last quote
+                            if not quiet.behind:
+                                quiet.price = price
+                                continue
+                        elif (t.__class__ is int or t.__class__ is float) and (
+                            quiet.time <= t < quiet.until
+                        ):
+                            quiet.price = price
+                            quiet.time = t
+                            quiet.behind = False
+                            continue
+                fired = self._quote(event)
+            else:
+                fired = self.feed(event)
+            if fired:
+                out = [*out, *fired] if out else list(fired)
+        return out if out else _NOTHING
 
     def _quote(self, event: QuoteUpdate) -> list[Firing]:
         if event.status != "ok":
