@@ -206,11 +206,11 @@ class AlertEngine:
             out: list[Firing] = []
             lo, hi, until = -INF, INF, INF
             for judge in judges:
-                if passed:
-                    judge.passed(before)
                 if judge.lo < price < judge.hi and time < judge.until and self._bands:
                     judge.passed(price)  # inside this judge's own band: no change for it
                 elif not judge.spent:
+                    if passed:
+                        judge.passed(before)
                     _judge(judge, price, price, time, out)
                     judge.lo, judge.hi = judge.band(price)
                 else:

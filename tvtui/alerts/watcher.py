@@ -21,6 +21,7 @@ from typing import Any
 from tvtui.alerts.alert import Alert, Firing
 from tvtui.alerts.conditions import STUDY_IDS, Source
 from tvtui.alerts.engine import AlertEngine, Point
+from tvtui.alerts.judge import INF
 from tvtui.alerts.log import AlertLog
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints
@@ -204,7 +205,9 @@ class AlertWatcher:
             else:
                 fired = self.feed(event)
             if fired:
-                out = [*out, *fired] if out else list(fired)
+                if out is None:
+                    out = []
+                out.extend(fired)
         return out if out else _NOTHING
 
     def _quote(self, event: QuoteUpdate) -> list[Firing]:
@@ -217,10 +220,15 @@ class AlertWatcher:
         if "lp" not in changes and "lp_time" not in changes:
             return []
         quote = event.quote if event.quote is not None else changes
-        price = _number(quote.get("lp"))
-        if price is None:
-            return []
-        firings = self.engine.on_price(event.symbol, price, _number(quote.get("lp_time")))
+        price = quote.get("lp")
+        if price.__class__ is not float or not -INF < price < INF:
+            price = _number(price)
+            if price is None:
+                return _NOTHING
+        t = quote.get("lp_time")
+        if t.__class__ is not int:
+            t = _number(t)
+        firings = self.engine.on_price(event.symbol, price, t)
         return self._report(firings) if firings else firings
 
     def _points(self, event: StudyData) -> list[Firing]:
