@@ -1,18 +1,20 @@
 """Alerts: 200 alerts over 50 symbols, judged on every update at 10,000 updates/s.
 
-What is compared, in the same run (A/B, alternated, the best of each kept; CPU time of this
-process, which other processes on a shared machine disturb far less than wall time): the app's
-stream worker (``tvtui.ui.worker.StreamBridge.run``, the real loop: queue, ``Coalescer``,
-flushes; its messages posted to nowhere) per quote update without alerts, and the same with an
-``AlertWatcher`` judging every item: ``watcher.feed_all(batch)`` once per drained batch, right
-before the worker's flush (where the worker will call it; 25 ms of updates at 10,000/s).
+What is compared: the app's stream worker (``tvtui.ui.worker.StreamBridge.run``, the real
+loop: queue, ``Coalescer``, flushes; its messages posted to nowhere) per quote update without
+alerts (A), and the same with an ``AlertWatcher`` judging every item (B):
+``watcher.feed_all(batch)`` once per drained batch, right before the worker's flush, where the
+worker will call it. A and B alternate on the same chunk of 10,000 updates, chunk after chunk;
+the figure is the median of the per-chunk ratios of CPU time (this process's), which the
+machine's other load moves far less than wall time or the best of whole runs.
 (``_worker(..., frames)`` also counts the socket thread's share, decoding and merging: the
-alerts' share of that whole way is a third smaller, and within this machine's noise.)
+alerts' share of that whole way is smaller, and within this machine's noise.)
 
 The stream: 10,000 quote updates per simulated second over 50 symbols, each a random walk
-(seeded) around its start price; the 200 alerts (4 per symbol: crossing, crossing-up
-every-time, entering-channel, moving-up-%) sit close to the prices so that they do fire
-(the count is printed) and the cost of a firing is in the figure too.
+(seeded) around its start price, ``lp_time`` sent when it changes (as the feed sends only
+changed fields). The 200 alerts: 4 per symbol (crossing, crossing-up, entering-channel,
+moving-up-% within 5 bars, every-time), placed as :data:`PLACES` says; the firings are
+counted, and their cost is in the figure.
 """
 
 from __future__ import annotations
