@@ -92,3 +92,30 @@ def test_bad_input_saves_nothing(private_dirs: Path) -> None:
 def test_a_missing_file_gets_created(private_dirs: Path) -> None:
     add_alert(Alert.parse("FX:EURUSD", "crossing 1.1", mode=Mode.EVERY_TIME))
     assert [a.text for a in load_alerts().alerts] == ["FX:EURUSD crossing 1.1 every-time"]
+
+
+def test_an_alert_on_an_unknown_symbol_is_refused_before_it_is_saved(
+    sim_env, private_dirs: Path
+) -> None:
+    from tvtui.alerts import AlertError, check_symbol
+    from tvtui.feed.endpoints import Endpoints
+
+    endpoints = Endpoints.from_env(sim_env)
+    good = Alert.parse("NASDAQ:AAPL", "crossing 200")
+    add_alert(check_symbol(good, endpoints))
+    with pytest.raises(AlertError, match="TradingView has no symbol NASDAQ:NOPE"):
+        add_alert(check_symbol(Alert.parse("NASDAQ:NOPE", "crossing 1"), endpoints))
+    assert load_alerts().alerts == [good]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tvtui/config/settings.py (not this branch's file) must list 'alerts' among its "
+    "top-level keys: until then the app calls a file with [[alerts]] broken",
+)
+def test_the_apps_settings_accept_a_file_with_alerts(private_dirs: Path) -> None:
+    from tvtui.config import load_config
+
+    path = private_dirs / "config.toml"
+    path.write_text('watchlist = ["FX:EURUSD"]\n\n' + GOOD.split("\n\n", 1)[1])
+    assert load_config(path).error is None

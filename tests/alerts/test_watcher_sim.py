@@ -187,6 +187,17 @@ def test_drops_never_fire_one_crossing_twice_nor_miss_one(sim, make_client) -> N
     assert times(fired, rsi_alert) == expected
     assert len(bars) >= 20  # the drops spanned many closed bars
 
+    # The same events handed over in batches (as the app's worker will, once per drained
+    # queue) fire the same alerts at the same times.
+    again = AlertWatcher([price_alert, rsi_alert])
+    again.watch_study(study_id, SYMBOL, "1m", "STD;RSI")
+    batched: list[Firing] = []
+    for start in range(0, len(events), 97):
+        batched += again.feed_all(events[start : start + 97])
+    assert [(f.alert.id, f.time, f.price) for f in batched] == [
+        (f.alert.id, f.time, f.price) for f in fired
+    ]
+
 
 def first_rsi_cross(sim_start: float, symbol: str, level: float) -> float:
     """The open time of the first 1m bar, an hour or more after ``sim_start``, on which the

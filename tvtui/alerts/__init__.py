@@ -27,7 +27,7 @@ from tvtui.alerts.conditions import (
 )
 from tvtui.alerts.engine import AlertEngine, AlertStatus
 from tvtui.alerts.log import ENV_ALERT_LOG, MAX_BYTES, AlertLog, log_path
-from tvtui.alerts.watcher import AlertWatcher, studies_needed
+from tvtui.alerts.watcher import AlertWatcher, check_symbol, studies_needed
 
 __all__ = [
     "ENV_ALERT_LOG",
@@ -44,6 +44,7 @@ __all__ = [
     "Mode",
     "Source",
     "Word",
+    "check_symbol",
     "log_path",
     "parse_condition",
     "parse_expiry",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tvtui.alerts.alert import Alert, Firing
-from tvtui.alerts.conditions import STUDY_IDS, Source
+from tvtui.alerts.conditions import STUDY_IDS, AlertError, Source
 from tvtui.alerts.engine import AlertEngine, Point
 from tvtui.alerts.judge import INF
 from tvtui.alerts.log import AlertLog
@@ -28,6 +28,7 @@ from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import Event, QuoteUpdate, StudyData, StudyError, SymbolError
 from tvtui.feed.registry import SeriesHandle
 from tvtui.feed.studies import Indicator, fetch_indicator
+from tvtui.feed.symbols import SymbolNotFoundError, validate_symbol
 from tvtui.feed.untrusted import plain
 
 log = logging.getLogger("tvtui.alerts")
@@ -45,6 +46,20 @@ class _Study:
     source: Source
     value: int  #: plot index of the line judged (RSI, MACD)
     signal: int | None  #: plot index of the MACD's signal line
+
+
+def check_symbol(alert: Alert, endpoints: Endpoints | None = None) -> Alert:
+    """``alert`` when TradingView knows its symbol (asked once, over HTTP); an
+    :class:`AlertError` saying so otherwise, before anything is saved. A failed lookup (the
+    network) raises :class:`~tvtui.feed.symbols.SymbolLookupError`, which is not the alert's
+    fault."""
+    try:
+        validate_symbol(alert.symbol, endpoints)
+    except SymbolNotFoundError:
+        raise AlertError(
+            f"TradingView has no symbol {alert.symbol}; the alert was not saved"
+        ) from None
+    return alert
 
 
 def studies_needed(alerts: Iterable[Alert], present: Iterable[Indicator] = ()) -> list[str]:
