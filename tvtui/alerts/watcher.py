@@ -8,6 +8,15 @@ no change to the client. Quotes drive price conditions; the points of an RSI or 
 drive indicator conditions (:meth:`watch_study` says which study is which).
 
 Everything in an event is untrusted: a price that is not a finite number is ignored.
+
+In the app's stream worker (``tvtui/ui/worker.py``, the app part of issue 13), the intended
+wiring is: one watcher built from ``tvtui.config.alerts.load_alerts().alerts`` with
+``on_fire`` posting a message to the app and ``log=AlertLog()``; the items the worker drains
+from its inbox in one round handed to :meth:`AlertWatcher.feed_all` before the coalescer's
+flush (order kept, so exactly-once holds); quotes subscribed for every alert's symbol that is
+not on the watchlist (``engine.symbols()``); :meth:`watch_study` (or :meth:`watch_series`)
+for the chart's RSI / MACD studies; and ``engine.add`` / ``engine.remove`` / ``engine.status``
+from the UI thread (they are safe there).
 """
 
 from __future__ import annotations
