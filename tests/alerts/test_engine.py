@@ -220,3 +220,5 @@ def test_the_band_fast_path_fires_exactly_as_judging_every_price(path, cuts, onc
         got += watcher.feed_all(events[start : start + cut])
         start += cut
     assert [key(f) for f in got] == expected
+    for f in got:  # the feed's integer times come out as the alert line's numbers
+        assert isinstance(f.time, float) and f.row()["time"] == int(f.time)

@@ -137,6 +137,7 @@ def check_id(value: object) -> str:
 
 
 def _plain_number(value: float) -> float | int:
+    value = float(value)
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 

@@ -250,8 +250,7 @@ class AlertWatcher:
             if price is None:
                 return _NOTHING
         t = quote.get("lp_time")
-        if t.__class__ is not int:
-            t = _number(t)
+        t = float(t) if t.__class__ is int else _number(t)
         firings = self.engine.on_price(event.symbol, price, t)
         return self._report(firings) if firings else firings
 
