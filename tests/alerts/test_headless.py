@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.alerts.test_watcher_sim import SYMBOL, level_ahead
 from tests.support import run_stream
 from tvtui.alerts import AlertLog
@@ -33,16 +35,24 @@ def printed_crossings(rows: list[dict[str, Any]], level: float) -> int:
     return sum(a != b for a, b in itertools.pairwise(sides))
 
 
-def test_stream_prints_alert_lines_on_both_sides_of_the_level(sim) -> None:
-    level = level_ahead(sim, SYMBOL, 1500)
-    done = run_stream(sim, SYMBOL, "--follow", "--seconds", "5", "--candles", "3",
+@pytest.fixture
+def slow_sim(sim_factory) -> Any:
+    """A market at 60x: a subprocess that starts late on a busy machine still finds the price
+    near the level chosen for the next 15 s."""
+    return sim_factory(time_scale=60.0)
+
+
+def test_stream_prints_alert_lines_on_both_sides_of_the_level(slow_sim) -> None:
+    sim = slow_sim
+    level = level_ahead(sim, SYMBOL, 900)
+    done = run_stream(sim, SYMBOL, "--follow", "--seconds", "8", "--candles", "3",
                       "--alert", f"crossing {level} every-time",
                       "--alert", f"crossing-up {level}")  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = lines(done.stdout)
     alerts = [r for r in rows if r["type"] == "alert"]
     every = [r for r in alerts if r["mode"] == "every-time"]
-    assert every, "no crossing in 5 s"
+    assert every, "no crossing in 8 s"
     for row in alerts:
         assert set(row) >= ALERT_KEYS
         assert row["symbol"] == SYMBOL and row["level"] == level
@@ -86,9 +96,12 @@ def run_alerts(sim: Any, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_alerts_lists_and_watches_the_configured_alerts(sim, private_dirs: Path) -> None:
-    level = level_ahead(sim, SYMBOL, 1500)
-    (private_dirs / "config.toml").write_text(f"""\
+def test_alerts_lists_and_watches_the_configured_alerts(slow_sim, private_dirs: Path) -> None:
+    sim = slow_sim
+    config = private_dirs / "config.toml"
+
+    def configure(level: float) -> None:
+        config.write_text(f"""\
 [[alerts]]
 symbol = "{SYMBOL}"
 condition = "crossing {level}"
@@ -97,8 +110,8 @@ note = "watch it"
 
 [[alerts]]
 symbol = "{SYMBOL}"
-condition = "crossing {level}"
-id = "first-cross"
+condition = "greater-than 1"
+id = "first-quote"
 
 [[alerts]]
 symbol = "NASDAQ:NOPE"
@@ -108,22 +121,28 @@ condition = "greater-than 1"
 symbol = "FX:EURUSD"
 condition = "less-than one"
 """)
+
+    configure(1000.5)
     listed = run_alerts(sim)
     assert listed.returncode == 0, listed.stderr
     assert "alert 4 (FX:EURUSD) left out: The level 'one'" in listed.stderr
     assert listed.stdout.count("never fired") == 3
-    assert f"{SYMBOL}  crossing {level}  every-time  5m  never fired  note: watch it" in (
+    assert f"{SYMBOL}  crossing 1000.5  every-time  5m  never fired  note: watch it" in (
         listed.stdout
     )
 
-    watched = run_alerts(sim, "--watch", "--seconds", "5")
+    level = level_ahead(sim, SYMBOL, 900)
+    configure(level)
+    watched = run_alerts(sim, "--watch", "--seconds", "8")
     assert watched.returncode == 0, watched.stderr
     assert "NASDAQ:NOPE" in watched.stderr and "left out" in watched.stderr
     rows = lines(watched.stdout)
-    assert rows and all(r["type"] == "alert" for r in rows)
+    assert all(r["type"] == "alert" for r in rows)
+    first = [r for r in rows if r["id"] == "first-quote"]
+    assert len(first) == 1 and first[0]["previous"] is None  # the first price is above 1
     for row in rows:
-        assert (row["previous"] - level) * (row["price"] - level) < 0
-    assert sum(r["id"] == "first-cross" for r in rows) == 1
+        if row["condition"].startswith("crossing"):
+            assert (row["previous"] - level) * (row["price"] - level) < 0
     assert [(r["id"], r["time"]) for r in AlertLog().recent()] == [
         (r["id"], r["time"]) for r in rows
     ]
@@ -131,7 +150,7 @@ condition = "less-than one"
 
     again = run_alerts(sim, "--watch", "--seconds", "3")  # the once alert is spent
     assert again.returncode == 0, again.stderr
-    assert not [r for r in lines(again.stdout) if r["id"] == "first-cross"]
+    assert not [r for r in lines(again.stdout) if r["id"] == "first-quote"]
 
 
 def test_alerts_watch_exit_codes(sim, private_dirs: Path) -> None:

@@ -96,7 +96,7 @@ def times(firings: list[Firing], alert: Alert) -> list[float]:
 def test_each_price_condition_fires_exactly_as_often_as_the_path_crosses_it(
     sim, make_client, private_dirs
 ) -> None:
-    level = level_ahead(sim, SYMBOL, 1200)
+    level = level_ahead(sim, SYMBOL, 3000)  # the next 10 s
     low, high = level - 30, level + 30
     make = lambda text: Alert.parse(SYMBOL, text, mode="every-time")  # noqa: E731
     crossing, up, down = (make(f"{w} {level}") for w in ("crossing", "crossing-up",
@@ -111,7 +111,7 @@ def test_each_price_condition_fires_exactly_as_often_as_the_path_crosses_it(
     client = make_client(sim, watcher.sink(collector), start=False)
     watcher.attach(client)
     client.start()
-    eventually(lambda: len(times(fired, crossing)) >= 4, 30, "four crossings")
+    eventually(lambda: len(times(fired, crossing)) >= 3, 60, "three crossings")
     client.close()
 
     path = quote_path(sim, collector.snapshot(), SYMBOL)
@@ -152,7 +152,7 @@ def study_times(events: list, study_id: str) -> tuple[float, float]:
 def test_drops_never_fire_one_crossing_twice_nor_miss_one(sim, make_client) -> None:
     """The connection dropped every 0.6 s until 12 drops (the issue's 2 s for 30 s, scaled
     down: the same count of reconnects, each with its replayed history and quotes)."""
-    level = level_ahead(sim, SYMBOL, 1500)
+    level = level_ahead(sim, SYMBOL, 6000)  # the next 20 s
     price_alert = Alert.parse(SYMBOL, f"crossing {level}", mode="every-time")
     rsi_alert = Alert.parse(SYMBOL, "rsi crossing 50", mode="every-time", timeframe="1m")
     fired: list[Firing] = []
