@@ -94,3 +94,9 @@ def test_expiry_reads_iso_text_and_naive_means_utc() -> None:
     a = Alert.parse("FX:EURUSD", "crossing 1", expires="2026-12-31T18:00Z")
     b = Alert.parse("FX:EURUSD", "crossing 1", expires="2026-12-31T18:00")
     assert a.expires == b.expires == 1798740000.0
+
+
+@pytest.mark.parametrize("expires", [1e300, -5, "0001-01-01T00:00"])
+def test_an_expiry_no_calendar_can_show_is_refused(expires) -> None:
+    with pytest.raises(AlertError, match="not a date between 1970 and 9999"):
+        Alert.parse("FX:EURUSD", "crossing 1", expires=expires)

@@ -49,3 +49,12 @@ def test_lines_that_are_not_firings_are_skipped(private_dirs: Path) -> None:
     )
     log.append(firing(1))
     assert [r["price"] for r in log.recent()] == [101.0]
+
+
+def test_a_log_grown_by_someone_else_is_read_from_its_end_only(private_dirs: Path) -> None:
+    log = AlertLog(private_dirs / "a.jsonl")
+    with log.path.open("w") as handle:
+        handle.write(json.dumps(firing(0).row()) + "\n")
+        handle.write(("x" * 1000 + "\n") * 3000)  # 3 MB of lines that are not firings
+        handle.write(json.dumps(firing(1).row()) + "\n")
+    assert [r["price"] for r in log.recent()] == [101.0]

@@ -95,8 +95,20 @@ def parse_mode(value: object) -> Mode:
     raise AlertError(f"An alert's mode is 'once' or 'every-time', not {value!r}")
 
 
+#: The last second of year 9999: an expiry must be a date a calendar can show.
+_LAST_SECOND = 253_402_300_799
+
+
 def parse_expiry(value: object) -> float | None:
-    """Epoch seconds from a number, an ISO 8601 text or a datetime (naive means UTC)."""
+    """Epoch seconds from a number, an ISO 8601 text or a datetime (naive means UTC),
+    between 1970 and the end of year 9999."""
+    stamp = _expiry(value)
+    if stamp is not None and not 0 <= stamp <= _LAST_SECOND:
+        raise AlertError(f"The expiry {value!r:.60} is not a date between 1970 and 9999")
+    return stamp
+
+
+def _expiry(value: object) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):

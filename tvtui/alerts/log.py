@@ -73,11 +73,19 @@ class AlertLog:
         return {row["id"] for row in self.recent(10**9) if isinstance(row.get("id"), str)}
 
 
-def _read(path: Path) -> list[dict[str, Any]]:
+def _read(path: Path, limit: int = 2 * MAX_BYTES) -> list[dict[str, Any]]:
+    """The firings in the last ``limit`` bytes of ``path`` (a file grown by someone else
+    is never read whole)."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - limit))
+            data = handle.read(limit)
     except OSError:
         return []
+    if size > limit:  # the first line is cut: drop it
+        data = data.partition(b"\n")[2]
+    text = data.decode("utf-8", errors="replace")
     rows = []
     for line in text.splitlines():
         if not line or len(line) > _MAX_LINE:
