@@ -46,6 +46,8 @@ def test_lines_that_are_not_firings_are_skipped(private_dirs: Path) -> None:
     log.path.write_text(
         'garbage\n{"type": "alert", "symbol": 5}\n[1]\n{"type": "alert", "symbol": "X:Y", '
         '"condition": "crossing 1", "price": true, "time": 1}\n' + "x" * 10000 + "\n"
+        '{"type": "alert", "symbol": "X:Y", "condition": "c", "price": NaN, "time": 1}\n'
+        '{"type": "alert", "symbol": "X:Y", "condition": "c", "price": 1, "time": 1e300}\n'
     )
     log.append(firing(1))
     assert [r["price"] for r in log.recent()] == [101.0]

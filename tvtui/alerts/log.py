@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import threading
 from pathlib import Path
@@ -27,6 +28,7 @@ from tvtui.alerts.alert import Firing
 ENV_ALERT_LOG = "TVTUI_ALERT_LOG"
 #: The size at which the log rotates (one old file is kept).
 MAX_BYTES = 1_000_000
+_LAST_SECOND = 253_402_300_799  #: the end of year 9999
 #: Lines longer than this are not firings this program wrote; skipped when read.
 _MAX_LINE = 4096
 
@@ -102,11 +104,14 @@ def _read(path: Path, limit: int = 2 * MAX_BYTES) -> list[dict[str, Any]]:
 def _valid(row: object) -> bool:
     if not isinstance(row, dict) or row.get("type") != "alert":
         return False
-    number = (int, float)
+    price, time = row.get("price"), row.get("time")
     return (
         isinstance(row.get("symbol"), str)
         and isinstance(row.get("condition"), str)
-        and isinstance(row.get("price"), number)
-        and isinstance(row.get("time"), number)
-        and not isinstance(row.get("price"), bool)
+        and isinstance(price, int | float)
+        and not isinstance(price, bool)
+        and math.isfinite(price)
+        and isinstance(time, int | float)
+        and not isinstance(time, bool)
+        and 0 <= time <= _LAST_SECOND  # a time a calendar can show
     )
