@@ -26,6 +26,7 @@ BENCHES = {
     "startup": "5. start-up",
     "chart": "6. chart redraw",
     "memory": "7. memory",
+    "alerts": "8. alerts on every update",
 }
 TIMEOUT = 240.0
 

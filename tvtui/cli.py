@@ -1,5 +1,5 @@
 """The ``tvtui`` command: the app by default, ``tvtui stream ...`` for the headless face,
-``tvtui serve ...`` for the app in a browser.
+``tvtui serve ...`` for the app in a browser, ``tvtui alerts [--watch]`` for the alerts.
 
 Only argument dispatch lives here; each face parses its own options, so ``tvtui stream`` never
 imports Textual and the app never imports the headless printer.
@@ -19,6 +19,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stream_main(args[1:])
     if args and args[0] == "serve":
         return _serve(args[1:])
+    if args and args[0] == "alerts":  # the configured alerts, listed or run headless
+        from tvtui.headless_alerts import main as alerts_main
+
+        return alerts_main(args[1:])
     from tvtui.ui.launch import main as app_main
 
     return app_main(args)

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from tvtui.alerts import Alert, AlertWatcher, studies_needed
 from tvtui.export import result_csv
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints, redact, resolve_token
@@ -94,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="how long to wait for data without --follow (default 10)")  # fmt: skip
+    parser.add_argument(
+        "--alert", "-a", action="append", default=[], metavar="CONDITION",
+        help="with --follow: an alert line when the condition fires, e.g. 'crossing-up 110000'"
+        " or 'rsi crossing 70 every-time' (repeatable; see README's alerts section)",
+    )  # fmt: skip
     return parser
 
 
@@ -160,6 +166,9 @@ def _run(args: argparse.Namespace) -> int:
             raise ValueError(f"--candles must be from 1 to 5000, not {args.candles}")
         if args.seconds is not None and args.seconds <= 0:
             raise ValueError("--seconds must be positive")
+        if args.alert and not args.follow:
+            raise ValueError("--alert needs --follow (alerts watch a stream as it goes)")
+        alerts = [Alert.parse(args.symbol, text, timeframe=tf.name) for text in args.alert]
     except ValueError as exc:
         raise CliError(str(exc), EXIT_BAD_INPUT) from None
     try:
@@ -169,9 +178,11 @@ def _run(args: argparse.Namespace) -> int:
     with _errors():
         symbol = validate_symbol(args.symbol, endpoints)
         metas = [fetch_indicator(pine_id, version, endpoints) for pine_id, version in wanted]
+        hidden = [fetch_indicator(p, "last", endpoints) for p in studies_needed(alerts, metas)]
     if args.follow:
         with _open_output(args.output) as out:
-            return _follow(out, symbol, tf.name, args.candles, metas, args.seconds, endpoints)
+            return _follow(out, symbol, tf.name, args.candles, metas, args.seconds, endpoints,
+                           AlertWatcher(alerts) if alerts else None, hidden)  # fmt: skip
     with _errors(), Streamer(endpoints=endpoints, timeout=args.seconds or args.timeout) as s:
         exchange, ticker = symbol.split(":", 1)
         result = s.stream(exchange, ticker, tf.name, args.candles, wanted)
@@ -277,14 +288,19 @@ def _follow(
     metas: list[Indicator],
     seconds: float | None,
     endpoints: Endpoints,
+    watcher: AlertWatcher | None = None,
+    hidden: Sequence[Indicator] = (),
 ) -> int:
-    """NDJSON until ``seconds`` pass; exit 3 on auth refusal, 4 if never connected in time."""
+    """NDJSON until ``seconds`` pass; exit 3 on auth refusal, 4 if never connected in time.
+    A ``watcher``'s firings add ``alert`` lines (``hidden``: studies only alerts read)."""
 
     inbox: queue.Queue[Event] = queue.Queue()
     client = FeedClient(endpoints=endpoints, sink=inbox.put)
     handle = client.open_series(symbol, timeframe, candles)
     client.add_symbols(symbol)
     studies = {client.add_study(handle, meta): meta for meta in metas}
+    if watcher is not None:
+        watcher.watch_series(client, handle, studies, hidden)
     deadline = None if seconds is None else time.monotonic() + seconds
     emitter = _LineWriter(out, symbol, timeframe, studies)
     client.start()
@@ -297,6 +313,9 @@ def _follow(
                 continue
             if not emitter.emit(event):
                 return EXIT_OK  # the reader went away (e.g. `| head`)
+            for firing in watcher.feed(event) if watcher is not None else ():
+                if not emitter.row(firing.row()):
+                    return EXIT_OK
             if isinstance(event, ConnectionStatus) and event.state is LinkState.AUTH_FAILED:
                 raise CliError(event.message, EXIT_NOT_FOUND)
             if isinstance(event, SymbolError):
@@ -334,6 +353,9 @@ class _LineWriter:
             clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
             self.out.write(json_text(clean, default=str) + "\n")
         return True
+
+    def row(self, row: dict[str, Any]) -> bool:  # an ``alert`` line, as it is
+        return self._line(row)
 
     def emit(self, event: Event) -> bool:
         base = {"symbol": self.symbol, "timeframe": self.timeframe}
