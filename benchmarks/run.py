@@ -26,6 +26,7 @@ BENCHES = {
     "startup": "5. start-up",
     "chart": "6. chart redraw",
     "memory": "7. memory",
+    "history": "8. history on demand",
 }
 TIMEOUT = 240.0
 
