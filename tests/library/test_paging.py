@@ -84,3 +84,12 @@ def test_tvtui_stream_candles_pages_too(sim) -> None:
     refused = tvtui(sim, "BINANCE:BTCUSDT", "--candles", "20001")
     assert refused.returncode == 2
     assert "--candles must be a whole number from 1 to 20,000" in refused.stderr
+
+
+def test_tvtui_stream_follow_pages_its_history_too(sim) -> None:
+    done = tvtui(sim, "BINANCE:BTCUSDT", "--follow", "--seconds", "4", "-n", "6000", "-t", "15m")
+    assert done.returncode == 0, done.stderr
+    bars = [json.loads(line) for line in done.stdout.splitlines() if '"type": "bar"' in line]
+    times = sorted({row["timestamp"] for row in bars})
+    assert len(times) >= 6000
+    assert all(b - a == 900 for a, b in itertools.pairwise(times)), "gap in the history"
