@@ -161,3 +161,26 @@ def test_a_request_unanswered_when_the_link_dropped_is_still_answered():
     assert older.older
     assert reg.completed("cs_a", "sds_1") == [OlderBarsArrived("cs_a", "sds_1", "s1", 400, 1)]
     assert reg.completed("cs_a", "sds_1") == []  # a stray completion: nothing owed
+
+
+def test_a_backfill_after_a_reconnect_is_not_older_bars():
+    """Its bars fill the gap between the bars held and the new history: merged by time as any
+    history, never only "on the left" (that would drop them all)."""
+    from tvtui.feed.events import Bar
+
+    reg = Registry("qs")
+    reg.open_series(SeriesHandle("cs_a", "sds_1", "BINANCE:BTCUSDT", "1m", 5))
+    held = SeriesData("cs_a", "sds_1", [Bar(float(t), 1, 1, 1, 1) for t in range(0, 300, 60)])
+    reg.on_bars(held, live=True)
+    reg.completed("cs_a", "sds_1")
+    reg.replay(now=240.0)  # the server's clock says little time passed: too few bars asked
+    fresh = [Bar(float(t), 1, 1, 1, 1) for t in range(6000, 6300, 60)]
+    first = SeriesData("cs_a", "sds_1", fresh, "history")
+    ask = reg.on_bars(first, live=True)
+    assert ask and ask[0]["m"] == "request_more_data" and not first.older
+    reg.completed("cs_a", "sds_1")
+    gap = SeriesData("cs_a", "sds_1", [Bar(float(t), 1, 1, 1, 1) for t in range(240, 6000, 60)],
+                     "history")  # fmt: skip
+    reg.on_bars(gap, live=True)
+    assert not gap.older
+    assert reg.completed("cs_a", "sds_1") == []  # the client's own request: nothing to report

@@ -59,12 +59,15 @@ MAX_OWED = 64
 class Owed(NamedTuple):
     """One answer the server owes a chart: to a series load (``more=False``) or to a
     ``request_more_data`` of ``count`` bars (``mine``: the consumer asked for it, so it
-    hears of the answer; replay and backfill requests are the client's own business)."""
+    hears of the answer; replay and backfill requests are the client's own business).
+    ``older``: its bars go on the left of what is held. Not so for a backfill after a
+    reconnect: those fill the gap between the bars held and the new history, in the middle."""
 
     more: bool
     count: int = 0
     mine: bool = False
     version: str = ""
+    older: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +219,7 @@ class Registry:
             return []
         if data.series_id == entry.handle.series_id and entry.owed and entry.owed[0].more:
             entry.received += len(data.bars)
-            data.older = True
+            data.older = entry.owed[0].older
         self.note_bars(data.session, data.series_id, data.version, data.bars)
         if not live:
             return []
@@ -272,7 +275,7 @@ class Registry:
         entry.backfill_asks += 1
         seconds = max(1, handle.tf.seconds)
         count = min(MAX_BARS, math.ceil((oldest - entry.resume_from) / seconds) + 2)
-        entry.owed.append(Owed(True, count, False, handle.version))
+        entry.owed.append(Owed(True, count, False, handle.version, older=False))
         return [messages.request_more_data(chart_session, handle.series_id, count)]
 
     def handle(self, chart_session: str) -> SeriesHandle | None:
