@@ -65,10 +65,10 @@ async def test_load_older_bars_reaches_the_simulator_and_comes_back_with_more_ba
     app = Host(app_sim)
     async with app.run_test(size=SIZE) as pilot:
         generation = app.bridge.open_chart(SYMBOL, "1m")
-        await wait_until(pilot, lambda: app.history, 15, "the chart's history")
+        await wait_until(pilot, lambda: app.history, 30, "the chart's history")
         first = app.history[-1].bars
         app.bridge.send(LoadOlderBars(generation))  # count: 5000, as the web chart pages
-        await wait_until(pilot, lambda: app.loaded, 15, "OlderBarsLoaded")
+        await wait_until(pilot, lambda: app.loaded, 30, "OlderBarsLoaded")
         loaded = app.loaded[0]
         assert loaded.generation == generation
         assert loaded.added == 5000 and loaded.exhausted is False
@@ -90,18 +90,46 @@ async def test_at_the_start_of_history_it_says_so_once_and_stops_asking(sim_fact
     app = Host(sim)
     async with app.run_test(size=SIZE) as pilot:
         generation = app.bridge.open_chart(SYMBOL, "1m")
-        await wait_until(pilot, lambda: app.history, 15, "the chart's history")
+        await wait_until(pilot, lambda: app.history, 30, "the chart's history")
         app.bridge.send(LoadOlderBars(generation + 1))  # a chart not shown: ignored
         app.bridge.load_older(generation)
-        await wait_until(pilot, lambda: len(app.loaded) == 1, 15, "the last older bars")
+        await wait_until(pilot, lambda: len(app.loaded) == 1, 30, "the last older bars")
         assert 90 <= app.loaded[0].added <= 100 and not app.loaded[0].exhausted
         assert app.loaded[0].bars[0].time == DEFAULT_START - 400 * 60
         app.bridge.load_older(generation)
-        await wait_until(pilot, lambda: len(app.loaded) == 2, 15, "the empty answer")
+        await wait_until(pilot, lambda: len(app.loaded) == 2, 30, "the empty answer")
         assert app.loaded[1].added == 0 and app.loaded[1].exhausted
         assert app.loaded[1].bars[0].time == DEFAULT_START - 400 * 60
         app.bridge.load_older(generation)  # known now: answered without asking again
-        await wait_until(pilot, lambda: len(app.loaded) == 3, 15, "the answer from memory")
+        await wait_until(pilot, lambda: len(app.loaded) == 3, 30, "the answer from memory")
         assert app.loaded[2].exhausted and app.loaded[2].added == 0
         assert sim.stats.more_data_requests == 2
         assert [p[2] for p in _requests(sim)] == [5000, 5000]
+
+
+def test_a_full_chart_or_a_refused_series_is_answered_without_asking_the_server():
+    """Nothing to ask for: the chart must still hear back (it shows "loading" until then)."""
+    from tvtui.feed.events import Bar
+    from tvtui.market.candles import CandleSeries
+    from tvtui.ui.coalesce import ChartTarget
+    from tvtui.ui.older_bars import OlderBars
+
+    asked: list[int] = []
+
+    class Client:
+        def request_more(self, handle, count: int) -> None:
+            asked.append(count)
+
+    chart = ChartTarget(3, SYMBOL, "1m", "cs_x", "sds_1")
+    full = CandleSeries(max_bars=3)
+    full.apply([Bar(float(t), 1, 1, 1, 1) for t in (0, 60, 120)])
+    pager = OlderBars()
+    (answer,) = pager.ask(LoadOlderBars(3), chart, Client(), "handle", full)
+    assert (answer.generation, answer.added, answer.exhausted) == (3, 0, False)
+    assert [b.time for b in answer.bars] == [0.0, 60.0, 120.0]
+    (answer,) = pager.ask(LoadOlderBars(3), chart, Client(), "handle", CandleSeries(), failed=True)
+    assert (answer.added, answer.exhausted) == (0, False)
+    assert pager.ask(LoadOlderBars(2), chart, Client(), "handle", CandleSeries()) == []
+    assert asked == []
+    assert pager.ask(LoadOlderBars(3, 300), chart, Client(), "handle", CandleSeries()) == []
+    assert asked == [300]

@@ -11,7 +11,8 @@ of events; the rules of paging back live here, on the worker thread only (no loc
   everything held stay as they are, and they never travel as a ``CandlesChanged``;
 - the reply's end (``OlderBarsArrived``) posts ``OlderBarsLoaded`` with every bar held;
   ``exhausted`` when the server sent none. After that, a request for the same chart is
-  answered at once, without asking the server again;
+  answered at once, without asking the server again; so is one for a refused series or a
+  chart that holds the most bars it keeps (20,000: ``added`` 0, not ``exhausted``);
 - anything for a chart no longer shown (another generation, series version or session) is
   dropped.
 """
@@ -51,11 +52,20 @@ class OlderBars:
         client: Any,
         handle: Any,
         candles: CandleSeries,
+        *,
+        failed: bool = False,
     ) -> list[msg.StreamMessage]:
-        if chart is None or handle is None or command.generation != chart.generation:
+        """Send the request, or answer at once when there is nothing to ask: the server has
+        nothing older (``exhausted``), the chart's series was refused (``failed``: nothing to
+        page) or the chart holds the most bars it keeps (``max_bars``: more would push the
+        newest out). Nothing for a chart no longer shown, nor while a request is out."""
+        if chart is None or command.generation != chart.generation:
             return []
-        if self.exhausted == command.generation:
-            return [msg.OlderBarsLoaded(command.generation, candles.bars(), 0, True)]
+        gen = command.generation
+        if self.exhausted == gen:
+            return [msg.OlderBarsLoaded(gen, candles.bars(), 0, True)]
+        if failed or handle is None or len(candles) >= candles.max_bars:
+            return [msg.OlderBarsLoaded(gen, candles.bars(), 0, False)]
         if self.pending is not None:
             return []
         client.request_more(handle, max(1, min(MAX_BARS, int(command.count))))

@@ -305,10 +305,10 @@ class StreamBridge:
                 self._wanted_studies = indicators
                 return self._sync_studies()
             case LoadOlderBars():
-                chart = None if self._series_failed else self.coalescer.chart
-                return list(
-                    self._older.ask(command, chart, client, self._handle, self.coalescer.candles)
-                )
+                chart, candles = self.coalescer.chart, self.coalescer.candles
+                failed = self._series_failed
+                return list(self._older.ask(command, chart, client, self._handle, candles,
+                                            failed=failed))  # fmt: skip
             case Preview(symbol, timeout):
                 (key,) = client.add_symbols(symbol) if symbol not in self._watched else (symbol,)
                 self._previewing.add(key)
