@@ -184,3 +184,22 @@ def test_a_backfill_after_a_reconnect_is_not_older_bars():
     reg.on_bars(gap, live=True)
     assert not gap.older
     assert reg.completed("cs_a", "sds_1") == []  # the client's own request: nothing to report
+
+
+def test_what_the_client_remembers_is_bounded_whatever_the_server_does():
+    """A server that never answers (or answers what nobody asked): the queue of owed answers,
+    the bars to ask again and the replay's pages stay bounded."""
+    from tvtui.feed.registry import MAX_BARS, MAX_EXTRA, MAX_OWED
+
+    reg = Registry("qs")
+    reg.open_series(SeriesHandle("cs_a", "sds_1", "BINANCE:BTCUSDT", "1m", 100))
+    for _ in range(500):
+        reg.request_more("cs_a", MAX_BARS)
+    entry = reg.charts["cs_a"]
+    assert len(entry.owed) == MAX_OWED and entry.extra == MAX_EXTRA
+    pages = [m for m in reg.replay(now=1e9) if m["m"] == "request_more_data"]
+    assert len(pages) <= MAX_EXTRA // MAX_BARS + 1
+    assert all(1 <= m["p"][2] <= MAX_BARS for m in pages)
+    for _ in range(1000):  # completions nobody is owed: nothing breaks, nothing grows
+        reg.completed("cs_a", "sds_1")
+    assert not entry.owed

@@ -52,6 +52,8 @@ STUDY_PARENT = "st1"
 MAX_BACKFILL_ASKS = 5
 #: Older bars remembered per series for the replay (4 pages beyond a 20,000-bar chart).
 MAX_EXTRA = 40_000
+#: Requests for older bars in one replay at most (the pages of ``MAX_EXTRA``).
+MAX_PAGES = MAX_EXTRA // MAX_BARS + 1
 #: Answers owed per chart at most: a server that never completes cannot grow the queue.
 MAX_OWED = 64
 
@@ -359,10 +361,12 @@ class Registry:
             wanted = min(h.count + MAX_EXTRA, max(wanted, span))
         rest = wanted - loaded
         pages = [min(MAX_BARS, rest - k) for k in range(0, max(0, rest), MAX_BARS)]
-        pages += waiting[len(pages) :]  # every unanswered request gets its answer
+        pages += waiting[len(pages) :]  # every unanswered request gets its answer ...
+        pages = pages[:MAX_PAGES]  # ... up to a bound (a consumer waits for one or two)
         out = []
         for k, count in enumerate(pages):
-            entry.owed.append(Owed(True, count, k >= len(pages) - len(waiting), h.version))
+            mine = k >= len(pages) - len(waiting)
+            entry.owed.append(Owed(True, count, mine, h.version))
             out.append(messages.request_more_data(h.chart_session, h.series_id, count))
         return out
 
