@@ -7,6 +7,9 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -87,9 +90,25 @@ def test_tvtui_stream_candles_pages_too(sim) -> None:
 
 
 def test_tvtui_stream_follow_pages_its_history_too(sim) -> None:
-    done = tvtui(sim, "BINANCE:BTCUSDT", "--follow", "--seconds", "4", "-n", "6000", "-t", "15m")
-    assert done.returncode == 0, done.stderr
-    bars = [json.loads(line) for line in done.stdout.splitlines() if '"type": "bar"' in line]
-    times = sorted({row["timestamp"] for row in bars})
-    assert len(times) >= 6000
-    assert all(b - a == 900 for a, b in itertools.pairwise(times)), "gap in the history"
+    """Read the lines as they come and stop the process once the history is in (it would
+    stop by itself after 60 s, so a broken run cannot hang)."""
+    env = {**os.environ, **sim.env()}
+    env.pop("TRADINGVIEW_JWT_TOKEN", None)
+    cmd = [sys.executable, "-m", "tvtui", "stream", "BINANCE:BTCUSDT", "--follow",
+           "--seconds", "60", "-n", "6000", "-t", "15m"]  # fmt: skip
+    times: set[int] = set()
+    with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True) as proc:  # fmt: skip
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            row = json.loads(line)
+            if row["type"] == "bar":
+                times.add(row["timestamp"])
+            # the older page is written bar by bar: stop once it is all in (no hole left)
+            if len(times) >= 6000 and max(times) - min(times) == (len(times) - 1) * 900:
+                break
+        proc.terminate()
+        proc.wait(10)
+    ordered = sorted(times)
+    assert len(ordered) >= 6000
+    assert all(b - a == 900 for a, b in itertools.pairwise(ordered)), "gap in the history"
