@@ -18,7 +18,7 @@ by time) sees no gap, whatever the server's clock says.
 Older history (:meth:`Registry.request_more`): the server answers each ``create_series``,
 ``modify_series`` and ``request_more_data`` in order, each answer ending in one
 ``series_completed``. So the registry keeps, per chart, the queue of answers it is owed and
-knows which history is older bars (:meth:`Registry.history`) and when a request the consumer
+knows which history is older bars (:meth:`Registry.on_bars`) and when a request the consumer
 made is answered (:meth:`Registry.completed`: an ``OlderBarsArrived``, plus a
 ``HistoryExhausted`` when no bar came). After a reconnect the server has forgotten how far back
 it went: the replay asks for the older bars again (in pages of at most :data:`MAX_BARS`, up to
@@ -50,7 +50,7 @@ STUDY_PARENT = "st1"
 #: At most this many ``request_more_data`` to close one reconnect's gap (a server that never
 #: sends older bars must not be asked forever).
 MAX_BACKFILL_ASKS = 5
-#: Older bars remembered per series for the replay (4 pages beyond a 20,000-bar chart).
+#: Older bars remembered per series for the replay: 8 pages, twice what a chart keeps.
 MAX_EXTRA = 40_000
 #: Requests for older bars in one replay at most (the pages of ``MAX_EXTRA``).
 MAX_PAGES = MAX_EXTRA // MAX_BARS + 1

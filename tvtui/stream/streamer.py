@@ -171,14 +171,15 @@ class Streamer:
         for meta in metas:
             view.study(meta.pine_id, meta.plot_titles)
         completed = paging = exhausted = False
-        held = 0
+        oldest = float("inf")  #: the oldest bar held when the last page was asked for
         deadline = time.monotonic() + wait
         try:
             while True:
                 if completed and not paging:
                     short = count - len(view.candles)
                     if short > 0 and not exhausted:  # page back for older bars
-                        held = len(view.candles)
+                        first = view.candles.first
+                        oldest = first.time if first is not None else float("inf")
                         client.request_more(handle, min(MAX_BARS, short))
                         paging = True
                     elif all(len(view.studies[m.pine_id]) for m in metas):
@@ -198,8 +199,9 @@ class Streamer:
                 if event is None or event.session not in (handle.chart_session, ""):
                     continue
                 if isinstance(event, OlderBarsArrived | HistoryExhausted):
-                    paging = False  # no progress (a server re-sending what is held): stop too
-                    exhausted = exhausted or len(view.candles) <= held
+                    paging = False  # no older bar (a server re-sending what is held): stop too
+                    first = view.candles.first
+                    exhausted = exhausted or first is None or first.time >= oldest
                     continue
                 completed = self._apply(event, handle, studies, view) or completed
         finally:
