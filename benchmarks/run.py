@@ -27,6 +27,7 @@ BENCHES = {
     "chart": "6. chart redraw",
     "memory": "7. memory",
     "alerts": "8. alerts on every update",
+    "history": "9. history on demand",
 }
 TIMEOUT = 240.0
 

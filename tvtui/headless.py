@@ -44,6 +44,7 @@ from tvtui.feed.events import (
     StudyError,
     SymbolError,
 )
+from tvtui.feed.registry import MAX_BARS
 from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.feed.symbols import SymbolLookupError, SymbolNotFoundError, validate_symbol
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
@@ -55,6 +56,7 @@ from tvtui.stream import (
     Streamer,
     check_indicators,
 )
+from tvtui.stream.arguments import check_candles
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -80,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeframe", "-t", default="1m", help=f"one of {', '.join(VALID_NAMES)} (default 1m)"
     )
-    parser.add_argument("--candles", "-n", type=int, default=10, help="number of bars (default 10)")
+    parser.add_argument(
+        "--candles", "-n", type=int, default=10, help="number of bars, 1 to 20000 (default 10)"
+    )
     parser.add_argument(
         "--indicator", "-i", action="append", default=[], metavar="ID@VERSION",
         help="an indicator such as STD;RSI@37.0 (repeatable; version defaults to 'last')",
@@ -162,8 +166,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         tf = parse_timeframe(args.timeframe)
         wanted = _indicators(args.indicator)
-        if args.candles < 1 or args.candles > 5000:
-            raise ValueError(f"--candles must be from 1 to 5000, not {args.candles}")
+        check_candles(args.candles, "--candles")  # up to 20,000: the library pages back
         if args.seconds is not None and args.seconds <= 0:
             raise ValueError("--seconds must be positive")
         if args.alert and not args.follow:
@@ -296,7 +299,9 @@ def _follow(
 
     inbox: queue.Queue[Event] = queue.Queue()
     client = FeedClient(endpoints=endpoints, sink=inbox.put)
-    handle = client.open_series(symbol, timeframe, candles)
+    handle = client.open_series(symbol, timeframe, min(candles, MAX_BARS))
+    for asked in range(MAX_BARS, candles, MAX_BARS):  # older pages, answered in order
+        client.request_more(handle, min(MAX_BARS, candles - asked))
     client.add_symbols(symbol)
     studies = {client.add_study(handle, meta): meta for meta in metas}
     if watcher is not None:

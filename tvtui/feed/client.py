@@ -7,9 +7,8 @@ interleave badly. How that thread connects, reads, watches for a stale link and 
 in :mod:`tvtui.feed.link`; this module says what the protocol means: heartbeats echoed at once
 (wherever they sit in a message), quotes merged (only for subscribed symbols: the rest are
 counted in ``stats.unsubscribed_quotes`` and dropped, so a server cannot fill memory with
-them), the newest bar time tracked for backfill (and the reconnect's first history checked
-for overlap), the hello answered with the full replay, a refused token turned into
-AUTH_FAILED.
+them), bar times tracked for backfill and older history (:mod:`tvtui.feed.registry`), the
+hello answered with the full replay, a refused token turned into AUTH_FAILED.
 
 Events (decoded packets with quotes merged, plus :class:`ConnectionStatus`) go to ``sink(event)``
 on the socket thread, or to ``client.events`` (an unbounded ``queue.Queue``, so someone must
@@ -44,6 +43,7 @@ from tvtui.feed.events import (
     ProtocolError,
     QuoteUpdate,
     RawPackets,
+    SeriesCompleted,
     SeriesData,
 )
 from tvtui.feed.link import SocketLoop
@@ -213,7 +213,8 @@ class FeedClient(SocketLoop):
         self._enqueue("close_series", handle.chart_session)
 
     def request_more(self, handle: SeriesHandle, count: int) -> None:
-        """Ask for ``count`` more history bars before the oldest one loaded."""
+        """``count`` (1..5000) bars before the oldest sent: ``SeriesData(older=True)``, then
+        ``OlderBarsArrived`` (and ``HistoryExhausted`` when the server has nothing older)."""
         self._enqueue("request_more", (handle.chart_session, self._check_count(count)))
 
     def add_study(self, handle: SeriesHandle, indicator: Indicator) -> str:
@@ -347,11 +348,13 @@ class FeedClient(SocketLoop):
                 if ev.symbol not in subscribed and ev.symbol not in raw_symbols:
                     continue
                 ev.quote = dict(self._quotes.apply(ev))  # a copy: consumers read it elsewhere
-            elif isinstance(ev, SeriesData):
-                reg = self._registry
-                reg.note_bars(ev.session, ev.series_id, ev.version, ev.bars)
-                if ev.update == "history" and self._live:
-                    self._send_all(reg.backfill_more(ev.session, ev.series_id, ev.version, ev.bars))
+            elif isinstance(ev, SeriesData):  # older bars marked, backfill asked for
+                self._send_all(self._registry.on_bars(ev, self._live))
+            elif isinstance(ev, SeriesCompleted):  # then what a request_more brought
+                self._emit(ev)
+                for answer in self._registry.completed(ev.session, ev.series_id):
+                    self._emit(answer)
+                continue
             elif isinstance(ev, Hello):
                 self._emit(ev)
                 self._on_hello(ev)

@@ -104,13 +104,16 @@ class SeriesLoading(Event):
 @dataclass(slots=True)
 class SeriesData(Event):
     """Bars of one series from ``timescale_update`` (history, ``update="history"``) or ``du``
-    (live, ``update="live"``). ``bar_close_time`` is ``lbs.bar_close_time`` when present."""
+    (live, ``update="live"``). ``bar_close_time`` is ``lbs.bar_close_time`` when present.
+    ``older`` is set by the client on the history that answers its ``request_more_data``:
+    bars before the ones held, to merge on the left (``CandleSeries.add_older``)."""
 
     series_id: str = ""
     bars: list[Bar] = field(default_factory=list)
     update: str = "live"
     version: str = ""
     bar_close_time: float | None = None
+    older: bool = False
 
 
 @dataclass(slots=True)
@@ -131,6 +134,27 @@ class SeriesCompleted(Event):
     update_mode: str = ""
     version: str = ""
     info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class OlderBarsArrived(Event):
+    """The server finished answering one ``FeedClient.request_more``: ``received`` bars came
+    (in the ``SeriesData`` with ``older=True`` just before) of the ``requested``. Emitted by
+    the client after that reply's ``series_completed``."""
+
+    series_id: str = ""
+    version: str = ""
+    requested: int = 0
+    received: int = 0
+
+
+@dataclass(slots=True)
+class HistoryExhausted(Event):
+    """The server has nothing older for this series: a ``request_more`` reply brought no bar.
+    Follows that reply's :class:`OlderBarsArrived` (``received == 0``)."""
+
+    series_id: str = ""
+    version: str = ""
 
 
 @dataclass(slots=True)

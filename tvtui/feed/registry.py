@@ -14,17 +14,28 @@ server's clock (the hello's timestamp). A clock can be wrong, so the count is on
 guess: when the first history reply starts after the last bar held, :meth:`Registry.backfill_more`
 asks for older bars (``request_more_data``) until the two overlap. The consumer (who keys bars
 by time) sees no gap, whatever the server's clock says.
+
+Older history (:meth:`Registry.request_more`): the server answers each ``create_series``,
+``modify_series`` and ``request_more_data`` in order, each answer ending in one
+``series_completed``. So the registry keeps, per chart, the queue of answers it is owed and
+knows which history is older bars (:meth:`Registry.on_bars`) and when a request the consumer
+made is answered (:meth:`Registry.completed`: an ``OlderBarsArrived``, plus a
+``HistoryExhausted`` when no bar came). After a reconnect the server has forgotten how far back
+it went: the replay asks for the older bars again (in pages of at most :data:`MAX_BARS`, up to
+:data:`MAX_EXTRA`), so the next ``request_more`` continues where the last one stopped. The
+consumer keeps the bars it holds (they are keyed by time), the re-sent ones merge as no-ops.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tvtui.feed import messages
-from tvtui.feed.events import Bar
+from tvtui.feed.events import Bar, Event, HistoryExhausted, OlderBarsArrived, SeriesData
 from tvtui.feed.studies import Indicator
 from tvtui.feed.timeframes import Timeframe, parse_timeframe
 
@@ -39,6 +50,26 @@ STUDY_PARENT = "st1"
 #: At most this many ``request_more_data`` to close one reconnect's gap (a server that never
 #: sends older bars must not be asked forever).
 MAX_BACKFILL_ASKS = 5
+#: Older bars remembered per series for the replay: 8 pages, twice what a chart keeps.
+MAX_EXTRA = 40_000
+#: Requests for older bars in one replay at most (the pages of ``MAX_EXTRA``).
+MAX_PAGES = MAX_EXTRA // MAX_BARS + 1
+#: Answers owed per chart at most: a server that never completes cannot grow the queue.
+MAX_OWED = 64
+
+
+class Owed(NamedTuple):
+    """One answer the server owes a chart: to a series load (``more=False``) or to a
+    ``request_more_data`` of ``count`` bars (``mine``: the consumer asked for it, so it
+    hears of the answer; replay and backfill requests are the client's own business).
+    ``older``: its bars go on the left of what is held. Not so for a backfill after a
+    reconnect: those fill the gap between the bars held and the new history, in the middle."""
+
+    more: bool
+    count: int = 0
+    mine: bool = False
+    version: str = ""
+    older: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +98,13 @@ class ChartEntry:
     handle: SeriesHandle
     extra: int = 0  #: bars asked for with ``request_more``
     last_bar_time: float | None = None
+    first_bar_time: float | None = None  #: the oldest bar handed on (for the replay's pages)
     #: After a replay: the last bar held before it, until a history reply reaches back to it.
     resume_from: float | None = None
     backfill_asks: int = 0
     studies: dict[str, Indicator] = field(default_factory=dict)
+    owed: deque[Owed] = field(default_factory=lambda: deque(maxlen=MAX_OWED))
+    received: int = 0  #: bars of history in the answer at the front of ``owed`` so far
 
     @property
     def wanted(self) -> int:
@@ -142,6 +176,7 @@ class Registry:
     def open_series(self, handle: SeriesHandle) -> list[Message]:
         entry = ChartEntry(handle)
         self.charts[handle.chart_session] = entry
+        entry.owed.append(Owed(False))
         return self._chart_messages(entry, handle.count)
 
     def modify_series(self, handle: SeriesHandle) -> list[Message]:
@@ -152,7 +187,9 @@ class Registry:
         entry.handle = handle
         entry.extra = 0
         entry.last_bar_time = None
+        entry.first_bar_time = None
         entry.resume_from = None
+        entry.owed.append(Owed(False))
         cs = handle.chart_session
         return [
             messages.resolve_symbol(cs, handle.symbol_id, handle.symbol),
@@ -170,8 +207,42 @@ class Registry:
         entry = self.charts.get(chart_session)
         if entry is None or count <= 0:
             return []
-        entry.extra += count
+        entry.extra = min(MAX_EXTRA, entry.extra + count)
+        entry.owed.append(Owed(True, count, True, entry.handle.version))
         return [messages.request_more_data(chart_session, entry.handle.series_id, count)]
+
+    def on_bars(self, data: SeriesData, live: bool) -> list[Message]:
+        """Bars of a series arrived: remember the newest (for the backfill), mark a history
+        that answers a ``request_more_data`` as ``older`` (bars to merge on the left of what
+        is held), and return the backfill request a reconnect's history may need."""
+        entry = self.charts.get(data.session)
+        if data.update != "history" or entry is None:
+            self.note_bars(data.session, data.series_id, data.version, data.bars)
+            return []
+        if data.series_id == entry.handle.series_id and entry.owed and entry.owed[0].more:
+            entry.received += len(data.bars)
+            data.older = entry.owed[0].older
+        self.note_bars(data.session, data.series_id, data.version, data.bars)
+        if not live:
+            return []
+        return self.backfill_more(data.session, data.series_id, data.version, data.bars)
+
+    def completed(self, chart_session: str, series_id: str) -> list[Event]:
+        """``series_completed`` arrived: the front answer is done. The events that tell the
+        consumer its ``request_more`` was answered (none for other answers)."""
+        entry = self.charts.get(chart_session)
+        if entry is None or series_id != entry.handle.series_id or not entry.owed:
+            return []
+        owed = entry.owed.popleft()
+        received, entry.received = entry.received, 0
+        if not (owed.more and owed.mine):
+            return []
+        out: list[Event] = [
+            OlderBarsArrived(chart_session, series_id, owed.version, owed.count, received)
+        ]
+        if received == 0:
+            out.append(HistoryExhausted(chart_session, series_id, owed.version))
+        return out
 
     def note_bars(self, chart_session: str, series_id: str, version: str, bars: list[Bar]) -> None:
         """Remember the newest bar time handed on for a series (ignores stale versions)."""
@@ -183,6 +254,9 @@ class Registry:
         newest = max(bar.time for bar in bars)
         if entry.last_bar_time is None or newest > entry.last_bar_time:
             entry.last_bar_time = newest
+        oldest = min(bar.time for bar in bars)
+        if entry.first_bar_time is None or oldest < entry.first_bar_time:
+            entry.first_bar_time = oldest
 
     def backfill_more(
         self, chart_session: str, series_id: str, version: str, bars: list[Bar]
@@ -203,6 +277,7 @@ class Registry:
         entry.backfill_asks += 1
         seconds = max(1, handle.tf.seconds)
         count = min(MAX_BARS, math.ceil((oldest - entry.resume_from) / seconds) + 2)
+        entry.owed.append(Owed(True, count, False, handle.version, older=False))
         return [messages.request_more_data(chart_session, handle.series_id, count)]
 
     def handle(self, chart_session: str) -> SeriesHandle | None:
@@ -265,6 +340,34 @@ class Registry:
             entry.backfill_asks = 0
             count = backfill_count(entry.wanted, entry.last_bar_time, now, entry.handle.tf.seconds)
             out.extend(self._chart_messages(entry, count))
+            out.extend(self._replay_older(entry, count, now))
+        return out
+
+    def _replay_older(self, entry: ChartEntry, loaded: int, now: float) -> list[Message]:
+        """The owed answers start again; the older bars beyond the ``loaded`` ones are asked
+        for again, in pages, back past the oldest bar handed on (by the server's clock, plus
+        two bars: re-sent bars merge as no-ops, a shortfall would only make the next page
+        bring fewer new bars). Requests of the consumer still unanswered when the link went
+        down are answered by the last pages (so it still hears of them)."""
+        waiting = [owed.count for owed in entry.owed if owed.mine]
+        entry.owed.clear()
+        entry.received = 0
+        entry.owed.append(Owed(False))
+        h = entry.handle
+        wanted = h.count + entry.extra
+        seconds = h.tf.seconds
+        if entry.extra and entry.first_bar_time is not None and seconds > 0:
+            span = math.ceil(max(0.0, now - entry.first_bar_time) / seconds) + 2
+            wanted = min(h.count + MAX_EXTRA, max(wanted, span))
+        rest = wanted - loaded
+        pages = [min(MAX_BARS, rest - k) for k in range(0, max(0, rest), MAX_BARS)]
+        pages += waiting[len(pages) :]  # every unanswered request gets its answer ...
+        pages = pages[:MAX_PAGES]  # ... up to a bound (a consumer waits for one or two)
+        out = []
+        for k, count in enumerate(pages):
+            mine = k >= len(pages) - len(waiting)
+            entry.owed.append(Owed(True, count, mine, h.version))
+            out.append(messages.request_more_data(h.chart_session, h.series_id, count))
         return out
 
     def connection_lost(self) -> None:

@@ -69,6 +69,12 @@ class CandleSeries(Timeline[Bar]):
         """
         return self._merge(bars)
 
+    def add_older(self, bars: Iterable[Bar]) -> int:
+        """Merge bars that answer ``request_more_data`` on the left: only those older than
+        the oldest held go in (sorted, once each); the bars held, the live one included, stay
+        as they are, whatever a server re-sends. Returns how many were added."""
+        return self._prepend(bars)
+
     def bars(self) -> list[Bar]:
         """Every bar kept, oldest first (a copy)."""
         return self._all()

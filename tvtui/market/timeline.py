@@ -113,6 +113,29 @@ class Timeline(Generic[T]):
                 self._revision += 1
         return ApplyResult(new, updated, closed, dropped)
 
+    def _prepend(self, rows: Iterable[T]) -> int:
+        """Rows older than the oldest held, placed on the left; any other row (a duplicate, a
+        time inside or after what is held) is ignored, so what is held, the newest (forming)
+        row included, is never touched. Returns how many were added and kept (the size bound
+        drops the oldest first, so some of these when full)."""
+        with self._lock:
+            times, store, start = self._times, self._rows, self._start
+            oldest = times[start] if len(times) > start else None
+            older: dict[float, T] = {}
+            for row in rows:
+                if oldest is None or row.time < oldest:
+                    self._seen(row)
+                    older[row.time] = row
+            if not older:
+                return 0
+            new_times = sorted(older)
+            self._times = new_times + times[start:]
+            self._rows = [older[t] for t in new_times] + store[start:]
+            self._start = 0
+            dropped = self._trim()
+            self._revision += 1
+        return max(0, len(new_times) - dropped)
+
     def _place_older(self, older: dict[float, T]) -> tuple[int, int]:
         """Rows older than the newest: a few go in by bisect, a large backfill by one sort
         (inserting thousands of bars one by one at the front would be quadratic)."""

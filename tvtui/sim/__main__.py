@@ -7,6 +7,7 @@ import sys
 import time
 
 from tvtui.sim import SimConfig, Simulator
+from tvtui.sim.config import DEFAULT_START
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,8 +27,16 @@ def main(argv: list[str] | None = None) -> int:
         "--heartbeat", type=float, default=defaults.heartbeat_interval, help="heartbeat (s)"
     )
     parser.add_argument("--seconds", type=float, default=None, help="stop after this long")
+    parser.add_argument(
+        "--history-days",
+        type=float,
+        default=None,
+        help="every instrument's first trade this many days before the start (default: 1990)",
+    )
     args = parser.parse_args(argv)
+    start = DEFAULT_START if defaults.start_time is None else defaults.start_time
     config = SimConfig(
+        history_start=None if args.history_days is None else start - args.history_days * 86_400,
         seed=args.seed,
         time_scale=args.time_scale,
         heartbeat_interval=args.heartbeat,

@@ -158,18 +158,30 @@ class ChartSession:
         return _p("timescale_update", self.id, body, changes)
 
     def request_more_data(self, params: list[Any], now: float, max_bars: int) -> list[Packet]:
+        """``[cs, seriesId, count]``: the ``count`` bars before the oldest one sent, as one
+        ``timescale_update`` of that series (and the studies' points for them in a ``du``),
+        then ``series_completed``, as TradingView answers the web chart paging back.
+
+        Once the history's start is reached the reply is the same pair with an EMPTY ``s``:
+        an empty ``timescale_update`` then ``series_completed``. The protocol reference does
+        not say what the real server sends there; this shape is the one every client already
+        handles (a history update with no bars, then the completion it waits for), so a
+        client pages until a reply brings no older bar and never waits for a message that
+        does not come. A malformed request (unknown series, a count that is not a whole
+        number from 1 up, missing parameters) gets TradingView's ``critical_error``
+        "invalid parameters" with the method and arguments, as ``create_series`` does.
+        """
         sid = params[1] if len(params) > 1 else None
         count = params[2] if len(params) > 2 else None
         series = self.series.get(sid) if isinstance(sid, str) else None
-        if series is None or not isinstance(count, int) or count < 0:
+        if series is None or not isinstance(count, int) or isinstance(count, bool) or count < 1:
             return [self._invalid("request_more_data", params)]
         count = min(count, max_bars)
         bars = self.market.history(series.inst, series.grid, series.earliest, count)
-        out: list[Packet] = []
+        out: list[Packet] = [self._timescale(series, bars)]
         if bars:
             old_earliest = series.earliest
             series.earliest = int(bars[0][0])
-            out.append(self._timescale(series, bars))
             for study in self.studies.values():
                 if study.series_id == sid:
                     points = self._points(study, series, series.earliest, old_earliest)

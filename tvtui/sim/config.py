@@ -27,6 +27,9 @@ class SimConfig:
     max_studies_anonymous: int = 2  #: study limit per chart for "unauthorized_user_token"
     max_studies_authenticated: int = 25  #: study limit per chart for a JWT-shaped token
     max_bars: int = 10_000  #: cap on one history request (the real server caps near 5000)
+    #: Epoch seconds of every instrument's first trade: no bar opens before it, so paging back
+    #: with ``request_more_data`` reaches an end. None => 1990-01-01 (prices.HISTORY_START).
+    history_start: float | None = None
 
     def effective_heartbeat_timeout(self) -> float:
         if self.heartbeat_timeout is not None:
@@ -67,3 +70,4 @@ class SimStats:
     drops: int = 0  #: connections aborted by the ``drop_every`` fault or ``go_down``
     handshakes_refused: int = 0  #: handshakes answered with ``handshake_status``
     http_requests: int = 0
+    more_data_requests: int = 0  #: ``request_more_data`` messages received (malformed too)

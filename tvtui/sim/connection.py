@@ -186,6 +186,8 @@ class Connection:
         return []  # quote_fast_symbols, quote_hibernate_all: accepted, nothing to do
 
     def _chart(self, method: str, params: list[Any], now: float) -> list[Packet]:
+        if method == "request_more_data":
+            self.sim.stats.more_data_requests += 1
         cs = params[0] if params else None
         if not isinstance(cs, str):
             return [_critical("", "invalid parameters", method)]

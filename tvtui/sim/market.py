@@ -15,6 +15,7 @@ from typing import Any
 from tvtui.sim import catalog
 from tvtui.sim.catalog import Instrument
 from tvtui.sim.prices import (
+    HISTORY_START,
     Bar,
     Grid,
     final_bars,
@@ -28,8 +29,13 @@ from tvtui.sim.trades import DAY, TradeTree
 
 
 class Market:
-    def __init__(self, seed: int) -> None:
+    """Bars and quotes of every instrument. ``history_start`` (epoch seconds) is the first
+    trade of every instrument: no bar of any resolution opens before it, so a chart that pages
+    back with ``request_more_data`` reaches an end, as a real listing's history does."""
+
+    def __init__(self, seed: int, history_start: float = HISTORY_START) -> None:
         self.seed = seed
+        self.history_start = max(float(history_start), float(HISTORY_START))
         self._trees: dict[str, TradeTree] = {}
         self._lock = threading.Lock()
 
@@ -47,11 +53,14 @@ class Market:
     def bars(self, symbol: str, resolution: str, start: float, end: float) -> list[Bar]:
         """FINAL bars opening in [start, end). ``ValueError`` for an unknown symbol/resolution."""
         inst, grid = self._resolve(symbol, resolution)
-        return final_bars(self._tree(inst), inst, grid, opens_between(grid, start, end))
+        return final_bars(
+            self._tree(inst), inst, grid, opens_between(grid, start, end, first=self.history_start)
+        )
 
     def history(self, inst: Instrument, grid: Grid, before: int, count: int) -> list[Bar]:
         """The ``count`` FINAL bars that open before ``before`` (a bar open time)."""
-        return final_bars(self._tree(inst), inst, grid, opens_before(grid, before, count))
+        opens = opens_before(grid, before, count, self.history_start)
+        return final_bars(self._tree(inst), inst, grid, opens)
 
     def forming_bar(self, inst: Instrument, grid: Grid, open_t: int, now: float) -> Bar:
         """The bar opening at ``open_t`` as it stands at ``now``."""

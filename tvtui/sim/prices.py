@@ -131,11 +131,14 @@ def round_price(inst: Instrument, price: float) -> float:
 _DECIMALS: dict[int, int] = {}
 
 
-def opens_between(grid: Grid, start: float, end: float, limit: int = 200_000) -> list[int]:
-    """Bar open times in [start, end), at most ``limit`` of them."""
+def opens_between(
+    grid: Grid, start: float, end: float, limit: int = 200_000, first: float = HISTORY_START
+) -> list[int]:
+    """Bar open times in [start, end), at most ``limit`` of them, none before ``first`` (the
+    instrument's first trade: the history's finite start)."""
     out: list[int] = []
-    t = grid.open_of(max(start, HISTORY_START))
-    if t < start or t < HISTORY_START:
+    t = grid.open_of(max(start, first))
+    if t < start or t < first:
         t = grid.next_open(t)
     while t < end and len(out) < limit:
         out.append(t)
@@ -143,20 +146,21 @@ def opens_between(grid: Grid, start: float, end: float, limit: int = 200_000) ->
     return out
 
 
-def opens_before(grid: Grid, open_t: int, count: int) -> list[int]:
-    """The ``count`` bar opens before ``open_t``, ascending."""
+def opens_before(grid: Grid, open_t: int, count: int, first: float = HISTORY_START) -> list[int]:
+    """The ``count`` bar opens before ``open_t``, ascending; none before ``first`` (so fewer,
+    or none, once the history's start is reached)."""
     if count <= 0:
         return []
     if not grid.monthly:
-        first = max(open_t - grid.seconds * count, grid.open_of(HISTORY_START))
-        if first < HISTORY_START:
-            first += grid.seconds
-        return list(range(first, open_t, grid.seconds))
+        lo = max(open_t - grid.seconds * count, grid.open_of(first))
+        if lo < first:
+            lo += grid.seconds
+        return list(range(lo, open_t, grid.seconds))
     out: list[int] = []
     t = open_t
     for _ in range(count):
         t = grid.prev_open(t)
-        if t < HISTORY_START:
+        if t < first:
             break
         out.append(t)
     out.reverse()

@@ -34,7 +34,8 @@ class Simulator:
         self.config = config or SimConfig()
         self.faults = Faults()
         self.stats = SimStats()
-        self.market = Market(self.config.seed)
+        start = self.config.history_start
+        self.market = Market(self.config.seed) if start is None else Market(self.config.seed, start)
         self.ws_port = self.config.ws_port
         self.http_port = self.config.http_port
         self._start_sim = float(

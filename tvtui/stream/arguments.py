@@ -10,19 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["check_candles", "check_indicators"]
+__all__ = ["MAX_CANDLES", "check_candles", "check_indicators"]
 
 
-def check_candles(numb_price_candles: int) -> int:
-    """``numb_price_candles`` if it is a whole number from 1 to 5000, else a clear ``ValueError``
-    (a bool or a float is a caller's mistake, not a count)."""
+#: The most bars one ``stream()`` returns: four pages of TradingView's 5,000 (and what a
+#: chart keeps, ``tvtui.market.candles.DEFAULT_MAX_BARS``).
+MAX_CANDLES = 20_000
+
+
+def check_candles(numb_price_candles: int, name: str = "numb_price_candles") -> int:
+    """``numb_price_candles`` if it is a whole number from 1 to :data:`MAX_CANDLES`, else a
+    clear ``ValueError`` (a bool or a float is a caller's mistake, not a count). ``name`` is
+    how the caller calls it (``--candles`` on the command line)."""
     if (
         not isinstance(numb_price_candles, int)
         or isinstance(numb_price_candles, bool)
-        or not 1 <= numb_price_candles <= 5000
+        or not 1 <= numb_price_candles <= MAX_CANDLES
     ):
         raise ValueError(
-            f"numb_price_candles must be a whole number from 1 to 5000, not {numb_price_candles!r}"
+            f"{name} must be a whole number from 1 to {MAX_CANDLES:,}, not {numb_price_candles!r}"
+            " (more than 5,000 are fetched in pages of 5,000 older bars)"
         )
     return numb_price_candles
 

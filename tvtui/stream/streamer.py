@@ -20,7 +20,9 @@ from tvtui.feed.events import (
     ConnectionStatus,
     CriticalError,
     Event,
+    HistoryExhausted,
     LinkState,
+    OlderBarsArrived,
     SeriesCompleted,
     SeriesData,
     SeriesError,
@@ -28,6 +30,7 @@ from tvtui.feed.events import (
     StudyError,
     SymbolError,
 )
+from tvtui.feed.registry import MAX_BARS
 from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.feed.symbols import SymbolNotFoundError, normalize_symbol, validate_symbol
 from tvtui.feed.timeframes import parse_timeframe
@@ -97,10 +100,13 @@ class Streamer:
     ) -> dict[str, Any]:
         """``{"ohlc": [...], "indicator": {...}}`` for ``exchange:symbol``, oldest first.
 
-        Returns as soon as it holds ``numb_price_candles`` bars (the last one kept up to date by
-        live updates) and data for every requested indicator. After ``timeout`` seconds
-        (default 10) it returns what it has with a logged warning, or raises
-        :class:`DataNotFoundError` when it has no bar at all.
+        Returns as soon as it holds ``numb_price_candles`` bars (1 to 20,000; the last one kept
+        up to date by live updates) and data for every requested indicator. One server reply
+        brings at most 5,000 bars: for more it pages back with ``request_more_data`` (5,000 at
+        a time, as TradingView's web chart does) until it has them or the server has nothing
+        older; then it returns the bars there are, with a logged warning that says how many.
+        After ``timeout`` seconds (default 10) it returns what it has with a logged warning, or
+        raises :class:`DataNotFoundError` when it has no bar at all.
 
         Raises ``ValueError`` (before anything is sent) for an unknown timeframe, a malformed
         symbol or indicator, or more indicators than an anonymous token may run;
@@ -160,20 +166,30 @@ class Streamer:
         handler.drain()
         self._fail_fast(symbol)
         view = SessionView(symbol, timeframe, source=client.url)
-        handle = client.open_series(symbol, timeframe, count)
+        handle = client.open_series(symbol, timeframe, min(count, MAX_BARS))
         studies = {client.add_study(handle, meta): meta for meta in metas}
         for meta in metas:
             view.study(meta.pine_id, meta.plot_titles)
-        completed = False
+        completed = paging = exhausted = False
+        oldest = float("inf")  #: the oldest bar held when the last page was asked for
         deadline = time.monotonic() + wait
         try:
             while True:
-                if (
-                    completed
-                    and len(view.candles) >= count
-                    and all(len(view.studies[m.pine_id]) for m in metas)
-                ):
-                    return view
+                if completed and not paging:
+                    short = count - len(view.candles)
+                    if short > 0 and not exhausted:  # page back for older bars
+                        first = view.candles.first
+                        oldest = first.time if first is not None else float("inf")
+                        client.request_more(handle, min(MAX_BARS, short))
+                        paging = True
+                    elif all(len(view.studies[m.pine_id]) for m in metas):
+                        if short > 0:
+                            log.warning(
+                                "TradingView has no %s bars of %s before %s: %d of the %d "
+                                "asked for", timeframe, symbol, _date(view), len(view.candles),
+                                count,
+                            )  # fmt: skip
+                        return view
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -181,6 +197,11 @@ class Streamer:
                 if isinstance(event, ConnectionStatus):
                     self._fail_fast(symbol)
                 if event is None or event.session not in (handle.chart_session, ""):
+                    continue
+                if isinstance(event, OlderBarsArrived | HistoryExhausted):
+                    paging = False  # no older bar (a server re-sending what is held): stop too
+                    first = view.candles.first
+                    exhausted = exhausted or first is None or first.time >= oldest
                     continue
                 completed = self._apply(event, handle, studies, view) or completed
         finally:
@@ -193,6 +214,8 @@ class Streamer:
     ) -> bool:
         """Fold one event into ``view``; True when the series history is complete."""
         match event:
+            case SeriesData(series_id=handle.series_id, older=True):
+                view.candles.add_older(event.bars)
             case SeriesData(series_id=handle.series_id):
                 view.candles.apply(event.bars)
             case StudyData(study_id=study_id) if study_id in studies:
@@ -242,3 +265,11 @@ class Streamer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _date(view: SessionView) -> str:
+    """The oldest bar's open time, for the log (UTC)."""
+    first = view.candles.first
+    if first is None:
+        return "now"
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(first.time))

@@ -74,6 +74,19 @@ class CandlesChanged(StreamMessage, bubble=False):
 
 
 @dataclass
+class OlderBarsLoaded(StreamMessage, bubble=False):
+    """The answer to ``LoadOlderBars``: ``bars`` is every bar the chart now holds, oldest
+    first (the chart replaces its list), ``added`` how many of them are new (older than the
+    oldest held before), ``exhausted`` True when the server has nothing older. Never
+    replaced by a later message: each request gets its answer."""
+
+    generation: int
+    bars: list[Bar]
+    added: int
+    exhausted: bool
+
+
+@dataclass
 class StudyChanged(StreamMessage, bubble=False):
     """Every point of one study on the chart, oldest first."""
 

@@ -40,6 +40,16 @@ class SetStudies:
 
 
 @dataclass(frozen=True)
+class LoadOlderBars:
+    """Ask the server for ``count`` bars before the oldest the chart ``generation`` holds
+    (TradingView's web chart pages back 5,000 at a time); answered by an
+    ``OlderBarsLoaded`` message. Ignored for a chart that is no longer shown."""
+
+    generation: int
+    count: int = 5000
+
+
+@dataclass(frozen=True)
 class Preview:
     """One quote of ``symbol``, answered by a ``PreviewReady`` within ``timeout`` seconds."""
 
@@ -79,5 +89,14 @@ class Stop:
 
 
 Command = (
-    Watch | OpenChart | SetStudies | Preview | EndPreview | Reconnect | QuoteCost | Pause | Stop
+    Watch
+    | OpenChart
+    | SetStudies
+    | LoadOlderBars
+    | Preview
+    | EndPreview
+    | Reconnect
+    | QuoteCost
+    | Pause
+    | Stop
 )

@@ -29,10 +29,12 @@ from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import Indicator
 from tvtui.ui import messages as msg
 from tvtui.ui.coalesce import TREND_POINTS, TREND_TIMEFRAME, ChartTarget, Coalescer
+from tvtui.ui.older_bars import OlderBars
 from tvtui.ui.stream_commands import (
     PREVIEW_TIMEOUT,
     Command,
     EndPreview,
+    LoadOlderBars,
     OpenChart,
     Pause,
     Preview,
@@ -65,6 +67,7 @@ class FeedLike(Protocol):
     def add_study(self, handle: Any, indicator: Indicator) -> str: ...
     def remove_study(self, handle: Any, study_id: str) -> None: ...
     def close_series(self, handle: Any) -> None: ...
+    def request_more(self, handle: Any, count: int) -> None: ...
     def reconnect(self) -> None: ...
 
 
@@ -125,6 +128,7 @@ class StreamBridge:
         #: the watchlist's trend history: chart session -> (symbol, handle), asked once each
         self._trend_series: dict[str, tuple[str, Any]] = {}
         self._trend_asked: set[str] = set()
+        self._older = OlderBars()  #: the chart's requests for older bars
         self.paused = False
 
     # --- commands: any thread ----------------------------------------------------------------
@@ -148,6 +152,10 @@ class StreamBridge:
     def set_studies(self, indicators: list[Indicator]) -> None:
         """Exactly these studies on the chart (others are removed)."""
         self.send(SetStudies(list(indicators)))
+
+    def load_older(self, generation: int, count: int = 5000) -> None:
+        """Ask for ``count`` bars before the oldest held; answered by ``OlderBarsLoaded``."""
+        self.send(LoadOlderBars(generation, count))
 
     def preview(self, symbol: str, timeout: float = PREVIEW_TIMEOUT) -> None:
         """Ask for one quote of ``symbol``; the answer is a ``PreviewReady`` message."""
@@ -222,6 +230,11 @@ class StreamBridge:
             if session and session in self._trend_series:
                 self._trend_event(item, session)
                 return []
+            chart, candles = self.coalescer.chart, self.coalescer.candles
+            if self._older.take(item, chart, candles):
+                return []
+            if isinstance(item, ev.OlderBarsArrived):
+                return list(self._older.answered(item, chart, candles))
             out = self.coalescer.feed(item, self._clock())
             if isinstance(item, ev.StudyError):
                 out += self._refused(item)
@@ -291,6 +304,11 @@ class StreamBridge:
             case SetStudies(indicators):
                 self._wanted_studies = indicators
                 return self._sync_studies()
+            case LoadOlderBars():
+                chart, candles = self.coalescer.chart, self.coalescer.candles
+                failed = self._series_failed
+                return list(self._older.ask(command, chart, client, self._handle, candles,
+                                            failed=failed))  # fmt: skip
             case Preview(symbol, timeout):
                 (key,) = client.add_symbols(symbol) if symbol not in self._watched else (symbol,)
                 self._previewing.add(key)
@@ -334,6 +352,7 @@ class StreamBridge:
         except ValueError as exc:
             return [msg.ChartFailed(generation, symbol, str(exc))]
         handle = self._handle
+        self._older.reset()
         target = ChartTarget(
             generation,
             handle.symbol,
