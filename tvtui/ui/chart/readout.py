@@ -49,11 +49,26 @@ def readout(
     volume: bool,
     cursor: bool,
     heikin_ashi: bool = False,
+    width: int = 1000,
 ) -> str:
-    """The readout of ``bar`` (see the module docstring)."""
+    """The readout of ``bar`` (see the module docstring), in at most ``width`` characters
+    when it can: a narrow pane (80 columns) first drops the date (the time axis shows the
+    cursor bar's date), then the blank between groups, then the percentage."""
     values = ohlcv(bar, decimals, volume)
     if heikin_ashi:
         values = f"real {values}"
     if not cursor:
         return values
-    return f"{bar_time(bar.time, seconds)}  {values}  {change(bar, previous, decimals)}"
+    when = bar_time(bar.time, seconds)
+    moved = change(bar, previous, decimals)
+    short_when = when.split(" ")[-1]
+    short_moved = moved.split(" (")[0]
+    for text in (
+        f"{when}  {values}  {moved}",
+        f"{short_when}  {values}  {moved}",
+        f"{short_when} {values} {moved}",
+        f"{short_when} {values} {short_moved}",
+    ):
+        if len(text) <= width:
+            return text
+    return text

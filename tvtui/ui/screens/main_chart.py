@@ -113,11 +113,9 @@ class ChartActions(_Base):
         """Ask the stream worker for older bars of this chart (once at a time; not after
         the server said it has none)."""
         chart = self.query_one(ChartPane)
-        if chart.older_exhausted:
-            self.app.notify(f"{chart.symbol}: no older bars on the server", title="Chart")
-            return
-        if chart.loading_older or not chart.bars:
-            return
+        if chart.older_exhausted or chart.loading_older or not chart.bars:
+            return  # said once when it arrived; the readout says it at the oldest bar
+
         chart.set_loading_older(True)
         self.tvtui.bridge.send(LoadOlderBars(chart.generation))
 

@@ -37,6 +37,7 @@ TIMEFRAME_KEYS: tuple[str, ...] = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "
 #: Every timeframe the app accepts, shortest first: the header's tabs, walked by [ and ].
 TIMEFRAMES: tuple[str, ...] = VALID_NAMES
 LOADING_OLDER = "loading older bars…"
+NO_OLDER = "the oldest bar on the server"
 
 __all__ = ["CHART_TYPES", "CandlePlot", "ChartData", "ChartPane", "VolumePlot"]
 
@@ -280,6 +281,7 @@ class ChartPane(Vertical):
             plot.redraw()
 
     def on_resize(self) -> None:
+        self._update_titles()  # the readout fits the width
         self._redraw()
 
     @property
@@ -341,9 +343,15 @@ class ChartPane(Vertical):
             volume=self.has_volume,
             cursor=cursor,
             heikin_ashi=self.chart_type == "heikin-ashi",
+            width=max(20, self.size.width - 4 - len(self.readout_prefix())),
         )
-        if self.chart_type != "candles":
-            text = f"{CHART_TYPE_NAMES[self.chart_type]} · {text}"
+        return self.readout_prefix() + text
+
+    def readout_prefix(self) -> str:
+        """'loading older bars… · ' and the chart type (but candles) before the values."""
+        prefix = f"{CHART_TYPE_NAMES[self.chart_type]} · " if self.chart_type != "candles" else ""
         if self.loading_older:
-            text = f"{LOADING_OLDER} · {text}"
-        return text
+            return f"{LOADING_OLDER} · {prefix}"
+        if self.older_exhausted and self.view.cursor_index(self.times) == 0:
+            return f"{NO_OLDER} · {prefix}"
+        return prefix
