@@ -17,7 +17,6 @@ from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.ui import format as fmt
 from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
-from tvtui.ui.chart.candles import CHART_TYPE_NAMES
 from tvtui.ui.chart_history import LoadOlderBars
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, TIMEFRAMES, ChartPane
@@ -105,9 +104,8 @@ class ChartActions(_Base):
 
     def action_cycle_chart_type(self) -> None:
         """``c``: candles -> Heikin-Ashi -> OHLC bars -> line (kept in the settings)."""
-        chart_type = self.query_one(ChartPane).cycle_chart_type()
-        self.tvtui.settings.chart_type = chart_type
-        self.app.notify(CHART_TYPE_NAMES[chart_type], title="Chart type", timeout=2)
+        # the readout names the type (all but candles): no toast over the indicators
+        self.tvtui.settings.chart_type = self.query_one(ChartPane).cycle_chart_type()
 
     def load_older_bars(self) -> None:
         """Ask the stream worker for older bars of this chart (once at a time; not after
