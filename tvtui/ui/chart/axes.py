@@ -8,6 +8,7 @@ more than one.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 from tvtui.ui import format as fmt
@@ -26,28 +27,23 @@ def axis_line(grid: Grid, rows: int) -> None:
         grid.put(LABEL_WIDTH, y, "│", AXIS)
 
 
-def pick_ticks(prices: Prices, avoid: int | None = None, least: int = 4) -> list[float]:
-    """Round price levels for the axis: a label per row at most, a blank row between two,
-    none next to row ``avoid`` (the last price's marker); finer steps are tried until at
-    least ``least`` fit (when the rows allow)."""
-    best: list[float] = []
+def pick_ticks(prices: Prices, avoid: int | None = None) -> list[float]:
+    """Round, evenly spaced price levels for the axis: the finest step that leaves a blank
+    row between two labels; none on row ``avoid`` (the last price's marker, which stands
+    out reversed, so a level may sit on the row next to it)."""
     rows = prices.rows
-    for count in (rows // 2 + 1, rows // 2 + 3, rows):
-        used: list[int] = []
-        ticks: list[float] = []
-        for tick in fmt.nice_ticks(prices.low, prices.high, max(2, count)):
-            row = prices.row(tick)
-            if not 0 <= row < rows or any(abs(row - u) <= 1 for u in used):
-                continue
-            if avoid is not None and abs(row - avoid) <= 1:
-                continue
-            used.append(row)
-            ticks.append(tick)
-        if len(ticks) > len(best):
-            best = ticks
-        if len(best) >= least:
+    chosen: list[tuple[float, int]] = []
+    for count in range(max(2, rows), 1, -1):  # finest first
+        ticks = [
+            (tick, prices.row(tick))
+            for tick in fmt.nice_ticks(prices.low, prices.high, count)
+            if prices.low <= tick <= prices.high
+        ]
+        spaced = all(abs(b[1] - a[1]) >= 2 for a, b in itertools.pairwise(ticks))
+        if ticks and spaced:
+            chosen = ticks
             break
-    return best
+    return [tick for tick, row in chosen if row != avoid]
 
 
 def price_labels(grid: Grid, prices: Prices, ticks: list[float], label: object) -> None:
@@ -72,9 +68,10 @@ def last_marker(grid: Grid, row: int, text: str) -> None:
 
 
 def cursor_marker(grid: Grid, x: int, rows: int) -> None:
-    """The cursor's vertical line through the blank cells of column ``x``."""
+    """The cursor's vertical line through the blank (or dashed guide line) cells of
+    column ``x``."""
     for y in range(rows):
-        if grid.is_blank(x, y):
+        if grid.is_blank(x, y) or (0 <= x < grid.width and grid.chars[y][x] == DASH):
             grid.put(x, y, "┊", CURSOR)
 
 

@@ -106,14 +106,14 @@ def price_picture(width: int, height: int, data: ChartData, time_axis: bool) -> 
     real = data.bars[-1]
     decimals = fmt.decimals_for(data.quote, real.close)
     last = real.close  # the real last price, also over Heikin-Ashi bars
-    last_row = prices.row(last) if prices.low <= last <= prices.high else None
-    if last_row is not None:
+    # off the visible range (the view panned into history): pinned to the top or bottom row
+    last_row = prices.row(last)
+    if prices.low <= last <= prices.high:
         axes.level_line(plot, last_row, "chart-last")
     axes.axis_line(plot, rows)
     ticks = axes.pick_ticks(prices, last_row)
     axes.price_labels(plot, prices, ticks, lambda t: fmt.price(t, decimals))
-    if last_row is not None:
-        axes.last_marker(plot, last_row, fmt.price(last, decimals))
+    axes.last_marker(plot, last_row, fmt.price(last, decimals))
     grid.chars[:rows], grid.keys[:rows] = plot.chars, plot.keys
     if time_axis:
         times = window.times[window.start : window.end]

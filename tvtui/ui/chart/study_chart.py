@@ -73,7 +73,7 @@ def study_picture(width: int, height: int, data: StudyData) -> Grid | None:
         levels = ()
     prices = Prices(low, high, height)
     if not data.levels:
-        ticks = axes.pick_ticks(prices, least=2)
+        ticks = axes.pick_ticks(prices)
     for level in levels:
         axes.level_line(grid, prices.row(level), "study-level")
     dots = Dots(width - AXIS_COLUMNS, height)
