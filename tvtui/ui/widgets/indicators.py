@@ -256,6 +256,8 @@ class IndicatorPane(VerticalScroll):
     def set_window(self, window: Window) -> None:
         """The chart's bars, columns and cursor: drawn the same here, the legends follow
         the cursor."""
+        if self.window is not None and window.same_as(self.window):
+            return  # already drawn (set_times brought it with the bars)
         before = self.cursor_time
         self.window = window
         for block in self.blocks().values():
