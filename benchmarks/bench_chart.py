@@ -15,9 +15,11 @@ at that commit, condensed), built from the same bars at the same sizes, alternat
 new build so both see the same machine.
 
 Panning: with 20,000 bars and RSI + MACD points held, the cursor is moved past the left edge
-(``←`` x 10 after ``shift+←`` to the edge) and each step's UI-thread handler plus every picture
-it causes (candles, volume, both studies) is timed: what a key press costs until the new
-pictures are ready.
+(``←`` after moving it to the edge). A step costs its UI-thread action plus the pictures it
+causes (candles, volume, both studies), timed built one after the other with the builder
+thread idle, the same measure as the rows above; and, for information, the wall time from
+the action until all four new pictures are on screen (Textual's repaint and the machine's
+load included).
 """
 
 from __future__ import annotations
@@ -298,19 +300,38 @@ async def _measure(runs: int) -> dict[Any, dict[str, float]]:
             screen = app.main
             screen.action_cursor(-1)
             screen.action_cursor(-(chart.window.count - 1))  # to the left edge
-            steps = []
+            pane = app.query_one(IndicatorPane)
+
+            def shown() -> bool:  # every picture of the new window is on screen
+                window = pane.window
+                return (
+                    window is not None
+                    and window.same_as(chart.window)
+                    and all(p.settled for p in plots)
+                )
+
+            steps, walls = [], []
             for _ in range(10 if runs > 3 else 5):
                 start = time.perf_counter()
                 screen.action_cursor(-1)  # past the edge: the view pans one bar
+                handler = time.perf_counter() - start
+                await asyncio.sleep(0)
+                while not shown():
+                    await asyncio.sleep(0.0005)
+                walls.append(time.perf_counter() - start)
+                # the pictures that step caused, built again with the builder thread idle
                 specs = [p.spec() for p in plots]
+                start = time.perf_counter()
                 for plot, spec in zip(plots, specs, strict=True):
                     plot._build(spec)
-                steps.append(time.perf_counter() - start)
+                steps.append(handler + time.perf_counter() - start)
                 await pilot.pause(0.05)
+            walls.sort()
             steps.sort()
             out["pan"] = {
                 "median": steps[len(steps) // 2],
                 "max": steps[-1],
+                "wall": walls[len(walls) // 2],
                 "plots": len(plots),
             }
             app.bridge.stop()
@@ -344,8 +365,9 @@ def run(quick: bool = False) -> list[Figure]:
     figures.append(
         Figure(
             "chart redraw while panning, 20,000 bars held (cursor past the left edge)",
-            f"median {ms(pan['median'])}, max {ms(pan['max'])} a step "
-            f"(handler + {int(pan['plots'])} pictures)",
+            f"median {ms(pan['median'])}, max {ms(pan['max'])} a step (UI-thread action + "
+            f"its {int(pan['plots'])} pictures); key to pictures on screen, Textual's "
+            f"repaint included: median {ms(pan['wall'])}",
             target="< 30 ms",
             met=pan["max"] < 0.030,
         )
