@@ -66,7 +66,9 @@ async def test_older_bars_arrive_at_the_left_and_the_cursor_stays_on_its_bar() -
         assert not chart.older_exhausted
 
 
-async def test_home_twice_asks_the_worker_and_nothing_older_is_said_once(make_app) -> None:
+async def test_past_the_oldest_or_home_again_asks_the_worker_and_no_more_is_said_once(
+    make_app,
+) -> None:
     app: TvtuiApp = make_app(symbols=["NASDAQ:AAPL"])
     sent: list[Any] = []
     notes: list[str] = []
@@ -91,12 +93,12 @@ async def test_home_twice_asks_the_worker_and_nothing_older_is_said_once(make_ap
         await pilot.press("home")
         assert chart.cursor_bar is chart.bars[0]
         assert not [c for c in sent if isinstance(c, LoadOlderBars)]
-        await pilot.press("home")
+        await pilot.press("left")  # past the oldest bar held: older ones are asked for
         assert [c for c in sent if isinstance(c, LoadOlderBars)] == [
             LoadOlderBars(chart.generation)
         ]
         assert str(chart.border_subtitle).startswith(LOADING_OLDER)
-        await pilot.press("left")  # already asked: not asked twice
+        await pilot.press("home", "left")  # already asked: not asked twice
         assert len([c for c in sent if isinstance(c, LoadOlderBars)]) == 1
         oldest = chart.cursor_bar
         assert oldest is not None
