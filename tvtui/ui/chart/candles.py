@@ -71,10 +71,14 @@ def _stem(upper: bool, lower: bool) -> str:
 
 def draw_candles(grid: Grid, left: int, bars: list[Bar], columns: Columns, prices: Prices) -> None:
     """Bodies from open to close and wicks from high to low, each end to half a row."""
+    half = prices.half
     for place, bar in placed(bars, columns):
-        key = colour(bar)
-        high, low = prices.half(bar.high), prices.half(bar.low)
-        top, bottom = prices.half(max(bar.open, bar.close)), prices.half(min(bar.open, bar.close))
+        key = UP if bar.close >= bar.open else DOWN
+        high, low = half(bar.high), half(bar.low)
+        if bar.close >= bar.open:
+            top, bottom = half(bar.close), half(bar.open)
+        else:
+            top, bottom = half(bar.open), half(bar.close)
         x_mid = left + place.mid
         for row in range(high // 2, low // 2 + 1):
             body = _block(*_halves(row, top, bottom))

@@ -129,8 +129,12 @@ class Prices:
         return min(self.rows - 1, int(self.fraction(price) * self.rows))
 
     def half(self, price: float) -> int:
-        """Half-row 0 .. 2*rows-1 holding ``price``."""
-        return min(2 * self.rows - 1, int(self.fraction(price) * 2 * self.rows))
+        """Half-row 0 .. 2*rows-1 holding ``price`` (inlined: called four times a bar)."""
+        halves = 2 * self.rows
+        share = (self.high - price) / self.span if price == price else 1.0  # NaN: bottom
+        return (
+            0 if share <= 0 else halves - 1 if share >= 1 else min(halves - 1, int(share * halves))
+        )
 
     def dot(self, price: float) -> int:
         """Braille dot row 0 .. 4*rows-1 holding ``price``."""

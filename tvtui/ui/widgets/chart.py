@@ -255,10 +255,10 @@ class ChartPane(Vertical):
 
     def set_loading_older(self, loading: bool) -> None:
         self.loading_older = loading
-        self._update_titles()
+        self.border_subtitle = self.readout_text()
 
     def _view_changed(self) -> None:
-        self._update_titles()
+        self.border_subtitle = self.readout_text()  # the title (tabs) is unchanged
         self._redraw()
 
     # --- painting ----------------------------------------------------------------------------
@@ -281,7 +281,7 @@ class ChartPane(Vertical):
             plot.redraw()
 
     def on_resize(self) -> None:
-        self._update_titles()  # the readout fits the width
+        self.border_subtitle = self.readout_text()  # the readout fits the width
         self._redraw()
 
     @property
