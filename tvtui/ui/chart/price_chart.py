@@ -7,7 +7,7 @@ labels go under whichever of the two is drawn last (``time_axis``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tvtui.feed.events import Bar, StudyPoint
@@ -35,7 +35,6 @@ class ChartData:
     overlays: dict[str, tuple[list[str], list[StudyPoint]]]
     window: Window
     chart_type: str = "candles"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def visible(self) -> list[Bar]:

@@ -11,9 +11,9 @@ Why our own colours: the series take ``$price-up`` / ``$price-down`` ... (theme 
 :class:`tvtui.ui.chart.cells.Palette`) on top of the widget's own style, so ansi themes show
 the terminal's own background and palette.
 
-Every plot reserves the same label columns at its left (:data:`Y_LABEL_WIDTH`), and the chart
-and the indicators share one bar -> column mapping (the chart pane's window), so a bar sits on
-the same x in every pane.
+Every plot reserves the same label columns at its left (``tvtui.ui.chart.scale.AXIS_COLUMNS``),
+and the chart and the indicators share one bar -> column mapping (the chart pane's window), so
+a bar sits on the same x in every pane.
 """
 
 from __future__ import annotations
@@ -32,20 +32,11 @@ from textual.theme import Theme
 from textual.widget import Widget
 
 from tvtui.ui.chart.cells import Grid, Palette
-from tvtui.ui.chart.scale import AXIS_COLUMNS, LABEL_WIDTH, default_slots, pad_label
+from tvtui.ui.chart.scale import AXIS_COLUMNS
 from tvtui.ui.widgets.picture import Picture
 
-#: Characters reserved for y tick labels in every plot (labels are padded to it).
-Y_LABEL_WIDTH = LABEL_WIDTH
 NO_STYLE = Style()
 log = logging.getLogger(__name__)
-
-__all__ = ["Y_LABEL_WIDTH", "PlotSpec", "ThemedPlot", "pad_label", "visible_bars"]
-
-
-def visible_bars(width: int) -> int:
-    """How many bars fit a plot ``width`` columns wide at the default zoom."""
-    return default_slots(width)
 
 
 @dataclass(frozen=True)
