@@ -24,7 +24,8 @@ class Host(App[None]):
         yield IndicatorPane(id="indicators")
 
     def on_chart_pane_window_changed(self, message: ChartPane.WindowChanged) -> None:
-        self.query_one(IndicatorPane).set_window(message.window)
+        for pane in self.query(IndicatorPane):  # none yet while the screen is composed
+            pane.set_window(message.window)
 
 
 def bars(count: int) -> list[Bar]:
@@ -80,3 +81,30 @@ async def test_the_indicator_pane_follows_the_charts_window_cursor_and_zoom() ->
             "the zoom to reach the indicators",
         )
         assert pane.window is not None and pane.window.count == chart.window.count
+
+
+async def test_the_readout_fits_80_columns_keeping_every_value_and_the_real_label() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chart = app.query_one(ChartPane)
+        chart.reset(1, "BINANCE:BTCUSDT", "5m")
+        big = [
+            Bar(300.0 * i, 106_329.01 + i, 106_612.5 + i, 106_318.82 + i, 106_589.77 + i, 25.0)
+            for i in range(200)
+        ]
+        chart.set_bars(1, big)
+        await pilot.pause()
+        room = chart.size.width - 4
+        for chart_type in ("candles", "heikin-ashi", "ohlc", "line"):
+            chart.chart_type = chart_type
+            for cursor in (False, True):
+                if cursor:
+                    chart.move_cursor(-3)
+                else:
+                    chart.hide_cursor()
+                text = chart.readout_text()
+                assert len(text) <= room, (chart_type, text)
+                assert all(f" {k} " in f" {text} " for k in "OHLCV"), text
+                assert ("real O " in text) == (chart_type == "heikin-ashi"), text
+                if cursor:
+                    assert "+1.00" in text  # the change from the previous close

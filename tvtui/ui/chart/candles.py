@@ -24,6 +24,8 @@ CHART_TYPE_NAMES = {
     "ohlc": "OHLC bars",
     "line": "Line",
 }
+#: ... where the readout is short of room (80 columns)
+CHART_TYPE_SHORT = {"candles": "", "heikin-ashi": "HA", "ohlc": "OHLC", "line": "Line"}
 
 
 def merged(bars: list[Bar], place: Slot) -> Bar | None:

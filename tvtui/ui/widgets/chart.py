@@ -23,7 +23,7 @@ from textual.widgets import Static
 from tvtui.feed.events import Bar, StudyPoint
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
 from tvtui.ui import format as fmt
-from tvtui.ui.chart.candles import CHART_TYPE_NAMES, CHART_TYPES
+from tvtui.ui.chart.candles import CHART_TYPE_NAMES, CHART_TYPE_SHORT, CHART_TYPES
 from tvtui.ui.chart.cells import Grid
 from tvtui.ui.chart.price_chart import ChartData, price_picture, volume_picture
 from tvtui.ui.chart.readout import readout
@@ -327,6 +327,9 @@ class ChartPane(Vertical):
         self.border_subtitle = self.readout_text()
 
     def readout_text(self) -> str:
+        """The readout, fitted to the pane's width: a narrow pane (80 columns) shortens the
+        chart type's name, then leaves it out (the picture shows the type; Heikin-Ashi's
+        values keep their ``real`` label), before the values themselves are shortened."""
         if not self.bars:
             return ""
         index = self.view.cursor_index(self.times)
@@ -335,23 +338,30 @@ class ChartPane(Vertical):
             index = len(self.bars) - 1
         bar = self.bars[index]
         decimals = fmt.decimals_for(self.quote, bar.close)
-        text = readout(
-            bar,
-            self.bars[index - 1] if index > 0 else None,
-            decimals,
-            self.timeframe_seconds,
-            volume=self.has_volume,
-            cursor=cursor,
-            heikin_ashi=self.chart_type == "heikin-ashi",
-            width=max(20, self.size.width - 4 - len(self.readout_prefix())),
-        )
-        return self.readout_prefix() + text
+        room = max(20, self.size.width - 4)
+        text = ""
+        for names in (CHART_TYPE_NAMES, CHART_TYPE_SHORT, None):
+            prefix = self.readout_status()
+            if names and self.chart_type != "candles":
+                prefix += f"{names[self.chart_type]} · "
+            text = prefix + readout(
+                bar,
+                self.bars[index - 1] if index > 0 else None,
+                decimals,
+                self.timeframe_seconds,
+                volume=self.has_volume,
+                cursor=cursor,
+                heikin_ashi=self.chart_type == "heikin-ashi",
+                width=room - len(prefix),
+            )
+            if len(text) <= room:
+                break
+        return text
 
-    def readout_prefix(self) -> str:
-        """'loading older bars… · ' and the chart type (but candles) before the values."""
-        prefix = f"{CHART_TYPE_NAMES[self.chart_type]} · " if self.chart_type != "candles" else ""
+    def readout_status(self) -> str:
+        """'loading older bars… · ' (or that there is nothing older) before the values."""
         if self.loading_older:
-            return f"{LOADING_OLDER} · {prefix}"
+            return f"{LOADING_OLDER} · "
         if self.older_exhausted and self.view.cursor_index(self.times) == 0:
-            return f"{NO_OLDER} · {prefix}"
-        return prefix
+            return f"{NO_OLDER} · "
+        return ""
