@@ -69,8 +69,11 @@ async def test_the_indicator_pane_follows_the_charts_window_cursor_and_zoom() ->
         point = points[held.index(bar)]
         assert all(study_value(v, block.decimals) in legend for v in point.values), legend
         plots = [app.query_one(CandlePlot), block.query_one(StudyPlot)]
-        await wait_until(
-            pilot, lambda: all(markers(p) for p in plots), 5, "the marker in both panes"
+        await wait_until(  # both pictures of the last move (builds run on a thread)
+            pilot,
+            lambda: all(p.settled and markers(p) for p in plots),
+            5,
+            "the marker in both panes",
         )
         assert markers(plots[0]) == markers(plots[1])
         chart.zoom(1.5)
