@@ -8,6 +8,7 @@ import re
 from tests.support import hold_still, wait_until
 from tvtui.feed.events import StudyPoint
 from tvtui.ui.app import TvtuiApp
+from tvtui.ui.chart.view import Viewport
 from tvtui.ui.scenes import data_ready, plots_settled
 from tvtui.ui.themes import APP_VARIABLE_DEFAULTS
 from tvtui.ui.widgets.chart import CandlePlot, ChartPane, VolumePlot
@@ -24,7 +25,8 @@ def _macd_picture(width: int = 120, height: int = 6):
         StudyPoint(t, [40 * math.sin(i / 4), 200 * math.cos(i / 7), 150 * math.cos(i / 6)])
         for i, t in enumerate(times)
     ]
-    data = StudyData("STD;MACD", ["Histogram", "MACD", "Signal"], points, times)
+    window = Viewport().window(times, width)
+    data = StudyData("STD;MACD", ["Histogram", "MACD", "Signal"], points, window)
     spec = PlotSpec(width, height, data, dict(APP_VARIABLE_DEFAULTS), False)
     return StudyPlot(None)._build(spec)  # type: ignore[arg-type]
 

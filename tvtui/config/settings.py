@@ -2,7 +2,8 @@
 
 Where: ``platformdirs.user_config_path("tvtui")/config.toml``, or the file named by
 ``TVTUI_CONFIG`` (tests point it at a temporary file). What: the watchlist, the timeframe, the
-indicators, the theme, the export format and folder, and a keymap (binding id -> keys).
+indicators, the theme, the chart type, the export format and folder, and a keymap (binding
+id -> keys).
 
 Why strict: a typo (``timeframe = "5 min"``, ``thme = ...``) that silently falls back to a
 default is the kind of bug a person never finds. A file with mistakes therefore yields every
@@ -49,8 +50,10 @@ DEFAULT_INDICATORS: tuple[str, ...] = ("STD;RSI", "STD;MACD")
 EXPORT_FORMATS: tuple[str, ...] = ("json", "csv")
 DEFAULT_THEME = "tvtui-dark"
 DEFAULT_TIMEFRAME = "5m"
+#: How the chart draws its bars (``c`` cycles them in this order).
+CHART_TYPES: tuple[str, ...] = ("candles", "heikin-ashi", "ohlc", "line")
 
-_TOP_KEYS = {"watchlist", "timeframe", "indicators", "theme", "export", "keymap"}
+_TOP_KEYS = {"watchlist", "timeframe", "indicators", "theme", "export", "keymap", "chart_type"}
 _EXPORT_KEYS = {"format", "folder"}
 
 
@@ -87,6 +90,7 @@ class Settings:
     export_format: str = "json"
     export_dir: Path = field(default_factory=default_export_dir)
     keymap: dict[str, str] = field(default_factory=dict)
+    chart_type: str = CHART_TYPES[0]
 
 
 @dataclass
@@ -234,6 +238,21 @@ def _read_keymap(keymap: Any, settings: Settings) -> list[str]:
     return problems
 
 
+def _read_chart_type(value: Any, settings: Settings) -> list[str]:
+    chart_type = _str(value, "chart_type").strip().lower()
+    if chart_type not in CHART_TYPES:
+        raise ConfigError(
+            f"chart_type must be one of {', '.join(CHART_TYPES)}, not {shown_value(value)}"
+        )
+    settings.chart_type = chart_type
+    return []
+
+
+def shown_value(value: str) -> str:
+    """A bad value quoted for the message (short, control characters made visible)."""
+    return repr(value[:40] + ("…" if len(value) > 40 else ""))
+
+
 _READERS = {
     "watchlist": _read_watchlist,
     "timeframe": _read_timeframe,
@@ -241,6 +260,7 @@ _READERS = {
     "theme": _read_theme,
     "export": _read_export,
     "keymap": _read_keymap,
+    "chart_type": _read_chart_type,
 }
 
 

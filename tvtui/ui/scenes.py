@@ -177,13 +177,49 @@ async def chooser_at_limit(pilot: Pilot[int]) -> None:
     await pilot.pause(0.2)
 
 
+async def _chart_keys(pilot: Pilot[int], *keys: str) -> None:
+    """Keys on the chart once the data is in, then every picture redrawn."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, TvtuiApp)
+    await pilot.press(*keys)
+    chart, indicators = app.query_one(ChartPane), app.query_one(IndicatorPane)
+    await _wait(
+        pilot,
+        lambda: indicators.window is not None and indicators.window.same_as(chart.window),
+        5,
+        "the indicator pane to follow the chart",
+    )
+    await pilot.pause()
+    await _wait(pilot, lambda: plots_settled(app), 10, "the plots to be drawn again")
+    await pilot.pause(0.1)
+
+
+async def chart_cursor(pilot: Pilot[int]) -> None:
+    """The cursor five bars back: its readout, its marker in every pane, the legends."""
+    await _chart_keys(pilot, *["left"] * 5)
+
+
+async def heikin_ashi(pilot: Pilot[int]) -> None:
+    await _chart_keys(pilot, "c")
+
+
+async def line_chart(pilot: Pilot[int]) -> None:
+    await _chart_keys(pilot, "c", "c", "c")
+
+
 #: The snapshot tests' further scenes, each at both sizes:
 #: name -> (token, symbol on the chart at start or None, run_before).
 SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot[int]], Awaitable[None]]]] = {
     "three-studies": (PAID_TOKEN, None, three_studies),
     "fx-eurusd": ("unauthorized_user_token", "FX:EURUSD", main_view),
     "chooser-at-limit": ("unauthorized_user_token", None, chooser_at_limit),
+    "chart-cursor": ("unauthorized_user_token", None, chart_cursor),
+    "heikin-ashi": ("unauthorized_user_token", None, heikin_ashi),
+    "line-chart": ("unauthorized_user_token", None, line_chart),
 }
+#: Sized scenes the README shows too (at :data:`SCENE_SIZE`).
+README_SIZED = ("chart-cursor", "heikin-ashi")
 #: The sizes a trader used: a full window and the classic terminal.
 SCENE_SIZES = ((160, 45), (80, 24))
 

@@ -43,6 +43,15 @@ def help_rows(
     rows += [
         ("Watchlist", "↑ ↓", "Select a symbol", ""),
         ("Watchlist", "enter", "Show the selected symbol on the chart", ""),
+        ("Chart", "click", "Put the cursor on the bar clicked", ""),
+        ("Chart", "wheel", "Zoom in (up) / out (down) over the chart", ""),
+        (
+            "Chart",
+            "focus",
+            "← → Home End Esc move the chart's cursor whichever pane has focus "
+            "(the watchlist keeps ↑ ↓ j k enter)",
+            "",
+        ),
         ("General", "ctrl+p", "Command palette: symbols, themes, commands", ""),
     ]
     return sorted(rows, key=lambda r: ORDER.index(r[0]) if r[0] in ORDER else len(ORDER))

@@ -28,6 +28,7 @@ from textual.widgets import Footer, Static
 
 from tvtui.feed.events import LinkState
 from tvtui.ui import messages as msg
+from tvtui.ui.chart_history import OlderBarsLoaded
 from tvtui.ui.exporting import ExportActions
 from tvtui.ui.layout import LayoutState, apply_layout
 from tvtui.ui.safe import guarded
@@ -59,6 +60,41 @@ MAIN_BINDINGS = [
         Binding(str(n), f"timeframe({n - 1})", tf, show=False, id=f"chart.timeframe_{n}")
         for n, tf in enumerate(TIMEFRAME_KEYS, start=1)
     ],
+    # the chart's cursor, zoom and type: priority bindings, so they reach the chart whichever
+    # pane has focus (the watchlist keeps ↑ ↓ j k enter; it fits its columns to its width, so
+    # its own ← → Home End horizontal scrolling is not missed); the help screen says so
+    Binding("left", "cursor(-1)", "Cursor ←", show=False, priority=True, id="chart.cursor_left"),
+    Binding("right", "cursor(1)", "Cursor →", show=False, priority=True, id="chart.cursor_right"),
+    Binding(
+        "shift+left",
+        "cursor(-10)",
+        "Cursor 10 ←",
+        show=False,
+        priority=True,
+        id="chart.cursor_left_10",
+    ),
+    Binding(
+        "shift+right",
+        "cursor(10)",
+        "Cursor 10 →",
+        show=False,
+        priority=True,
+        id="chart.cursor_right_10",
+    ),
+    Binding(
+        "home", "cursor_home", "Oldest bar / older bars", show=False, priority=True, id="chart.home"
+    ),
+    Binding(
+        "end,escape",
+        "cursor_hide",
+        "Hide cursor, follow live",
+        show=False,
+        priority=True,
+        id="chart.live",
+    ),
+    Binding("plus,equals_sign", "zoom(0.6667)", "Zoom in", show=False, id="chart.zoom_in"),
+    Binding("minus", "zoom(1.5)", "Zoom out", show=False, id="chart.zoom_out"),
+    Binding("c", "cycle_chart_type", "Chart type", id="chart.type"),
     Binding("i", "choose_indicators", "Indicators", id="indicators.choose"),
     Binding("e", "export", "Export", id="app.export"),
     Binding("r", "app.reconnect", "Reconnect", show=False, id="app.reconnect"),
@@ -82,6 +118,7 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
     MAIN_ONLY = frozenset(
         {"add_symbol", "remove_symbol", "move", "step_timeframe", "timeframe"}
         | {"select_timeframe", "choose_indicators", "export", "maximise_chart", "toggle_pane"}
+        | {"cursor", "cursor_home", "cursor_hide", "zoom", "cycle_chart_type"}
     )
 
     def __init__(self) -> None:
@@ -95,12 +132,14 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
         return cast("TvtuiApp", self.app)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cursor_hide" and not self.chart_cursor_shown():
+            return False  # Escape / End with no cursor: left to whoever else wants them
         return action not in self.MAIN_ONLY or self.app.screen is self
 
     def compose(self) -> ComposeResult:
         app = self.tvtui
         yield Watchlist(id="watchlist", clock=app.clock, state=app.watchlist)
-        yield ChartPane(id="chart")
+        yield ChartPane(chart_type=app.settings.chart_type, id="chart")
         yield IndicatorPane(id="indicators")
         yield StatusLine(app.mode, id="status", clock=app.clock)
         yield Footer()
@@ -174,7 +213,27 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
         if chart is None or indicators is None:
             return
         if chart.set_bars(message.generation, message.bars):
-            indicators.set_times(message.generation, [bar.time for bar in message.bars])
+            indicators.set_times(message.generation, chart.times, chart.window)
+
+    @guarded
+    def on_older_bars_loaded(self, message: OlderBarsLoaded) -> None:
+        """Older bars arrived (``Home`` twice, or the cursor past the oldest bar): the chart
+        adds them at the left, its cursor staying on its bar."""
+        chart, indicators = self._pane(ChartPane), self._pane(IndicatorPane)
+        if chart is None or indicators is None or message.generation != chart.generation:
+            return
+        said = chart.older_exhausted
+        if chart.add_older_bars(message.generation, list(message.bars), message.exhausted):
+            indicators.set_times(message.generation, chart.times, chart.window)
+        if message.exhausted and not said:
+            self.app.notify(
+                f"{chart.symbol}: the server has no bars older than these", title="Chart"
+            )
+
+    def on_chart_pane_window_changed(self, message: ChartPane.WindowChanged) -> None:
+        """The chart's bars, columns or cursor changed: the indicator pane draws the same."""
+        if indicators := self._pane(IndicatorPane):
+            indicators.set_window(message.window)
 
     @guarded
     def on_study_changed(self, message: msg.StudyChanged) -> None:

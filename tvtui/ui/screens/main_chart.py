@@ -17,6 +17,7 @@ from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.ui import format as fmt
 from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
+from tvtui.ui.chart_history import LoadOlderBars
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, TIMEFRAMES, ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
@@ -74,6 +75,47 @@ class ChartActions(_Base):
             indicators.set_price_decimals(fmt.decimals_for(quote))
         elif not quote:
             indicators.set_price_decimals(None)
+
+    # --- the cursor, zoom, chart type, older bars ------------------------------------------------
+
+    def chart_cursor_shown(self) -> bool:
+        return self.query_one(ChartPane).view.cursor_time is not None
+
+    def action_cursor(self, step: int) -> None:
+        """``←`` / ``→`` (``shift``: ten bars): the first press shows the cursor on the newest
+        bar; past the left edge the view pans, past the oldest bar older bars are asked for."""
+        chart = self.query_one(ChartPane)
+        if chart.bars and chart.move_cursor(step):
+            self.load_older_bars()
+
+    def action_cursor_home(self) -> None:
+        """``Home``: the oldest bar held; again: ask the server for older ones."""
+        chart = self.query_one(ChartPane)
+        if chart.bars and chart.cursor_home():
+            self.load_older_bars()
+
+    def action_cursor_hide(self) -> None:
+        """``Escape`` / ``End``: no cursor; the chart follows the live bar again."""
+        self.query_one(ChartPane).hide_cursor()
+
+    def action_zoom(self, factor: float) -> None:
+        """``+`` / ``-``: fewer / more bars per screen."""
+        self.query_one(ChartPane).zoom(float(factor))
+
+    def action_cycle_chart_type(self) -> None:
+        """``c``: candles -> Heikin-Ashi -> OHLC bars -> line (kept in the settings)."""
+        # the readout names the type (all but candles): no toast over the indicators
+        self.tvtui.settings.chart_type = self.query_one(ChartPane).cycle_chart_type()
+
+    def load_older_bars(self) -> None:
+        """Ask the stream worker for older bars of this chart (once at a time; not after
+        the server said it has none)."""
+        chart = self.query_one(ChartPane)
+        if chart.older_exhausted or chart.loading_older or not chart.bars:
+            return  # said once when it arrived; the readout says it at the oldest bar
+
+        chart.set_loading_older(True)
+        self.tvtui.bridge.send(LoadOlderBars(chart.generation))
 
     # --- timeframes ----------------------------------------------------------------------------
 

@@ -1,90 +1,45 @@
-"""The chart pane: candles of the selected symbol and timeframe, volume bars under them.
+"""The chart pane: the bars of the selected symbol and timeframe, volume under them, a cursor.
 
-Only the bars that fit the width are drawn (plotext's build time grows with the number of
-candles), on an integer x axis with our own time labels (no weekend gaps).
-The pane keeps every bar it was sent, which is what the export writes.
+What is shown is a :class:`~tvtui.ui.chart.view.Viewport` (which bars, how many per screen,
+the cursor bar; anchored to bar times, so bars arriving at either end never move the view
+under the cursor). Each redraw turns it into a :class:`~tvtui.ui.chart.view.Window` for the
+plots' width and posts it (:class:`ChartPane.WindowChanged`) so the indicator pane draws the
+same bars in the same columns. The pictures are drawn by :mod:`tvtui.ui.chart` on the plot
+builder thread. The pane keeps every bar it was sent, which is what the export writes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from tvtui.feed.events import Bar, StudyPoint
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
-from tvtui.market.studies import clean_value
 from tvtui.ui import format as fmt
+from tvtui.ui.chart.candles import CHART_TYPE_NAMES, CHART_TYPE_SHORT, CHART_TYPES
+from tvtui.ui.chart.cells import Grid
+from tvtui.ui.chart.price_chart import ChartData, price_picture, volume_picture
+from tvtui.ui.chart.readout import readout
+from tvtui.ui.chart.scale import AXIS_COLUMNS
+from tvtui.ui.chart.view import Viewport, Window
 from tvtui.ui.safe import shown
-from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
+from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot
 
 #: The timeframes on the number keys 1-9.
 TIMEFRAME_KEYS: tuple[str, ...] = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M")
 #: Every timeframe the app accepts, shortest first: the header's tabs, walked by [ and ].
 TIMEFRAMES: tuple[str, ...] = VALID_NAMES
+LOADING_OLDER = "loading older bars…"
+NO_OLDER = "the oldest bar on the server"
 
-#: Columns between two time labels on the x axis.
-LABEL_SPACING = 14
-
-
-def xtick_positions(count: int, columns_per_bar: int = 2) -> list[int]:
-    """Bar positions that get a time label, counted back from the newest bar."""
-    step = max(1, LABEL_SPACING // columns_per_bar)
-    return list(range(count - 1, -1, -step))[::-1]
-
-
-def draw_columns(plt: Any, values: list[float], up: list[bool], spec: PlotSpec) -> None:
-    """Bars from zero at x = 0..n-1, coloured ``$price-up`` where ``up`` else ``$price-down``."""
-    opens = [0.0 if is_up else v for v, is_up in zip(values, up, strict=True)]
-    closes = [v if is_up else 0.0 for v, is_up in zip(values, up, strict=True)]
-    data = {
-        "Open": opens,
-        "Close": closes,
-        "High": [max(o, c) for o, c in zip(opens, closes, strict=True)],
-        "Low": [min(o, c) for o, c in zip(opens, closes, strict=True)],
-    }
-    colours = [spec.colour("price-up"), spec.colour("price-down")]
-    plt.candlestick(list(range(len(values))), data, colors=colours)
-
-
-@dataclass(frozen=True)
-class ChartData:
-    bars: list[Bar]
-    quote: dict[str, Any]
-    seconds: int
-    #: pine id -> (plot titles, points): studies drawn over the candles (SMA, EMA, BB)
-    overlays: dict[str, tuple[list[str], list[StudyPoint]]]
-
-
-#: Line colours of overlay studies, in order (theme variables).
-OVERLAY_COLOURS = ("study-line", "study-signal", "accent", "secondary", "primary")
-
-
-def draw_overlays(
-    plt: Any, spec: PlotSpec, data: ChartData, bars: list[Bar], low: float, high: float
-) -> tuple[float, float]:
-    """Lines of overlay studies over the visible bars; returns the widened price range."""
-    x_of = {bar.time: i for i, bar in enumerate(bars)}
-    colour = 0
-    for _titles, points in data.overlays.values():
-        rows = [(x_of[p.time], p) for p in points if p.time in x_of]
-        width = max((len(p.values) for _, p in rows), default=0)
-        for k in range(width):
-            pairs = [(x, clean_value(p.values[k])) for x, p in rows if k < len(p.values)]
-            pairs = [(x, float(v)) for x, v in pairs if isinstance(v, int | float)]
-            if not pairs:
-                continue
-            ys = [y for _, y in pairs]
-            low, high = min(low, *ys), max(high, *ys)
-            name = OVERLAY_COLOURS[colour % len(OVERLAY_COLOURS)]
-            colour += 1
-            plt.plot([x for x, _ in pairs], ys, color=spec.colour(name), marker="braille")
-    return low, high
+__all__ = ["CHART_TYPES", "CandlePlot", "ChartData", "ChartPane", "VolumePlot"]
 
 
 class ChartPlot(ThemedPlot):
@@ -98,90 +53,73 @@ class ChartPlot(ThemedPlot):
         pane = self.pane
         if not pane.bars:
             return None
-        return ChartData(pane.bars, dict(pane.quote), pane.timeframe_seconds, dict(pane.overlays))
+        return ChartData(
+            pane.bars,
+            dict(pane.quote),
+            pane.timeframe_seconds,
+            dict(pane.overlays),
+            pane.window_for(self.size.width),
+            pane.chart_type,
+        )
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a bar puts the cursor there."""
+        self.pane.click_column(event.x - AXIS_COLUMNS)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.pane.zoom(1 / 1.5)
+        event.stop()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.pane.zoom(1.5)
+        event.stop()
 
 
 class CandlePlot(ChartPlot):
-    """Candlesticks with the last price marked (a line and a label on the price axis)."""
+    """The bars (candles, Heikin-Ashi, OHLC or a line) with the price axis and last price."""
 
-    def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
-        capacity = visible_bars(spec.width)
-        data: ChartData = spec.data
-        bars = data.bars[-capacity:]
-        if not bars:
-            return False
-        decimals = fmt.decimals_for(data.quote, bars[-1].close)
-        xs = list(range(len(bars)))
-        ohlc = {
-            "Open": [b.open for b in bars],
-            "High": [b.high for b in bars],
-            "Low": [b.low for b in bars],
-            "Close": [b.close for b in bars],
-        }
-        plt.candlestick(xs, ohlc, colors=[spec.colour("price-up"), spec.colour("price-down")])
-        low = min(ohlc["Low"])
-        high = max(ohlc["High"])
-        low, high = draw_overlays(plt, spec, data, bars, low, high)
-        pad = (high - low) * 0.04 or abs(high) * 0.001 or 1.0
-        low, high = low - pad, high + pad
-        plt.xlim(-0.5, capacity - 0.5)
-        plt.ylim(low, high)
-        last = bars[-1].close
-        plt.hline(last, spec.colour("chart-last"))
-        rows = max(2, spec.height - 2)
-        row_value = (high - low) / rows
-        ticks = [
-            t
-            for t in fmt.nice_ticks(low, high, max(2, rows // 3))
-            if abs(t - last) > row_value * 1.5
-        ]
-        ticks.append(last)
-        plt.yticks(ticks, [pad_label(fmt.price(t, decimals)) for t in ticks])
-        if self.X_AXIS:  # no volume strip under it: the time labels are the candles' own
-            positions = xtick_positions(len(bars))
-            plt.xticks(positions, [fmt.time_label(bars[i].time, data.seconds) for i in positions])
-        else:
-            plt.xticks([], [])
-        return None
+    def draw(self, spec: PlotSpec) -> Grid | None:
+        return price_picture(spec.width, spec.height, spec.data, self.X_AXIS)
 
 
 class VolumePlot(ChartPlot):
-    """Volume bars in the candle colours, with the time labels of the shared x axis."""
+    """Volume bars in the candle colours, their own scale, the time labels of the chart."""
 
     X_AXIS = True
 
-    def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
-        capacity = visible_bars(spec.width)
-        data: ChartData = spec.data
-        bars = data.bars[-capacity:]
-        if not bars:
-            return False
-        volumes = [b.volume or 0.0 for b in bars]
-        # Volume bars are drawn as candle bodies from 0 (up bars) or down to 0 (down bars):
-        # one column wide, in the candle colours, and exactly under their candles.
-        draw_columns(plt, volumes, [b.close > b.open for b in bars], spec)
-        top = max(volumes) or 1.0
-        plt.xlim(-0.5, capacity - 0.5)
-        plt.ylim(0, top * 1.05)
-        plt.yticks([top], [pad_label(fmt.compact(top))])
-        positions = xtick_positions(len(bars))
-        plt.xticks(positions, [fmt.time_label(bars[i].time, data.seconds) for i in positions])
-        return None
+    def draw(self, spec: PlotSpec) -> Grid | None:
+        return volume_picture(spec.width, spec.height, spec.data)
 
 
 class ChartPane(Vertical):
-    """Candles + volume for one symbol and timeframe; says 'loading' or why there is nothing."""
+    """Bars + volume for one symbol and timeframe; says 'loading' or why there is nothing."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    class WindowChanged(Message):
+        """The bars on screen (or the cursor) changed: the indicator pane follows."""
+
+        def __init__(self, pane: ChartPane, window: Window) -> None:
+            super().__init__()
+            self.pane = pane
+            self.window = window
+
+    def __init__(self, chart_type: str = "candles", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.symbol = ""
         self.timeframe = "5m"
         self.generation = 0
         self.bars: list[Bar] = []
+        self.times: list[float] = []
         self.quote: dict[str, Any] = {}
         self.problem: str | None = None
         self.overlays: dict[str, tuple[list[str], list[StudyPoint]]] = {}
         self.title_plain = ""
+        self.chart_type = chart_type if chart_type in CHART_TYPES else "candles"
+        self.view = Viewport()
+        #: older bars asked for and not yet here
+        self.loading_older = False
+        #: the server said it has nothing older (said once)
+        self.older_exhausted = False
+        self.window: Window = self.view.window([], 0)
         #: a short terminal: the volume strip gives its rows to the candles
         self.compact = False
 
@@ -207,10 +145,12 @@ class ChartPane(Vertical):
         self.generation = generation
         self.symbol = symbol
         self.timeframe = timeframe
-        self.bars = []
+        self.bars, self.times = [], []
         self.quote = {}
         self.problem = None
         self.overlays = {}
+        self.view = Viewport(slots=self.view.slots)  # the zoom stays, the cursor goes
+        self.loading_older = self.older_exhausted = False
         self._update_titles()
         self._update_message()
         self._redraw()
@@ -219,10 +159,24 @@ class ChartPane(Vertical):
         if generation != self.generation:
             return False
         self.bars = bars
+        self.times = [bar.time for bar in bars]
         self.problem = None
         self._update_titles()
         self._update_message()
         self._redraw()
+        return True
+
+    def add_older_bars(self, generation: int, bars: list[Bar], exhausted: bool) -> bool:
+        """Older bars arrived (``bars``: everything now held, oldest first): the view and
+        the cursor stay on their bars (they are anchored to times); 'loading' goes away."""
+        if generation != self.generation:
+            return False
+        self.loading_older = False
+        self.older_exhausted = exhausted
+        return self.set_bars(generation, bars) if bars else self._refresh_readout()
+
+    def _refresh_readout(self) -> bool:
+        self._update_titles()
         return True
 
     def set_overlay(
@@ -254,6 +208,59 @@ class ChartPane(Vertical):
             self.problem = reason
             self._update_message()
 
+    # --- the view: cursor, zoom, chart type ----------------------------------------------------
+
+    @property
+    def plot_width(self) -> int:
+        return self.query_one(CandlePlot).size.width or self.content_size.width
+
+    def window_for(self, width: int | None = None) -> Window:
+        return self.view.window(self.times, width or self.plot_width)
+
+    @property
+    def cursor_bar(self) -> Bar | None:
+        index = self.view.cursor_index(self.times)
+        return None if index is None else self.bars[index]
+
+    def move_cursor(self, step: int) -> bool:
+        """The cursor ``step`` bars on; True when it went past the oldest bar held."""
+        self.view.wants_older = False
+        self.view.move_cursor(self.times, self.plot_width, step)
+        self._view_changed()
+        return self.view.wants_older
+
+    def cursor_home(self) -> bool:
+        """``Home``: the oldest bar held; True when the cursor was there already."""
+        again = self.view.home(self.times, self.plot_width)
+        self._view_changed()
+        return again
+
+    def hide_cursor(self) -> None:
+        self.view.hide_cursor()
+        self._view_changed()
+
+    def zoom(self, factor: float) -> None:
+        self.view.zoom(self.times, self.plot_width, factor)
+        self._view_changed()
+
+    def click_column(self, column: int) -> None:
+        if self.view.click(self.times, self.plot_width, column):
+            self._view_changed()
+
+    def cycle_chart_type(self) -> str:
+        index = CHART_TYPES.index(self.chart_type) if self.chart_type in CHART_TYPES else 0
+        self.chart_type = CHART_TYPES[(index + 1) % len(CHART_TYPES)]
+        self._view_changed()
+        return self.chart_type
+
+    def set_loading_older(self, loading: bool) -> None:
+        self.loading_older = loading
+        self.border_subtitle = self.readout_text()
+
+    def _view_changed(self) -> None:
+        self.border_subtitle = self.readout_text()  # the title (tabs) is unchanged
+        self._redraw()
+
     # --- painting ----------------------------------------------------------------------------
 
     def set_compact(self, compact: bool) -> None:
@@ -265,13 +272,22 @@ class ChartPane(Vertical):
         self._redraw()
 
     def _redraw(self) -> None:
+        if self.is_mounted:
+            window = self.window_for()
+            if not window.same_as(self.window):
+                self.window = window
+                self.post_message(self.WindowChanged(self, window))
         for plot in self.query(ThemedPlot):
             plot.redraw()
+
+    def on_resize(self) -> None:
+        self.border_subtitle = self.readout_text()  # the readout fits the width
+        self._redraw()
 
     @property
     def has_volume(self) -> bool:
         """False for symbols that trade no volume (FX pairs, indices): no volume strip then."""
-        return any(bar.volume for bar in self.bars)
+        return any(bar.volume for bar in self.bars[-500:])
 
     def _update_message(self) -> None:
         message = self.query_one("#chart-message", Static)
@@ -293,7 +309,8 @@ class ChartPane(Vertical):
         self.query_one(VolumePlot).display = volume
 
     def _update_titles(self) -> None:
-        """Symbol, then every timeframe as a clickable tab (the current one reversed)."""
+        """Symbol, then every timeframe as a clickable tab (the current one reversed); the
+        readout of the cursor bar (else the newest) underneath."""
         tabs = [
             Content.styled(f" {tf} ", "reverse") if tf == self.timeframe else Content(tf)
             for tf in TIMEFRAMES
@@ -307,13 +324,44 @@ class ChartPane(Vertical):
         )
         self.title_plain = title.plain  # what the header reads (tests, the help)
         self.border_title = title
-        if self.bars:
-            bar = self.bars[-1]
-            decimals = fmt.decimals_for(self.quote, bar.close)
-            volume = f" V {fmt.compact(bar.volume)}" if self.has_volume else ""
-            self.border_subtitle = (
-                f"O {fmt.price(bar.open, decimals)} H {fmt.price(bar.high, decimals)} "
-                f"L {fmt.price(bar.low, decimals)} C {fmt.price(bar.close, decimals)}{volume}"
+        self.border_subtitle = self.readout_text()
+
+    def readout_text(self) -> str:
+        """The readout, fitted to the pane's width: a narrow pane (80 columns) shortens the
+        chart type's name, then leaves it out (the picture shows the type; Heikin-Ashi's
+        values keep their ``real`` label), before the values themselves are shortened."""
+        if not self.bars:
+            return ""
+        index = self.view.cursor_index(self.times)
+        cursor = index is not None
+        if index is None:
+            index = len(self.bars) - 1
+        bar = self.bars[index]
+        decimals = fmt.decimals_for(self.quote, bar.close)
+        room = max(20, self.size.width - 4)
+        text = ""
+        for names in (CHART_TYPE_NAMES, CHART_TYPE_SHORT, None):
+            prefix = self.readout_status()
+            if names and self.chart_type != "candles":
+                prefix += f"{names[self.chart_type]} · "
+            text = prefix + readout(
+                bar,
+                self.bars[index - 1] if index > 0 else None,
+                decimals,
+                self.timeframe_seconds,
+                volume=self.has_volume,
+                cursor=cursor,
+                heikin_ashi=self.chart_type == "heikin-ashi",
+                width=room - len(prefix),
             )
-        else:
-            self.border_subtitle = ""
+            if len(text) <= room:
+                break
+        return text
+
+    def readout_status(self) -> str:
+        """'loading older bars… · ' (or that there is nothing older) before the values."""
+        if self.loading_older:
+            return f"{LOADING_OLDER} · "
+        if self.older_exhausted and self.view.cursor_index(self.times) == 0:
+            return f"{NO_OLDER} · "
+        return ""

@@ -11,7 +11,6 @@ The legend is one line (CSS), so a study update repaints it without a relayout: 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -22,14 +21,16 @@ from textual.widgets import Static
 
 from tvtui.feed.events import StudyPoint
 from tvtui.market.studies import clean_value
-from tvtui.ui import format as fmt
+from tvtui.ui.chart.cells import Grid
+from tvtui.ui.chart.lines import LINE_COLOURS, point_at
+from tvtui.ui.chart.study_chart import StudyData, is_histogram, study_picture, study_value
+from tvtui.ui.chart.view import Viewport, Window
 from tvtui.ui.safe import shown as safe_text
 from tvtui.ui.themes import rich_colour
-from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot, pad_label, visible_bars
+from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot
 
-LINE_COLOURS = ("study-line", "study-signal", "accent", "secondary", "primary")
-#: Plots drawn as bars around zero rather than as lines.
-HISTOGRAM_HINTS = ("hist",)
+__all__ = ["IndicatorPane", "StudyBlock", "StudyData", "StudyPlot", "study_value"]
+
 #: Fixed ranges and guide levels for bounded oscillators.
 LEVELS: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "STD;RSI": (0.0, 100.0, (30.0, 70.0)),
@@ -58,25 +59,6 @@ OVERLAYS = frozenset({"STD;SMA", "STD;EMA", "STD;Bollinger_Bands"})
 OWN_PRECISION = frozenset({"STD;RSI", "STD;Stochastic", "STD;Money_Flow", "STD;CCI"})
 
 
-def study_value(value: float, decimals: int) -> str:
-    """``value`` with ``decimals`` places, never ``-0.00`` (a tiny negative rounds to 0)."""
-    text = f"{value:,.{decimals}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
-
-
-def is_histogram(title: str) -> bool:
-    return any(h in title.lower() for h in HISTOGRAM_HINTS)
-
-
-@dataclass(frozen=True)
-class StudyData:
-    pine_id: str
-    titles: list[str]
-    points: list[StudyPoint]
-    times: list[float]
-    decimals: int = 2
-
-
 def titles_for(titles: list[str], point: StudyPoint) -> list[str]:
     count = max(len(point.values), len(titles))
     return [titles[k] if k < len(titles) else str(k) for k in range(count)]
@@ -89,78 +71,20 @@ class StudyPlot(ThemedPlot):
 
     def snapshot(self) -> StudyData | None:
         block = self.block
-        if not block.points or not block.pane.times:
+        pane = block.pane
+        if not block.points or not pane.times:
             return None
         return StudyData(
-            block.pine_id, list(block.titles), block.points, block.pane.times, block.decimals
+            block.pine_id,
+            list(block.titles),
+            block.points,
+            pane.window_for(self.size.width),
+            block.decimals,
+            LEVELS.get(block.pine_id),
         )
 
-    @staticmethod
-    def histogram(plt: Any, spec: PlotSpec, xs: list[int], ys: list[float]) -> None:
-        """Bars from zero in braille dots (four per row), up colour above zero, down below.
-
-        Full-cell bodies (plotext candles) have one row of resolution: next to MACD lines a
-        few times larger, every bar was one cell high whatever its value."""
-        for sign, colour in ((1, "price-up"), (-1, "price-down")):
-            pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if (y >= 0) == (sign > 0)]
-            if pairs:
-                plt.bar(
-                    [x for x, _ in pairs],
-                    [y for _, y in pairs],
-                    width=0.5,
-                    marker="braille",
-                    color=spec.colour(colour),
-                    minimum=0.0,
-                )
-
-    def draw(self, plt: Any, spec: PlotSpec) -> bool | None:
-        data: StudyData = spec.data
-        capacity = visible_bars(spec.width)
-        times = data.times[-capacity:]
-        x_of = {t: i for i, t in enumerate(times)}
-        rows = [(x_of[p.time], p) for p in data.points if p.time in x_of]
-        if not rows:
-            return False
-        values: list[float] = []
-        colour_index = 0
-        for k, title in enumerate(titles_for(data.titles, rows[0][1])):
-            pairs = [(x, clean_value(p.values[k])) for x, p in rows if k < len(p.values)]
-            pairs = [(x, v) for x, v in pairs if isinstance(v, int | float)]
-            if not pairs:
-                continue
-            xs = [x for x, _ in pairs]
-            ys = [float(v) for _, v in pairs]
-            values += ys
-            if is_histogram(title):
-                self.histogram(plt, spec, xs, ys)
-            else:
-                colour = LINE_COLOURS[colour_index % len(LINE_COLOURS)]
-                colour_index += 1
-                plt.plot(xs, ys, color=spec.colour(colour), marker="braille")
-        level_spec = LEVELS.get(data.pine_id)
-        if level_spec:
-            low, high, levels = level_spec
-            height = spec.height
-            if height <= 5 and len(levels) > 1:
-                # a tiny plot (short terminal): the range hugs the levels so each gets a row
-                # and its label, instead of both rounding to the middle row
-                gap = (max(levels) - min(levels)) / (2 * max(1, height - 1))
-                low, high = min(levels) - gap, max(levels) + gap
-            for level in levels:
-                plt.hline(level, spec.colour("study-level"))
-            ticks = list(levels)
-        else:
-            if not values:
-                return False
-            low, high = min(*values, 0.0), max(*values, 0.0)
-            pad = (high - low) * 0.08 or 1.0
-            low, high = low - pad, high + pad
-            ticks = fmt.nice_ticks(low, high, max(2, (spec.height - 1) // 3))
-        plt.xlim(-0.5, capacity - 0.5)
-        plt.ylim(low, high)
-        plt.yticks(ticks, [pad_label(study_value(t, data.decimals)) for t in ticks])
-        plt.xticks([], [])
-        return None
+    def draw(self, spec: PlotSpec) -> Grid | None:
+        return study_picture(spec.width, spec.height, spec.data)
 
 
 class StudyBlock(Vertical):
@@ -202,6 +126,14 @@ class StudyBlock(Vertical):
     def name_text(self) -> str:
         return SHORT_NAMES.get(self.pine_id, self.pine_id.removeprefix("STD;").replace("_", " "))
 
+    def shown_point(self) -> StudyPoint:
+        """The point the legend shows: the cursor bar's (a blank one when the study has no
+        value there), else the newest."""
+        time = self.pane.cursor_time
+        if time is None:
+            return self.points[-1]
+        return point_at(self.points, time) or StudyPoint(time, [])
+
     def refresh_block(self) -> None:
         try:
             legend = self.query_one(".legend", Static)
@@ -227,7 +159,7 @@ class StudyBlock(Vertical):
             self.set_class(overlay, "-overlay")
             if overlay:
                 text.append(" (on chart)", style="dim")
-            last = self.points[-1]
+            last = self.shown_point()
             colour_index = 0
             for k, title in enumerate(self.titles_for(last)):
                 value = clean_value(last.values[k]) if k < len(last.values) else None
@@ -260,6 +192,8 @@ class IndicatorPane(VerticalScroll):
         self.generation = 0
         self.times: list[float] = []
         self.order: list[str] = []
+        #: the chart's window (its bars in its columns, its cursor): None until it posts one
+        self.window: Window | None = None
         #: decimals of the chart symbol's prices (from its ``pricescale``), once known
         self.price_decimals: int | None = None
 
@@ -294,6 +228,7 @@ class IndicatorPane(VerticalScroll):
         never reached the server, e.g. their metadata could not be fetched)."""
         self.generation = generation
         self.times = []
+        self.window = None
         for block in self.blocks().values():
             block.points = []
             if block.pine_id not in keep_errors:
@@ -302,6 +237,36 @@ class IndicatorPane(VerticalScroll):
 
     def on_resize(self) -> None:
         self.fit_blocks()
+
+    @property
+    def cursor_time(self) -> float | None:
+        window = self.window
+        if window is None or window.cursor is None or window.times is not self.times:
+            return None
+        return window.times[window.cursor]
+
+    def window_for(self, width: int) -> Window:
+        """The chart's window when it is of these bars, else the newest bars at the default
+        zoom (before the chart has drawn them)."""
+        window = self.window
+        if window is not None and window.times is self.times:
+            return window
+        return Viewport().window(self.times, width)
+
+    def set_window(self, window: Window) -> None:
+        """The chart's bars, columns and cursor: drawn the same here, the legends follow
+        the cursor."""
+        if self.window is not None and window.same_as(self.window):
+            return  # already drawn (set_times brought it with the bars)
+        before = self.cursor_time
+        self.window = window
+        for block in self.blocks().values():
+            if not block.points:
+                continue
+            if self.cursor_time != before:
+                block.refresh_block()
+            elif block.pine_id not in OVERLAYS:
+                block.query_one(StudyPlot).redraw()
 
     def fit_blocks(self) -> None:
         """Share the pane's rows: one line for each refused, loading or overlay study, the
@@ -333,10 +298,13 @@ class IndicatorPane(VerticalScroll):
             if block.points:
                 block.refresh_block()
 
-    def set_times(self, generation: int, times: list[float]) -> None:
+    def set_times(self, generation: int, times: list[float], window: Window | None = None) -> None:
+        """The chart's bar times (and its window over them, when known)."""
         if generation != self.generation:
             return
         self.times = times
+        if window is not None and window.times is times:
+            self.window = window
         for block in self.blocks().values():
             if block.points:
                 block.query_one(StudyPlot).redraw()
