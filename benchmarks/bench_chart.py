@@ -335,7 +335,7 @@ async def _measure(runs: int) -> dict[Any, dict[str, float]]:
                 "plots": len(plots),
             }
             # 5,000 older bars arrive (Home twice) with the cursor at the oldest bar held
-            from tvtui.ui.chart_history import OlderBarsLoaded
+            from tvtui.ui.messages import OlderBarsLoaded
 
             screen.action_cursor_home()
             older = _bars(25_000)[:5_000]  # the 5,000 minutes before the 20,000 held

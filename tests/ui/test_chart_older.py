@@ -16,8 +16,9 @@ from textual.app import App, ComposeResult
 from tests.support import hold_still, wait_until
 from tvtui.feed.events import Bar
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.chart_history import LoadOlderBars, OlderBarsLoaded
+from tvtui.ui.messages import OlderBarsLoaded
 from tvtui.ui.scenes import data_ready
+from tvtui.ui.stream_commands import LoadOlderBars
 from tvtui.ui.widgets.chart import LOADING_OLDER, NO_OLDER, ChartPane
 
 SIZE = (160, 45)

@@ -60,13 +60,13 @@ MAX_OWED = 64
 
 class Owed(NamedTuple):
     """One answer the server owes a chart: to a series load (``more=False``) or to a
-    ``request_more_data`` of ``count`` bars (``mine``: the consumer asked for it, so it
+    ``request_more_data`` of ``bars`` bars (``mine``: the consumer asked for it, so it
     hears of the answer; replay and backfill requests are the client's own business).
     ``older``: its bars go on the left of what is held. Not so for a backfill after a
     reconnect: those fill the gap between the bars held and the new history, in the middle."""
 
     more: bool
-    count: int = 0
+    bars: int = 0  #: asked for (``count`` would shadow tuple.count)
     mine: bool = False
     version: str = ""
     older: bool = True
@@ -238,7 +238,7 @@ class Registry:
         if not (owed.more and owed.mine):
             return []
         out: list[Event] = [
-            OlderBarsArrived(chart_session, series_id, owed.version, owed.count, received)
+            OlderBarsArrived(chart_session, series_id, owed.version, owed.bars, received)
         ]
         if received == 0:
             out.append(HistoryExhausted(chart_session, series_id, owed.version))
@@ -349,7 +349,7 @@ class Registry:
         two bars: re-sent bars merge as no-ops, a shortfall would only make the next page
         bring fewer new bars). Requests of the consumer still unanswered when the link went
         down are answered by the last pages (so it still hears of them)."""
-        waiting = [owed.count for owed in entry.owed if owed.mine]
+        waiting = [owed.bars for owed in entry.owed if owed.mine]
         entry.owed.clear()
         entry.received = 0
         entry.owed.append(Owed(False))

@@ -28,9 +28,9 @@ from textual.widgets import Footer, Static
 
 from tvtui.feed.events import LinkState
 from tvtui.ui import messages as msg
-from tvtui.ui.chart_history import OlderBarsLoaded
 from tvtui.ui.exporting import ExportActions
 from tvtui.ui.layout import LayoutState, apply_layout
+from tvtui.ui.messages import OlderBarsLoaded
 from tvtui.ui.safe import guarded
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.main_chart import ChartActions

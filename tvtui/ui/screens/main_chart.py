@@ -17,8 +17,8 @@ from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.ui import format as fmt
 from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
-from tvtui.ui.chart_history import LoadOlderBars
 from tvtui.ui.screens.indicators import IndicatorScreen
+from tvtui.ui.stream_commands import LoadOlderBars
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, TIMEFRAMES, ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
 from tvtui.ui.widgets.status import StatusLine
