@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.support import holds_for_app, wait_until
+from tests.support import SIZE, holds_for_app, wait_until
 from tvtui.config import load_config
 from tvtui.market.positions import position_of
 from tvtui.ui.app import TvtuiApp
@@ -220,3 +220,22 @@ async def test_a_lot_entered_with_p_is_saved_and_shown(make_app, tmp_path: Path)
     text = (tmp_path / "config.toml").read_text()
     assert "[[positions]]" in text and "quantity = -0.25" in text
     assert load_config(tmp_path / "config.toml").settings.positions[BTC][0].quantity == -0.25
+
+
+async def test_o_cycles_columns_and_directions_and_a_header_click_sorts(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: quoted(app, *app.symbols), 15, "every quote")
+        seen = []
+        for _ in range(6):
+            await pilot.press("o")
+            seen.append(app.watchlist.shown.sort)
+        assert seen == ["symbol", "-symbol", "-last", "last", "-change", "change"]
+        assert "Chg ▲" in pane.header_text()
+        x = pane.header_text().index("Chg %") + 1
+        await pilot.click(Watchlist, offset=(x + 1, 1))  # the border, then the header line
+        await wait_until(pilot, lambda: app.watchlist.shown.sort == "-change_pct", 5, "sorted")
+        await pilot.click(Watchlist, offset=(x + 1, 1))
+        await wait_until(pilot, lambda: app.watchlist.shown.sort == "change_pct", 5, "reversed")
+        assert "Chg % ▲" in pane.header_text()

@@ -81,7 +81,8 @@ class Holdings:
         """The FX symbols the shown list's totals need (to subscribe, not to show)."""
         target = self.state.shown.currency
         needed: list[str] = []
-        for symbol in self.state.symbols:
+        positions = self.state.positions
+        for symbol in [s for s in self.state.symbols if s in positions]:
             source = self.currency(symbol)
             if source is None or source == target or self.position(symbol) is None:
                 continue

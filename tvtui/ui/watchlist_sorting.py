@@ -95,7 +95,7 @@ class SortAndFilter(_Base):
         column ... and back to the saved order."""
         key, reverse = parse_sort(self.state.shown.sort)
         cycle = self.sortable()
-        if key is not None and reverse == (key in ASCENDING_FIRST):
+        if key is not None and reverse == (key not in ASCENDING_FIRST):  # natural: flip it
             self.sort_by(("" if reverse else "-") + key)  # the other direction
             return
         after = cycle[(cycle.index(key) + 1) % len(cycle)] if key in cycle else cycle[1]

@@ -12,6 +12,7 @@ read: then it says, once, why nothing is saved.
 from __future__ import annotations
 
 import copy
+import time
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,10 @@ else:
     _Base = object
 
 
+#: How often (seconds, at most) the FX symbols the totals need are looked at again.
+RATE_CHECK_EVERY = 1.0
+
+
 class WatchlistActions(_Base):
     """``a``, ``d``, ``K`` / ``J``, lists (``l``, ctrl+n, the palette), sections, ``p``."""
 
@@ -51,6 +56,7 @@ class WatchlistActions(_Base):
     _save_warned = False
     #: the symbols the worker was last told to quote
     _watching: list[str] | None = None
+    _next_rate_check = 0.0
 
     if TYPE_CHECKING:
 
@@ -95,8 +101,11 @@ class WatchlistActions(_Base):
 
     @guarded
     def on_quotes_changed(self, _message: msg.QuotesChanged) -> None:
-        """A symbol's currency is known once its quote came: its FX rate may be needed now."""
-        if self.tvtui.watchlist.positions:
+        """A symbol's currency is known once its quote came: its FX rate may be needed now
+        (looked at once a second at most: a flood of flushes needs no more)."""
+        now = time.monotonic()
+        if self.tvtui.watchlist.positions and now >= self._next_rate_check:
+            self._next_rate_check = now + RATE_CHECK_EVERY
             self.watch_shown()
 
     def on_watchlist_edited(self, _message: WatchlistEdited) -> None:
