@@ -90,3 +90,9 @@ def test_sort_within_sections_missing_values_last_and_manual_order_kept() -> Non
     assert build_view(state, holdings) == [section_key(0), SAP, AAPL, section_key(1), TOTALS]
     state.filter = "sap"
     assert build_view(state, holdings) == [section_key(0), SAP, TOTALS]
+
+
+def test_an_empty_untitled_part_has_no_header_row() -> None:
+    state = WatchlistState()
+    state.use_lists([ListSpec("L", [SectionSpec(None, []), SectionSpec("Majors", [BTC])])])
+    assert build_view(state, Holdings(state)) == [section_key(1), BTC]

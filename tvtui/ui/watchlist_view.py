@@ -114,7 +114,7 @@ def build_view(state: WatchlistState, holdings: Holdings) -> list[str]:
             symbols = [s for s in symbols if matches(state, s, needle)]
             if not symbols:
                 continue
-        if headers:
+        if headers and (section.title is not None or section.symbols):
             rows.append(section_key(index))
         if section.folded:
             continue

@@ -222,6 +222,8 @@ class WatchlistActions(_Base):
             home = state.section_of(symbol) if symbol else None
             if home is None:
                 sections.append(SectionSpec(title))
+            elif home.title is None and home.symbols.index(symbol) == 0:
+                home.title = title  # the untitled top part, from its first symbol: named
             else:
                 cut = home.symbols.index(symbol)
                 moved, home.symbols[cut:] = home.symbols[cut:], []
