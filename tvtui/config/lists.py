@@ -204,7 +204,7 @@ def read_positions(value: Any) -> tuple[Positions, list[str]]:
                 date = str(date)  # TOML dates come as datetime.date
                 if not _DATE_RE.match(date):
                     raise ValueError(f"date {date!r} is not YYYY-MM-DD")
-            lot = Lot(raw.get("quantity"), raw.get("price"), date, raw.get("fees", 0.0))  # type: ignore[arg-type]
+            lot = Lot(raw.get("quantity"), raw.get("price"), date, raw.get("fees", 0.0))
         except ValueError as exc:
             problems.append(f"{where} left out: {exc}")
             continue

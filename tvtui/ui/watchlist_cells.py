@@ -171,7 +171,7 @@ class CellPainter:
             last_style = f"bold {direction} on {self.flash_colour(flash)}"
         trend = state.trends.get(symbol, ())
         trend_style = self._direction_style(trend[-1] - trend[0]) if len(trend) > 1 else direction
-        cells: dict[str, Cell] = {
+        row: dict[str, Cell] = {
             "symbol": self.symbol_cell(symbol),
             "description": (description[:22], "dim" if not quote else "", None),
             "last": (fmt.price(quote.get("lp"), decimals), last_style, "right"),
@@ -182,10 +182,10 @@ class CellPainter:
         }
         for key in visible:
             if key in EXTRA_FIELDS:
-                cells[key] = (fmt.price(quote.get(EXTRA_FIELDS[key]), decimals), "", "right")
+                row[key] = (fmt.price(quote.get(EXTRA_FIELDS[key]), decimals), "", "right")
         if any(key in POSITION_CELLS for key in visible):
-            cells.update(self.position_cells(symbol, decimals))
-        return cells
+            row.update(self.position_cells(symbol, decimals))
+        return row
 
     def position_cells(self, symbol: str, decimals: int) -> dict[str, Cell]:
         """Quantity, average cost, market value, day and total gain of ``symbol``'s lots."""

@@ -13,21 +13,17 @@ keys are the filter's, so ``q`` or ``d`` typed into it never quit or delete.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tvtui.ui.safe import guarded
+from tvtui.ui.watchlist_cells import CellPainter
+from tvtui.ui.watchlist_cursor import RowCursor
+from tvtui.ui.watchlist_state import WatchlistState
 from tvtui.ui.watchlist_view import POSITION_SORT, SORT_CYCLE, TOTALS, parse_sort
-
-if TYPE_CHECKING:
-    from tvtui.ui.widgets.watchlist import Watchlist
-
-    _Base = Watchlist
-else:
-    _Base = object
 
 #: At most this often (seconds) the rows are reordered under live updates.
 RESORT_EVERY = 0.3
@@ -39,7 +35,22 @@ class WatchlistEdited(Message):
     """The pane changed the shown list (sort, a fold): the screen saves it."""
 
 
-class SortAndFilter(_Base):
+class SortAndFilter(RowCursor):
+    """The rows' order and filter over a :class:`RowCursor`; the widget says what the rows
+    are (``rebuild``) and repaints one (``_paint``)."""
+
+    state: WatchlistState
+    painter: CellPainter
+    view: list[str]
+    visible_columns: tuple[str, ...]
+    _index: dict[str, int]
+
+    def rebuild(self, keep: str | None = None, everything: bool = True) -> bool:
+        raise NotImplementedError
+
+    def _paint(self, symbol: str, shown: Any = None) -> None:
+        raise NotImplementedError
+
     SORT_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "cycle_sort", "Sort", show=False, id="watchlist.sort"),
         Binding("f", "filter", "Filter", show=False, id="watchlist.filter"),

@@ -16,6 +16,7 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tvtui.config.lists import ListSpec, SectionSpec, list_name_problem
@@ -220,7 +221,7 @@ class WatchlistActions(_Base):
                 return
             sections = state.shown.sections
             home = state.section_of(symbol) if symbol else None
-            if home is None:
+            if home is None or symbol is None:
                 sections.append(SectionSpec(title))
             elif home.title is None and home.symbols.index(symbol) == 0:
                 home.title = title  # the untitled top part, from its first symbol: named
@@ -323,7 +324,8 @@ class WatchlistActions(_Base):
     def on_imported(self, result: Imported) -> None:
         if result.spec is not None:
             self.add_list(result.spec)
-        severity = "warning" if result.refused or result.spec is None else "information"
+        bad = result.refused or result.spec is None
+        severity: SeverityLevel = "warning" if bad else "information"
         self.app.notify(summary(result), title="Import", severity=severity, timeout=15)
 
     # --- saving --------------------------------------------------------------------------

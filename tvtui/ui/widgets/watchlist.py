@@ -21,13 +21,11 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.color import Color, ColorParseError
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
 from tvtui.ui.safe import guarded
-from tvtui.ui.themes import rich_colour
 from tvtui.ui.watchlist_cells import (
     COLUMN_INFO,
     PADDING,
@@ -35,7 +33,8 @@ from tvtui.ui.watchlist_cells import (
     trend_width,
     wanted_columns,
 )
-from tvtui.ui.watchlist_cursor import HEADER, RowCursor
+from tvtui.ui.watchlist_colours import FLASH_STRENGTH, ThemeColours
+from tvtui.ui.watchlist_cursor import HEADER
 from tvtui.ui.watchlist_lines import LinePainter, Look, as_renderable
 from tvtui.ui.watchlist_sorting import SortAndFilter
 from tvtui.ui.watchlist_state import FLASH_SECONDS, WatchlistState
@@ -45,11 +44,8 @@ __all__ = ["FLASH_SECONDS", "FLASH_STRENGTH", "HEADER", "Watchlist"]
 
 log = logging.getLogger(__name__)
 
-#: How much of the tick's colour the flash background takes (the rest is the pane's).
-FLASH_STRENGTH = 0.45
 
-
-class Watchlist(SortAndFilter, RowCursor, can_focus=True):
+class Watchlist(SortAndFilter, can_focus=True):
     """Symbols with last price, change, change %, volume and a small trend."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -121,7 +117,8 @@ class Watchlist(SortAndFilter, RowCursor, can_focus=True):
         super().__init__(**kwargs)
         self.clock = clock
         self.state = state or WatchlistState()
-        self.painter = CellPainter(self.state, self._colour, self._flash_colour)
+        self.colours = ThemeColours(lambda: self.app.theme_variables)
+        self.painter = CellPainter(self.state, self.colours.colour, self.colours.flash)
         self.visible_columns: tuple[str, ...] = ()
         self.cursor_row = 0
         self.lines = LinePainter()
@@ -133,7 +130,6 @@ class Watchlist(SortAndFilter, RowCursor, can_focus=True):
         self._index: dict[str, int] = {key: k for k, key in enumerate(self.view)}
         self._stale: set[str] = set(self.view)
         self.init_sorting()
-        self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
         self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
 
     # --- what app.py and the tests read -----------------------------------------------------
@@ -316,7 +312,7 @@ class Watchlist(SortAndFilter, RowCursor, can_focus=True):
 
     def _repaint_all(self) -> None:
         """A new theme or column set: every cell again (when next shown), every line afresh."""
-        self._colours.clear()
+        self.colours.clear()
         self._stale.update(self.view)
         self._forget_lines()
         self._resize_virtual()
@@ -358,29 +354,6 @@ class Watchlist(SortAndFilter, RowCursor, can_focus=True):
     def _forget_lines(self) -> None:
         self.lines.clear()
         self.refresh()
-
-    # --- colours -----------------------------------------------------------------------------
-
-    def _colour(self, name: str) -> str:
-        colour = self._colours.get(name)
-        if colour is None:
-            colour = self._colours[name] = rich_colour(self.app.theme_variables, name)
-        return colour
-
-    def _flash_colour(self, direction: int) -> str:
-        """A faint background in the tick's direction (the text keeps the day's colour)."""
-        name = f"flash-{'up' if direction > 0 else 'down'}"
-        colour = self._colours.get(name)
-        if colour is None:
-            variables = self.app.theme_variables
-            tick = rich_colour(variables, "price-up" if direction > 0 else "price-down")
-            base = rich_colour(variables, "surface") or "#000000"
-            try:
-                colour = Color.parse(base).blend(Color.parse(tick), FLASH_STRENGTH).hex6
-            except ColorParseError:  # an ansi theme: the terminal's own colour
-                colour = tick
-            self._colours[name] = colour
-        return colour
 
     # --- drawing (Textual's Line API) -----------------------------------------------------------
 
