@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from tvtui import __version__
-from tvtui.config.watchlist_file import Section, format_watchlist
 from tvtui.export.files import write_group
 from tvtui.export.formats import as_utc, check_format, csv_bytes, file_stamp, iso_utc, json_bytes
 
@@ -37,19 +36,21 @@ def list_stem(name: str, moment: datetime) -> str:
 def export_watchlist(
     name: str,
     currency: str,
-    sections: Sequence[Section],
+    sections: Sequence[tuple[str | None, list[str]]],
     rows: Sequence[Mapping[str, Any]],
     totals: Mapping[str, Any],
+    tradingview: str,
     fmt: str = "json",
     directory: str | os.PathLike[str] = "export",
     now: datetime | None = None,
 ) -> Path:
     """Write the list as ``tvtui_watchlist_<name>_<stamp>.<fmt>`` and ``.txt``; the path of
-    the first. ``rows``: one mapping per symbol (keys of :data:`ROW_COLUMNS`, plus ``lots``)."""
+    the first. ``sections``: (title, symbols) in order; ``rows``: one mapping per symbol (keys
+    of :data:`ROW_COLUMNS`, plus ``lots``); ``tradingview``: the list in TradingView's format
+    (the caller formats it: :func:`tvtui.config.watchlist_file.format_watchlist`)."""
     fmt = check_format(fmt)
     moment = as_utc(now)
     stem = list_stem(name, moment)
-    tradingview = format_watchlist(list(sections)).encode("utf-8")
     if fmt == "json":
         document = {
             "metadata": {
@@ -58,12 +59,12 @@ def export_watchlist(
                 "exported_at": iso_utc(moment),
                 "tvtui_version": __version__,
             },
-            "sections": [{"title": s.title, "symbols": list(s.symbols)} for s in sections],
+            "sections": [{"title": title, "symbols": list(symbols)} for title, symbols in sections],
             "rows": [dict(row) for row in rows],
             "totals": dict(totals),
         }
         data = json_bytes(document)
     else:
         data = csv_bytes(ROW_COLUMNS, ([row.get(k) for k in ROW_COLUMNS] for row in rows))
-    files = [(stem, f".{fmt}", data), (stem, ".txt", tradingview)]
+    files = [(stem, f".{fmt}", data), (stem, ".txt", tradingview.encode("utf-8"))]
     return write_group(Path(directory), files)[0]

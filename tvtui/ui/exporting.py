@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.screen import Screen
 
-from tvtui.config.watchlist_file import Section
+from tvtui.config.watchlist_file import Section, format_watchlist
 from tvtui.market.session import SessionView
 from tvtui.ui.safe import shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
@@ -51,15 +51,17 @@ def visible_session(
     return view
 
 
-#: (name, currency, sections, rows, totals): what export_watchlist writes
-Table = tuple[str, str, list[Section], list[dict[str, Any]], dict[str, Any]]
+#: (name, currency, sections, rows, totals, TradingView text): what export_watchlist writes
+Table = tuple[
+    str, str, list[tuple[str | None, list[str]]], list[dict[str, Any]], dict[str, Any], str
+]
 
 
 def watchlist_table(pane: Watchlist) -> Table:
     """The shown list as the export writes it, from what the pane holds (on the UI thread)."""
     state, holdings = pane.state, pane.painter.holdings
     spec = state.shown
-    sections = [Section(s.title, list(s.symbols)) for s in spec.sections]
+    sections = [(s.title, list(s.symbols)) for s in spec.sections]
     rows: list[dict[str, Any]] = []
     for section in spec.sections:
         for symbol in section.symbols:
@@ -99,7 +101,8 @@ def watchlist_table(pane: Watchlist) -> Table:
         "total_gain": totals.total_gain,
         "unconverted": list(totals.unconverted),
     }
-    return spec.name, spec.currency, sections, rows, summary
+    tradingview = format_watchlist([Section(title, symbols) for title, symbols in sections])
+    return spec.name, spec.currency, sections, rows, summary, tradingview
 
 
 class ExportActions(_Base):
