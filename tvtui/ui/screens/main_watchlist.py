@@ -55,8 +55,9 @@ class WatchlistActions(_Base):
     #: said once each: why the watchlist is not saved
     _unsaved_warned = False
     _save_warned = False
-    #: the symbols the worker was last told to quote
-    _watching: list[str] | None = None
+    #: the symbols the worker was last told to quote, and which worker (a restarted one
+    #: is told again)
+    _watching: tuple[object, list[str]] | None = None
     _next_rate_check = 0.0
 
     if TYPE_CHECKING:
@@ -96,8 +97,9 @@ class WatchlistActions(_Base):
         rates = self.watchlist_pane.painter.holdings.rate_symbols()
         app.watchlist.rate_symbols = set(rates)
         wanted = list(dict.fromkeys([*app.symbols, *rates]))
-        if wanted != self._watching:
-            self._watching = wanted
+        told = self._watching
+        if told is None or told[0] is not app.bridge or told[1] != wanted:
+            self._watching = (app.bridge, wanted)
             app.bridge.watch(wanted)
 
     @guarded
