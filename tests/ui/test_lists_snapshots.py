@@ -7,6 +7,7 @@ must look as it did before lists existed (tests/ui/test_snapshots.py)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,9 @@ async def with_totals(pilot) -> None:
     await settle(pilot)
     pane = app.query_one(Watchlist)
     app.bridge.pause(False)
-    while "FX:EURUSD" not in app.watchlist.rates:  # bounded by the snapshot's own timeout
+    deadline = time.monotonic() + 15
+    while "FX:EURUSD" not in app.watchlist.rates:
+        assert time.monotonic() < deadline, "FX:EURUSD never came"
         await pilot.pause(0.05)
     app.bridge.pause(True)
     await pilot.pause(0.1)

@@ -59,6 +59,7 @@ class WatchlistActions(_Base):
     #: is told again)
     _watching: tuple[object, list[str]] | None = None
     _next_rate_check = 0.0
+    _rate_check_due = False
 
     if TYPE_CHECKING:
 
@@ -106,10 +107,19 @@ class WatchlistActions(_Base):
     def on_quotes_changed(self, _message: msg.QuotesChanged) -> None:
         """A symbol's currency is known once its quote came: its FX rate may be needed now
         (looked at once a second at most: a flood of flushes needs no more)."""
-        now = time.monotonic()
-        if self.tvtui.watchlist.positions and now >= self._next_rate_check:
-            self._next_rate_check = now + RATE_CHECK_EVERY
-            self.watch_shown()
+        if not self.tvtui.watchlist.positions or self._rate_check_due:
+            return
+        wait = self._next_rate_check - time.monotonic()
+        if wait <= 0:
+            self._rate_check()
+        else:  # soon, not never: a quiet market may send no further flush
+            self._rate_check_due = True
+            self.set_timer(wait, self._rate_check)
+
+    def _rate_check(self) -> None:
+        self._rate_check_due = False
+        self._next_rate_check = time.monotonic() + RATE_CHECK_EVERY
+        self.watch_shown()
 
     def on_watchlist_edited(self, _message: WatchlistEdited) -> None:
         self.save_lists()
