@@ -69,16 +69,14 @@ price = 150
 
 
 async def with_totals(pilot) -> None:
+    """The rate the EUR position needs first (while the stream runs), then the usual freeze."""
     app = pilot.app
-    await settle(pilot)
-    pane = app.query_one(Watchlist)
-    app.bridge.pause(False)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 20
     while "FX:EURUSD" not in app.watchlist.rates:
         assert time.monotonic() < deadline, "FX:EURUSD never came"
         await pilot.pause(0.05)
-    app.bridge.pause(True)
-    await pilot.pause(0.1)
+    await settle(pilot)
+    pane = app.query_one(Watchlist)
     assert TOTALS in pane.rows and not pane.painter.holdings.totals().unconverted
 
 

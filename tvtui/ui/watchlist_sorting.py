@@ -23,7 +23,14 @@ from tvtui.ui.safe import guarded
 from tvtui.ui.watchlist_cells import CellPainter
 from tvtui.ui.watchlist_cursor import RowCursor
 from tvtui.ui.watchlist_state import WatchlistState
-from tvtui.ui.watchlist_view import POSITION_SORT, SORT_CYCLE, TOTALS, parse_sort
+from tvtui.ui.watchlist_view import (
+    POSITION_SORT,
+    SORT_CYCLE,
+    TOTALS,
+    build_view,
+    is_symbol,
+    parse_sort,
+)
 
 #: At most this often (seconds) the rows are reordered under live updates.
 RESORT_EVERY = 0.3
@@ -44,8 +51,53 @@ class SortAndFilter(RowCursor):
     view: list[str]
     visible_columns: tuple[str, ...]
     _index: dict[str, int]
+    _cells: dict[str, dict[str, Any]]
+    _stale: set[str]
+
+    def _fit(self) -> None:
+        raise NotImplementedError
+
+    def _forget_lines(self) -> None:
+        raise NotImplementedError
+
+    def _resize_virtual(self) -> None:
+        raise NotImplementedError
 
     def rebuild(self, keep: str | None = None, everything: bool = True) -> bool:
+        """The rows again from the state (a list switched, a section folded, the sort, the
+        filter); the cursor stays on ``keep`` (else on its row's key, else its row). False
+        when nothing moved (``everything`` False: only the order may have changed)."""
+        current = keep or self.selected_key
+        row = self.cursor_row
+        view = build_view(self.state, self.painter.holdings)
+        if not everything and view == self.view:
+            return False
+        self.view = view
+        for gone in set(self._cells) - set(view):
+            del self._cells[gone]
+            self.painter.forget(gone)
+        self._index = {key: k for k, key in enumerate(view)}
+        for key in view:
+            if key not in self._cells or not is_symbol(key):
+                self._cells[key] = {}
+                self._stale.add(key)
+        self._stale &= set(self._index)
+        if everything:
+            self._fit()
+        self._forget_lines()
+        self._resize_virtual()
+        # scrolled once the pane has its new height (more rows: a taller pane)
+        if current in self._index:
+            self.move_cursor(row=self._index[current], scroll=False)
+        elif view:
+            self.move_cursor(row=min(row, len(view) - 1), scroll=False)
+        else:
+            self.cursor_row = 0
+        self.call_after_refresh(self.scroll_cursor_into_view)
+        return True
+
+    @property
+    def selected_key(self) -> str | None:
         raise NotImplementedError
 
     def _paint(self, symbol: str, shown: Any = None) -> None:

@@ -242,39 +242,6 @@ class Watchlist(SortAndFilter, can_focus=True):
         self.state.set_symbols(symbols)
         self.rebuild(keep)
 
-    def rebuild(self, keep: str | None = None, everything: bool = True) -> bool:
-        """The rows again from the state (a list switched, a section folded, the sort, the
-        filter); the cursor stays on ``keep`` (else on its row's key, else its row). False
-        when nothing moved (``everything`` False: only the order may have changed)."""
-        current = keep or self.selected_key
-        row = self.cursor_row
-        view = build_view(self.state, self.painter.holdings)
-        if not everything and view == self.view:
-            return False
-        self.view = view
-        for gone in set(self._cells) - set(view):
-            del self._cells[gone]
-            self.painter.forget(gone)
-        self._index = {key: k for k, key in enumerate(view)}
-        for key in view:
-            if key not in self._cells or not is_symbol(key):
-                self._cells[key] = {}
-                self._stale.add(key)
-        self._stale &= set(self._index)
-        if everything:
-            self._fit()
-        self._forget_lines()
-        self._resize_virtual()
-        # scrolled once the pane has its new height (more rows: a taller pane)
-        if current in self._index:
-            self.move_cursor(row=self._index[current], scroll=False)
-        elif view:
-            self.move_cursor(row=min(row, len(view) - 1), scroll=False)
-        else:
-            self.cursor_row = 0
-        self.call_after_refresh(self.scroll_cursor_into_view)
-        return True
-
     def set_active(self, symbol: str | None) -> None:
         """Mark the symbol shown on the chart (a ▶ before its name)."""
         for changed in self.state.set_active(symbol):
