@@ -239,3 +239,24 @@ async def test_o_cycles_columns_and_directions_and_a_header_click_sorts(make_app
         await pilot.click(Watchlist, offset=(x + 1, 1))
         await wait_until(pilot, lambda: app.watchlist.shown.sort == "change_pct", 5, "reversed")
         assert "Chg % ▲" in pane.header_text()
+
+
+async def test_columns_chosen_for_a_list_show_in_that_order_and_are_kept(
+    make_app, tmp_path: Path
+) -> None:
+    from tvtui.ui.screens.columns import ColumnChooser
+
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(Watchlist)
+        default = pane.visible_columns
+        app.main.action_choose_columns()
+        await wait_until(pilot, lambda: isinstance(app.screen, ColumnChooser), 5, "chooser")
+        await pilot.press("down", "space")  # hide "description"
+        await pilot.press("J")  # ... and move it below "last"
+        await pilot.press("enter")
+        expected = [k for k in default if k != "description"]
+        await wait_until(pilot, lambda: pane.visible_columns == tuple(expected), 5, "columns")
+        assert app.watchlist.shown.columns == expected
+    again = load_config(tmp_path / "config.toml")
+    assert again.settings.watchlists[0].columns == expected
