@@ -17,6 +17,12 @@ Measured inside the headless app (``run_test`` at 160x45):
   the time until the first screen update that shows the moved cursor;
 - memory: resident set size when the burst starts, half-way and at the end (flat: the second
   half adds less than 5 MB; the first half includes caches filling once).
+
+A third run is the 500-symbol list as a trader with positions keeps it (issue 15): a named list
+from the config, a lot on every symbol (position columns and the totals row), sorted by change
+% descending, so every flush may reorder it. Besides the figures above it counts the re-sorts
+a second (the rows reorder at most a few times a second, never on every flush); its key press
+waits for the selected symbol to change (a re-sort moves the cursor's row, not its symbol).
 """
 
 from __future__ import annotations
@@ -63,12 +69,13 @@ async def _measure(app: Any, seconds: float, keys: bool) -> dict[str, Any]:
 
     def display_hook() -> None:
         original_hook()
-        if pending and watchlist.cursor_row != pending["row"]:
+        if pending and watchlist.selected_key != pending["key"]:
             key_latency.append(time.monotonic() - pending["at"])
             pending.clear()
 
     app.post_display_hook = display_hook
     start_total = app.bridge.coalescer.total
+    start_resorts = watchlist.resorts
     started = time.monotonic()
     deadline = started + seconds
     direction = "down"
@@ -78,7 +85,7 @@ async def _measure(app: Any, seconds: float, keys: bool) -> dict[str, Any]:
                 row = watchlist.cursor_row
                 last = watchlist.row_count - 2
                 direction = "up" if row >= last else "down" if row <= 0 else direction
-                pending.update(row=row, at=time.monotonic())
+                pending.update(key=watchlist.selected_key, at=time.monotonic())
                 app._driver.send_message(events.Key(direction, None))
             await asyncio.sleep(0.5)
     finally:
@@ -87,7 +94,27 @@ async def _measure(app: Any, seconds: float, keys: bool) -> dict[str, Any]:
         app.post_display_hook = original_hook
     elapsed = time.monotonic() - started
     received = (app.bridge.coalescer.total - start_total) / elapsed
-    return {"lags": lags, "keys": key_latency, "rate": received, "missed_keys": len(pending)}
+    resorts = (watchlist.resorts - start_resorts) / elapsed
+    return {
+        "lags": lags,
+        "keys": key_latency,
+        "rate": received,
+        "missed_keys": len(pending),
+        "resorts": resorts,
+    }
+
+
+def positions_config(symbols: list[str]) -> str:
+    """A config with ``symbols`` as one list sorted by change % and a lot on each of them."""
+    listed = "".join(f'    "{s}",\n' for s in symbols)
+    lots = "".join(
+        f'[[positions]]\nsymbol = "{s}"\nquantity = {k % 7 + 1}\nprice = 100\n\n'
+        for k, s in enumerate(symbols)
+    )
+    return (
+        '[[watchlists]]\nname = "Bench"\nsort = "-change_pct"\n\n'
+        f"[[watchlists.sections]]\nsymbols = [\n{listed}]\n\n{lots}"
+    )
 
 
 async def _started(pilot: Any, app: Any, symbols: list[str]) -> None:
@@ -102,7 +129,12 @@ async def _started(pilot: Any, app: Any, symbols: list[str]) -> None:
 
 
 async def _run(
-    env: dict[str, str], sim: SimProcess, seconds: float, symbols: list[str], burst: int
+    env: dict[str, str],
+    sim: SimProcess,
+    seconds: float,
+    symbols: list[str],
+    burst: int,
+    positions: bool = False,
 ) -> dict[str, Any]:
     from tvtui.config import load_config
     from tvtui.ui.app import TvtuiApp
@@ -110,12 +142,15 @@ async def _run(
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["TVTUI_CONFIG"] = f"{tmp}/config.toml"
         os.environ["XDG_DATA_HOME"] = f"{tmp}/data"
+        if positions:
+            with open(f"{tmp}/config.toml", "w", encoding="utf-8") as config:
+                config.write(positions_config(symbols))
         app = TvtuiApp(
             load_config(),
             endpoints=endpoints_of(env),
             mode="demo",
             token="unauthorized_user_token",
-            symbols=symbols,
+            symbols=None if positions else symbols,
             theme="tvtui-dark",
         )
         async with app.run_test(size=(160, 45)) as pilot:
@@ -133,6 +168,7 @@ async def _run(
                 "keys": first["keys"] + second["keys"],
                 "rate": (first["rate"] + second["rate"]) / 2,
                 "missed_keys": first["missed_keys"] + second["missed_keys"],
+                "resorts": (first["resorts"] + second["resorts"]) / 2,
             }
             sim.burst(0)
             app.bridge.stop()
@@ -150,7 +186,19 @@ def _figures(
     rss_start, rss_mid, rss_end = result["rss"]
     growth = rss_end - rss_mid  # the first half includes caches filling once
     rss_target = "< 150 MB at the end" if large else "flat (second half grows < 5 MB)"
+    sorting = []
+    if "sorted" in label:
+        sorting.append(
+            Figure(
+                f"app load{label}: re-sorts",
+                f"{loaded['resorts']:.1f} a second",
+                reference=f"idle {idle['resorts']:.1f} a second",
+                target="at most a few a second (<= 4)",
+                met=loaded["resorts"] <= 4,
+            )
+        )
     return [
+        *sorting,
         Figure(f"app load{label}: received rate", rate, f"burst_rate {burst} ticks/s"),
         Figure(
             f"app load{label}: event-loop lag p95",
@@ -181,12 +229,13 @@ def _figures(
 def run(quick: bool = False, large: bool = True) -> list[Figure]:
     seconds = 5.0 if quick else 20.0
     figures: list[Figure] = []
-    variants = [(SYMBOLS, BURST, "")]
+    variants = [(SYMBOLS, BURST, "", False)]
     if large:
-        variants.append((LARGE, LARGE_BURST, " 500 symbols"))
-    for symbols, burst, label in variants:
+        variants.append((LARGE, LARGE_BURST, " 500 symbols", False))
+        variants.append((LARGE, LARGE_BURST, " 500 symbols sorted, positions", True))
+    for symbols, burst, label, positions in variants:
         with SimProcess(burst=0, stamp=False, extra=len(symbols) - len(REAL)) as sim:
-            result = asyncio.run(_run(sim.env, sim, seconds, symbols, burst))
+            result = asyncio.run(_run(sim.env, sim, seconds, symbols, burst, positions))
         figures += _figures(result, seconds, burst, label, large=symbols is LARGE)
     return figures
 

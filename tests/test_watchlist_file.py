@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tvtui.config.watchlist_file import Section, format_watchlist, parse_watchlist
+from tvtui.feed.symbols import normalize_symbol
 
 EXPORT = "###Crypto,BINANCE:BTCUSDT,binance:ethusdt,###Stocks,NASDAQ:AAPL,BTCUSDT,NASDAQ:AAPL\n"
 
@@ -36,7 +37,16 @@ def test_hostile_titles_are_plain_and_bounded() -> None:
     assert result.symbols == ["A:B"]
 
 
-SYMBOL = st.from_regex(r"[A-Z0-9_]{1,8}:[A-Z0-9][A-Z0-9._!&/-]{0,10}", fullmatch=True)
+def _well_formed(symbol: str) -> bool:
+    try:
+        return normalize_symbol(symbol) == symbol
+    except ValueError:  # e.g. '0:0..' (no '..'): the shape the regex alone cannot rule out
+        return False
+
+
+SYMBOL = st.from_regex(r"[A-Z0-9_]{1,8}:[A-Z0-9][A-Z0-9._!&/-]{0,10}", fullmatch=True).filter(
+    _well_formed
+)
 TITLE = (
     st.text(
         st.characters(min_codepoint=32, max_codepoint=126, exclude_characters=","),

@@ -34,7 +34,7 @@ async def test_config_problems_and_unknown_keymap_ids_are_named_at_start(
         await wait_until(pilot, lambda: app.screen is not app.screen_stack[0], 5, "help")
 
 
-async def test_theme_timeframe_indicators_and_symbol_are_remembered(
+async def test_theme_timeframe_indicators_symbol_and_chart_type_are_remembered(
     sim_env: dict[str, str], tmp_path: Path
 ) -> None:
     from tvtui.config import load_config
@@ -57,6 +57,7 @@ async def test_theme_timeframe_indicators_and_symbol_are_remembered(
         await pilot.press("right_square_bracket")  # 5m -> 15m
         await pilot.press("down", "down", "enter")  # NASDAQ:AAPL on the chart
         app.set_indicators(["STD;MACD", "STD;SMA"])
+        await pilot.press("c")  # candles -> Heikin-Ashi
         await pilot.press("q")
     assert (tmp_path / "state.json").is_file()
 
@@ -67,6 +68,7 @@ async def test_theme_timeframe_indicators_and_symbol_are_remembered(
         assert again.timeframe == "15m"
         assert again.indicator_ids == ["STD;MACD", "STD;SMA"]
         assert again.query_one(ChartPane).symbol == "NASDAQ:AAPL"
+        assert again.query_one(ChartPane).chart_type == "heikin-ashi"
 
 
 async def test_symbols_added_to_a_command_line_watchlist_say_they_are_not_saved(

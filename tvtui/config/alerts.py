@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tvtui.alerts import Alert, AlertError
-from tvtui.config.saving import atomic_write
+from tvtui.config.saving import atomic_write, table_blocks
 from tvtui.config.settings import DEFAULT_TIMEFRAME, ConfigError, config_path
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.feed.untrusted import plain
@@ -186,7 +185,7 @@ def remove_alert(alert_id: str, path: Path | None = None) -> bool:
     def edit(text: str, alerts: list[Alert]) -> str:
         nonlocal removed
         default_tf = _default_timeframe(text)
-        blocks = _blocks(text)
+        blocks = table_blocks(text)
         kept = []
         for header, body in blocks:
             if not removed and header == "[[alerts]]" and _block_id(body, default_tf) == alert_id:
@@ -198,22 +197,6 @@ def remove_alert(alert_id: str, path: Path | None = None) -> bool:
     _edit(path, edit, lambda before, after: [a.id for a in after] == [
         a.id for a in before if a.id != alert_id])  # fmt: skip
     return removed
-
-
-_HEADER_RE = re.compile(r"(?m)^[ \t]*(\[\[?[^\]\n]+\]\]?)[ \t]*(?:#[^\n]*)?$")
-
-
-def _blocks(text: str) -> list[tuple[str, str]]:
-    """``text`` cut before each table header: (normalised header, the block's text)."""
-    cuts = [m.start() for m in _HEADER_RE.finditer(text)]
-    out = [("", text[: cuts[0] if cuts else len(text)])]
-    for i, start in enumerate(cuts):
-        end = cuts[i + 1] if i + 1 < len(cuts) else len(text)
-        block = text[start:end]
-        match = _HEADER_RE.match(block)
-        header = re.sub(r"\s+", "", match.group(1)) if match else ""
-        out.append((header, block))
-    return out
 
 
 def _block_id(block: str, default_tf: str) -> str | None:

@@ -17,7 +17,9 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-from tvtui.config.settings import ConfigError, LoadedConfig, Settings
+from tvtui.config.lists import ListSpec, Positions, render_lists
+from tvtui.config.merge_lists import merge_lists, merge_positions
+from tvtui.config.settings import ConfigError, LoadedConfig, Settings, read_settings
 
 
 def _toml_str(text: str) -> str:
@@ -86,11 +88,87 @@ def save_watchlist(loaded: LoadedConfig, symbols: list[str]) -> list[str]:
         except tomllib.TOMLDecodeError:
             ok = False
         if not ok:  # the in-place edit did not round-trip: fall back to a full rewrite
-            new_text = render_settings(loaded.settings, merged)
+            new_text = render_settings(loaded.settings, merged, previous=text)
         atomic_write(target, new_text)
     loaded.settings.watchlist = list(merged)
     loaded.exists = True
     return merged
+
+
+def save_lists(
+    loaded: LoadedConfig, lists: list[ListSpec], shown: str, positions: Positions
+) -> tuple[list[ListSpec], Positions]:
+    """Write the named lists, the one shown and the position lots, atomically, merged with
+    what another instance saved meanwhile (as :func:`save_watchlist`); return what is now on
+    disk. One plain list without positions is saved as the old ``watchlist = [...]`` line (a
+    file that never used lists keeps its look); anything more as ``[[watchlists]]`` and
+    ``[[positions]]`` tables at the end of the file, the rest of the file (comments too) kept.
+    """
+    if not loaded.can_save:
+        raise ConfigError("the config file had errors at start, so it is not overwritten")
+    settings = loaded.settings
+    target = _write_target(loaded.path)
+    with _locked(target):
+        try:
+            text = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = "# tvtui settings (see `tvtui --help`)\n"
+        disk = _disk_settings(text)
+        merged = merge_lists(settings.watchlists, lists, disk.watchlists if disk else None)
+        held = merge_positions(settings.positions, positions, disk.positions if disk else None)
+        if not merged:
+            merged = [ListSpec(shown)]
+        shown_spec = next((spec for spec in merged if spec.name == shown), merged[0])
+        new_text = render_lists_update(text, merged, shown_spec.name, held)
+        check = _disk_settings(new_text)
+        if check is None or check.watchlists != merged or check.positions != held:
+            fallback = Settings(**{**settings.__dict__})
+            new_text = render_settings(fallback, shown_spec.symbols, previous=text)
+            new_text = render_lists_update(new_text, merged, shown_spec.name, held)
+        atomic_write(target, new_text)
+    settings.watchlists, settings.positions = merged, held
+    settings.shown_watchlist = shown_spec.name
+    settings.watchlist = list(shown_spec.symbols)
+    loaded.exists = True
+    return merged, held
+
+
+def _disk_settings(text: str) -> Settings | None:
+    """The settings ``text`` holds (None when it does not parse)."""
+    try:
+        return read_settings(tomllib.loads(text))[0]
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+_OURS_RE = re.compile(r"^[ \t]*\[\[[ \t]*(watchlists|watchlists\.sections|positions)[ \t]*\]\]")
+_HEADER_RE = re.compile(r"^[ \t]*\[")
+_SHOWN_RE = re.compile(r"(?m)^[ \t]*shown_watchlist[ \t]*=[^\n]*\n?")
+
+
+def render_lists_update(text: str, lists: list[ListSpec], shown: str, positions: Positions) -> str:
+    """``text`` with its lists, shown list and lots replaced (everything else kept)."""
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines(keepends=True):
+        if _OURS_RE.match(line):
+            inside = True
+        elif _HEADER_RE.match(line):
+            inside = False
+        if not inside:
+            kept.append(line)
+    text = "".join(kept).rstrip("\n") + "\n"
+    cut = _first_table(text)
+    head, tail = _SHOWN_RE.sub("", text[:cut]), text[cut:]
+    if len(lists) == 1 and lists[0].plain and not positions:
+        return render_watchlist_update(head + tail, lists[0].symbols)
+    match = _WATCHLIST_RE.search(head)
+    if match:
+        head = head[: match.start()] + head[match.end() :].lstrip("\n")
+    if len(lists) > 1:
+        head = head.rstrip("\n") + "\n" + f"shown_watchlist = {_toml_str(shown)}\n"
+    body = (head + ("\n" if tail else "") + tail).strip("\n")
+    return body + "\n\n" + render_lists(lists, positions).rstrip("\n") + "\n"
 
 
 def merge_watchlists(base: list[str], mine: list[str], disk: list[str] | None) -> list[str]:
@@ -156,14 +234,39 @@ def _locked(target: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def render_settings(settings: Settings, watchlist: list[str] | None = None) -> str:
-    """A whole config file for ``settings`` (used when an in-place edit is not possible)."""
+_TABLE_BLOCK_RE = re.compile(r"(?m)^[ \t]*(\[\[?[^\]\n]+\]\]?)[ \t]*(?:#[^\n]*)?$")
+
+
+def table_blocks(text: str) -> list[tuple[str, str]]:
+    """``text`` cut before each table header: (normalised header, the block's text); the
+    first block (header "") is what comes before any table."""
+    cuts = [m.start() for m in _TABLE_BLOCK_RE.finditer(text)]
+    out = [("", text[: cuts[0] if cuts else len(text)])]
+    for i, start in enumerate(cuts):
+        end = cuts[i + 1] if i + 1 < len(cuts) else len(text)
+        block = text[start:end]
+        match = _TABLE_BLOCK_RE.match(block)
+        header = re.sub(r"\s+", "", match.group(1)) if match else ""
+        out.append((header, block))
+    return out
+
+
+#: Tables other modules own, carried over as written when the whole file is rewritten.
+KEPT_TABLES = ("[[alerts]]",)
+
+
+def render_settings(
+    settings: Settings, watchlist: list[str] | None = None, previous: str = ""
+) -> str:
+    """A whole config file for ``settings`` (used when an in-place edit is not possible);
+    the ``[[alerts]]`` tables of ``previous`` (the file being replaced) are kept as written."""
     lines = [
         "# tvtui settings",
         _watchlist_toml(settings.watchlist if watchlist is None else watchlist),
         f"timeframe = {_toml_str(settings.timeframe)}",
         "indicators = [" + ", ".join(_toml_str(i) for i in settings.indicators) + "]",
         f"theme = {_toml_str(settings.theme)}",
+        f"chart_type = {_toml_str(settings.chart_type)}",
         "",
         "[export]",
         f"format = {_toml_str(settings.export_format)}",
@@ -172,6 +275,9 @@ def render_settings(settings: Settings, watchlist: list[str] | None = None) -> s
     if settings.keymap:
         lines += ["", "[keymap]"]
         lines += [f"{_toml_str(k)} = {_toml_str(v)}" for k, v in settings.keymap.items()]
+    kept = [block.strip() for header, block in table_blocks(previous) if header in KEPT_TABLES]
+    for block in kept:
+        lines += ["", block]
     return "\n".join(lines) + "\n"
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import platformdirs
 
+from tvtui.config.lists import ListSpec, Positions, read_lists, read_positions, single_list
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.feed.untrusted import is_plain
 
@@ -53,7 +54,20 @@ DEFAULT_TIMEFRAME = "5m"
 #: How the chart draws its bars (``c`` cycles them in this order).
 CHART_TYPES: tuple[str, ...] = ("candles", "heikin-ashi", "ohlc", "line")
 
-_TOP_KEYS = {"watchlist", "timeframe", "indicators", "theme", "export", "keymap", "chart_type"}
+_TOP_KEYS = {
+    "watchlist",
+    "watchlists",
+    "shown_watchlist",
+    "positions",
+    "timeframe",
+    "indicators",
+    "theme",
+    "export",
+    "keymap",
+    "chart_type",
+    # read by tvtui.config.alerts (each entry validated there, one message per broken one)
+    "alerts",
+}
 _EXPORT_KEYS = {"format", "folder"}
 
 
@@ -91,6 +105,22 @@ class Settings:
     export_dir: Path = field(default_factory=default_export_dir)
     keymap: dict[str, str] = field(default_factory=dict)
     chart_type: str = CHART_TYPES[0]
+    #: named lists with sections (the old ``watchlist`` is one list); ``watchlist`` above is
+    #: the symbols of the one shown at start (``shown_watchlist``, else the first)
+    watchlists: list[ListSpec] = field(default_factory=list)
+    shown_watchlist: str | None = None
+    positions: Positions = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.watchlists:
+            self.watchlists = [single_list(self.watchlist)]
+
+    def shown_list(self) -> ListSpec:
+        """The list shown at start: the one named by ``shown_watchlist``, else the first."""
+        for spec in self.watchlists:
+            if spec.name == self.shown_watchlist:
+                return spec
+        return self.watchlists[0]
 
 
 @dataclass
@@ -160,7 +190,35 @@ def read_settings(data: dict[str, Any]) -> tuple[Settings, list[str]]:
                 problems += read(data[key], settings) or []
             except ConfigError as exc:
                 problems.append(str(exc))
+    problems += _read_lists(data, settings)
     return settings, problems
+
+
+def _read_lists(data: dict[str, Any], settings: Settings) -> list[str]:
+    """``[[watchlists]]``, ``shown_watchlist`` and ``[[positions]]``; the old ``watchlist`` is
+    the one list when there is no ``[[watchlists]]``."""
+    problems: list[str] = []
+    settings.watchlists = [single_list(settings.watchlist)]
+    if "watchlists" in data:
+        lists, problems = read_lists(data["watchlists"])
+        if "watchlist" in data:
+            problems.append(
+                "both 'watchlist' and [[watchlists]] are set: [[watchlists]] is used "
+                "(move the symbols of 'watchlist' into a list)"
+            )
+        if lists:
+            settings.watchlists = lists
+    shown = data.get("shown_watchlist")
+    if shown is not None:
+        if isinstance(shown, str):
+            settings.shown_watchlist = shown
+        else:
+            problems.append("'shown_watchlist' must be the name of a list")
+    settings.watchlist = settings.shown_list().symbols
+    if "positions" in data:
+        settings.positions, more = read_positions(data["positions"])
+        problems += more
+    return problems
 
 
 def _read_watchlist(value: Any, settings: Settings) -> list[str]:

@@ -80,6 +80,7 @@ class TvtuiApp(Appearance, CleanExit):
         self.remembered = remembered = load_state(config)
         self.timeframe = timeframe or remembered.timeframe or self.settings.timeframe
         self.theme_name = theme or remembered.theme or self.settings.theme
+        self.chart_type = remembered.chart_type or self.settings.chart_type
         self.export_dir = export_dir or self.settings.export_dir
         self.export_format = self.settings.export_format
         self.last_export: Path | None = None
@@ -206,7 +207,13 @@ class TvtuiApp(Appearance, CleanExit):
         if self._state_timer is not None:
             self._state_timer.stop()
             self._state_timer = None
-        state = Remembered(self.theme, self.timeframe, list(self.indicator_ids), self.active_symbol)
+        state = Remembered(
+            self.theme,
+            self.timeframe,
+            list(self.indicator_ids),
+            self.active_symbol,
+            self.chart_type,
+        )
         save_state(self.config, state)
 
     # --- the palette ------------------------------------------------------

@@ -8,16 +8,19 @@ can await it; the write is short and local, so quitting may wait for it).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.screen import Screen
 
+from tvtui.config.watchlist_file import Section, format_watchlist
 from tvtui.market.session import SessionView
 from tvtui.ui.safe import shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane
+from tvtui.ui.widgets.watchlist import Watchlist
 
 if TYPE_CHECKING:
     from tvtui.ui.app import TvtuiApp
@@ -46,6 +49,60 @@ def visible_session(
         series.error = block.error
     view.update_quote(quote)
     return view
+
+
+#: (name, currency, sections, rows, totals, TradingView text): what export_watchlist writes
+Table = tuple[
+    str, str, list[tuple[str | None, list[str]]], list[dict[str, Any]], dict[str, Any], str
+]
+
+
+def watchlist_table(pane: Watchlist) -> Table:
+    """The shown list as the export writes it, from what the pane holds (on the UI thread)."""
+    state, holdings = pane.state, pane.painter.holdings
+    spec = state.shown
+    sections = [(s.title, list(s.symbols)) for s in spec.sections]
+    rows: list[dict[str, Any]] = []
+    for section in spec.sections:
+        for symbol in section.symbols:
+            quote = state.quotes.get(symbol, {})
+            row: dict[str, Any] = {
+                "section": section.title,
+                "symbol": symbol,
+                "description": quote.get("description"),
+                "currency": quote.get("currency_code"),
+                "last": quote.get("lp"),
+                "change": quote.get("ch"),
+                "change_pct": quote.get("chp"),
+                "volume": quote.get("volume"),
+            }
+            position = holdings.position(symbol)
+            if position is not None:
+                valued = holdings.valued(symbol)
+                row |= {
+                    "quantity": position.quantity,
+                    "avg_cost": position.average_cost,
+                    "realised": position.realised,
+                    "lots": [asdict(lot) for lot in state.positions.get(symbol, [])],
+                }
+                if valued is not None:
+                    row |= {
+                        "market_value": valued.market_value,
+                        "day_gain": valued.day_gain,
+                        "total_gain": valued.total_gain,
+                        "total_gain_pct": valued.total_gain_pct,
+                    }
+            rows.append(row)
+    totals = holdings.totals()
+    summary = {
+        "currency": totals.currency,
+        "market_value": totals.market_value,
+        "day_gain": totals.day_gain,
+        "total_gain": totals.total_gain,
+        "unconverted": list(totals.unconverted),
+    }
+    tradingview = format_watchlist([Section(title, symbols) for title, symbols in sections])
+    return spec.name, spec.currency, sections, rows, summary, tradingview
 
 
 class ExportActions(_Base):
@@ -78,9 +135,33 @@ class ExportActions(_Base):
         def run(request: ExportRequest, screen: ExportScreen) -> None:
             app.export_format = request.fmt
             app.export_dir = request.folder
-            self.write_export(self.session_view(), request, screen)
+            if request.what == "watchlist":
+                self.write_watchlist(watchlist_table(self.query_one(Watchlist)), request, screen)
+            else:
+                self.write_export(self.session_view(), request, screen)
 
-        app.push_screen(ExportScreen(summary, app.export_format, app.export_dir, run))
+        state = app.watchlist
+        held = sum(1 for s in state.symbols if state.positions.get(s))
+        listed = shown(f"{state.shown.name} ({len(state.symbols)} symbols, {held} positions)")
+        screen = ExportScreen(summary, app.export_format, app.export_dir, run, watchlist=listed)
+        app.push_screen(screen)
+
+    @work(thread=True, exit_on_error=False, group="export", description="export")
+    def write_watchlist(self, table: Table, request: ExportRequest, screen: ExportScreen) -> None:
+        """The shown list with its positions (and its TradingView file), on a thread."""
+        from tvtui.export.files import ExportError
+        from tvtui.export.watchlist import export_watchlist
+
+        app = self.tvtui
+        try:
+            path = export_watchlist(*table, fmt=request.fmt, directory=request.folder)
+        except (ExportError, OSError, ValueError) as exc:
+            app.call_from_thread(screen.failed, str(exc))
+            return
+        path = path.absolute()
+        app.last_export = path
+        app.call_from_thread(screen.done, path)
+        app.call_from_thread(app.notify, str(path), title="Exported the watchlist", timeout=10)
 
     @work(thread=True, exit_on_error=False, group="export", description="export")
     def write_export(self, view: SessionView, request: ExportRequest, screen: ExportScreen) -> None:

@@ -1,4 +1,5 @@
-"""What the app remembers between starts: theme, timeframe, indicators, the symbol on the chart.
+"""What the app remembers between starts: theme, timeframe, indicators, the symbol on the chart,
+the chart type.
 
 Why a file of its own (``state.json`` beside ``config.toml``) rather than the config: the
 config is the person's, edited by hand and read strictly; this is the app's own note of where
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tvtui.config import LoadedConfig, atomic_write
+from tvtui.config.settings import CHART_TYPES
 from tvtui.feed.timeframes import parse_timeframe
 
 STATE_NAME = "state.json"
@@ -33,6 +35,7 @@ class Remembered:
     timeframe: str | None = None
     indicators: list[str] | None = None
     symbol: str | None = None
+    chart_type: str | None = None
 
 
 def state_path(config: LoadedConfig) -> Path:
@@ -63,6 +66,8 @@ def load_state(config: LoadedConfig) -> Remembered:
     if timeframe:
         with contextlib.suppress(ValueError):
             state.timeframe = parse_timeframe(timeframe).name
+    if data.get("chart_type") in CHART_TYPES:
+        state.chart_type = data["chart_type"]
     indicators = data.get("indicators")
     if isinstance(indicators, list) and len(indicators) <= 50:
         state.indicators = [i for i in indicators if _text(i)]

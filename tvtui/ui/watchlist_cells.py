@@ -17,6 +17,7 @@ from rich.console import JustifyMethod
 from tvtui.ui import format as fmt
 from tvtui.ui.coalesce import TREND_TIMEFRAME
 from tvtui.ui.safe import shown as safe_text
+from tvtui.ui.watchlist_holdings import Holdings
 from tvtui.ui.watchlist_state import Trend, WatchlistState
 
 TREND_WIDTH = 12
@@ -39,22 +40,77 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("change_pct", "Chg %", 8, True),
     ("volume", "Volume", 8, True),
     ("trend", f"Trend {TREND_TIMEFRAME}", TREND_WIDTH, False),
+    ("bid", "Bid", 12, True),
+    ("ask", "Ask", 12, True),
+    ("high", "High", 12, True),
+    ("low", "Low", 12, True),
+    ("open", "Open", 12, True),
+    ("prev_close", "Prev close", 12, True),
+    ("quantity", "Qty", 10, True),
+    ("avg_cost", "Avg cost", 12, True),
+    ("market_value", "Mkt value", 12, True),
+    ("day_gain", "Day P&L", 11, True),
+    ("total_gain", "P&L", 11, True),
+    ("total_gain_pct", "P&L %", 8, True),
 )
-ALL_COLUMNS = tuple(key for key, *_ in COLUMNS)
+#: The default columns (what a list shows unless the trader chose its own).
+ALL_COLUMNS = ("symbol", "description", "last", "change", "change_pct", "volume", "trend")
+#: ... when the list holds positions (wide, and narrow).
+POSITION_COLUMNS = (
+    "symbol", "last", "change_pct", "quantity", "avg_cost", "market_value", "day_gain",
+    "total_gain", "total_gain_pct", "trend",
+)  # fmt: skip
+POSITION_COMPACT = ("symbol", "last", "change_pct", "total_gain", "trend")
+#: Below this content width a list with positions shows POSITION_COMPACT.
+POSITIONS_BELOW = 136
+#: Every column: key -> (label, width, right-aligned).
+COLUMN_INFO = {key: (label, width, right) for key, label, width, right in COLUMNS}
+#: Quote fields of the extra price columns.
+EXTRA_FIELDS = {
+    "bid": "bid",
+    "ask": "ask",
+    "high": "high_price",
+    "low": "low_price",
+    "open": "open_price",
+    "prev_close": "prev_close_price",
+}
 #: Padding on each side of a cell (as the table had: one space).
 PADDING = 1
 
 
-def wanted_columns(width: int) -> tuple[str, ...]:
-    """The columns for a pane ``width`` cells wide."""
+def wanted_columns(
+    width: int, chosen: list[str] | None = None, positions: bool = False
+) -> tuple[str, ...]:
+    """The columns for a pane ``width`` cells wide: the list's own choice (it scrolls
+    sideways when wider), else the defaults (with position columns when it holds any)."""
+    if chosen:
+        return tuple(key for key in chosen if key in COLUMN_INFO)
+    if positions:
+        return POSITION_COMPACT if width < POSITIONS_BELOW else POSITION_COLUMNS
     return COMPACT if width < COMPACT_BELOW else ALL_COLUMNS
+
+
+def quantity_text(value: float) -> str:
+    if value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:,.6f}".rstrip("0")
 
 
 def trend_width(width: int, visible: tuple[str, ...]) -> int:
     """The trend column takes whatever the other columns leave (it is the flexible one, so the
     table fills the pane without any column ever jittering), within its bounds."""
-    fixed = sum(w + 2 * PADDING for key, _l, w, _r in COLUMNS if key != "trend" and key in visible)
+    fixed = sum(COLUMN_INFO[key][1] + 2 * PADDING for key in visible if key != "trend")
     return max(TREND_WIDTH, min(TREND_MAX, width - fixed - 2 * PADDING))
+
+
+POSITION_CELLS = (
+    "quantity",
+    "avg_cost",
+    "market_value",
+    "day_gain",
+    "total_gain",
+    "total_gain_pct",
+)
 
 
 class CellPainter:
@@ -68,6 +124,7 @@ class CellPainter:
         flash_colour: Callable[[int], str],
     ) -> None:
         self.state = state
+        self.holdings = Holdings(state)
         self.colour = colour
         self.flash_colour = flash_colour
         self.trend_width = TREND_WIDTH
@@ -114,7 +171,7 @@ class CellPainter:
             last_style = f"bold {direction} on {self.flash_colour(flash)}"
         trend = state.trends.get(symbol, ())
         trend_style = self._direction_style(trend[-1] - trend[0]) if len(trend) > 1 else direction
-        return {
+        row: dict[str, Cell] = {
             "symbol": self.symbol_cell(symbol),
             "description": (description[:22], "dim" if not quote else "", None),
             "last": (fmt.price(quote.get("lp"), decimals), last_style, "right"),
@@ -123,3 +180,59 @@ class CellPainter:
             "volume": (fmt.compact(quote.get("volume")), "", "right"),
             "trend": (self.sparkline(symbol, trend), trend_style, None),
         }
+        for key in visible:
+            if key in EXTRA_FIELDS:
+                row[key] = (fmt.price(quote.get(EXTRA_FIELDS[key]), decimals), "", "right")
+        if any(key in POSITION_CELLS for key in visible):
+            row.update(self.position_cells(symbol, decimals))
+        return row
+
+    def position_cells(self, symbol: str, decimals: int) -> dict[str, Cell]:
+        """Quantity, average cost, market value, day and total gain of ``symbol``'s lots."""
+        position = self.holdings.position(symbol)
+        if position is None:
+            return {key: ("", "", "right") for key in POSITION_CELLS}
+        valued = self.holdings.valued(symbol)
+        quantity = quantity_text(position.quantity) if position.is_open else "closed"
+        cells: dict[str, Cell] = {
+            "quantity": (quantity, "", "right"),
+            "avg_cost": (fmt.price(position.average_cost, decimals), "", "right"),
+        }
+        if valued is None:
+            return {**dict.fromkeys(POSITION_CELLS, ("…", "dim", "right")), **cells}
+        cells["market_value"] = (fmt.price(valued.market_value, 2), "", "right")
+        cells.update(self.gain_cells(valued.day_gain, valued.total_gain, valued.total_gain_pct))
+        return cells
+
+    def gain_cells(self, day: float | None, total: float, pct: float | None) -> dict[str, Cell]:
+        return {
+            "day_gain": (fmt.signed(day, 2), self._direction_style(day), "right"),
+            "total_gain": (fmt.signed(total, 2), self._direction_style(total), "right"),
+            "total_gain_pct": (fmt.signed(pct, 2, "%"), self._direction_style(pct), "right"),
+        }
+
+    def section_cells(self, index: int) -> dict[str, Cell]:
+        """A section's header row: ▾ (open) or ▸ (folded), its title and how many it holds."""
+        section = self.state.shown.sections[index]
+        mark = "▸" if section.folded else "▾"
+        title = safe_text(section.title or "(no section)", 60)
+        text = f"{mark} {title} ({len(section.symbols)})"
+        return {"symbol": (text, f"bold {self.colour('accent')}", None)}
+
+    def totals_cells(self) -> dict[str, Cell]:
+        """The list's totals in its currency; ⚠ and the symbols left out when a rate (or a
+        price) is not known yet."""
+        totals = self.holdings.totals()
+        label = f"Σ {totals.currency}" + (" ⚠" if totals.unconverted else "")
+        cells: dict[str, Cell] = {
+            "symbol": (label, "bold", None),
+            "market_value": (fmt.price(totals.market_value, 2), "bold", "right"),
+            **self.gain_cells(totals.day_gain, totals.total_gain, None),
+        }
+        cells["total_gain_pct"] = ("", "", "right")
+        if totals.unconverted:
+            left_out = ", ".join(totals.unconverted[:3]) + (
+                "…" if len(totals.unconverted) > 3 else ""
+            )
+            cells["description"] = (f"no rate: {left_out}", self.colour("warning"), None)
+        return cells

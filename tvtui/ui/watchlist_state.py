@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tvtui.config.lists import ListSpec, Positions, SectionSpec, single_list
+
 #: How long the flash behind a ticked last price lasts (seconds).
 FLASH_SECONDS = 0.3
 
@@ -30,12 +32,70 @@ class WatchlistState:
     active: str | None = None
     #: symbol -> (deadline, direction +1 / -1) of a running flash
     flashes: dict[str, tuple[float, int]] = field(default_factory=dict)
+    #: the named lists (``symbols`` is the shown one's, every section, in the saved order)
+    lists: list[ListSpec] = field(default_factory=lambda: [single_list([])])
+    current: int = 0
+    #: position lots by symbol (every list shows the same holdings)
+    positions: Positions = field(default_factory=dict)
+    #: what the filter keeps (symbol or description contains it; not saved)
+    filter: str = ""
+    #: FX symbol -> last price, for the totals' conversion (``rate_symbols``: those wanted)
+    rates: dict[str, float] = field(default_factory=dict)
+    rate_symbols: set[str] = field(default_factory=set)
+    #: a rate changed since the widget last drew the totals
+    rates_changed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.symbols and not self.shown.symbols:  # WatchlistState([...]): one plain list
+            self.set_symbols(self.symbols)
+
+    # --- lists ---------------------------------------------------------------------------
+
+    @property
+    def shown(self) -> ListSpec:
+        return self.lists[self.current]
+
+    def use_lists(self, lists: list[ListSpec], shown: str | None = None) -> None:
+        """Hold ``lists`` and show the one named ``shown`` (else the first)."""
+        self.lists = lists or [single_list([])]
+        names = [spec.name for spec in self.lists]
+        self.current = names.index(shown) if shown in names else 0
+        self._sync()
+
+    def show_list(self, index: int) -> None:
+        self.current = index % len(self.lists)
+        self.filter = ""
+        self._sync()
+
+    def _sync(self) -> None:
+        """``symbols`` from the shown list's sections (quotes of symbols gone are dropped)."""
+        self.symbols = self.shown.symbols
+        keep = set(self.symbols)
+        for table in (self.quotes, self.trends, self.rejected, self.flashes):
+            for symbol in [s for s in table if s not in keep]:
+                del table[symbol]
+
+    def section_of(self, symbol: str) -> SectionSpec | None:
+        return next((sec for sec in self.shown.sections if symbol in sec.symbols), None)
 
     # --- symbols -------------------------------------------------------------------------
 
     def set_symbols(self, symbols: list[str]) -> None:
-        """Exactly ``symbols`` in this order (duplicates dropped, first one kept)."""
-        self.symbols = list(dict.fromkeys(symbols))
+        """Exactly ``symbols`` in this order (duplicates dropped, first one kept): each known
+        symbol stays in its section (in the new order), a new one goes to the last section."""
+        symbols = list(dict.fromkeys(symbols))
+        sections = self.shown.sections
+        if len(sections) == 1:
+            sections[0].symbols = symbols
+        else:
+            rank = {symbol: k for k, symbol in enumerate(symbols)}
+            for section in sections:
+                section.symbols = sorted(
+                    (s for s in section.symbols if s in rank), key=rank.__getitem__
+                )
+            placed = {s for sec in sections for s in sec.symbols}
+            sections[-1].symbols += [s for s in symbols if s not in placed]
+        self.symbols = self.shown.symbols
 
     def index(self, symbol: str) -> int | None:
         try:
@@ -43,18 +103,23 @@ class WatchlistState:
         except ValueError:
             return None
 
-    def add(self, symbol: str) -> bool:
-        """Append ``symbol``; False if it was already there."""
+    def add(self, symbol: str, beside: str | None = None) -> bool:
+        """Append ``symbol`` to the section of ``beside`` (else the last one); False if it
+        was already there."""
         if symbol in self.symbols:
             return False
-        self.symbols.append(symbol)
+        section = (self.section_of(beside) if beside else None) or self.shown.sections[-1]
+        section.symbols.append(symbol)
+        self.symbols = self.shown.symbols
         return True
 
     def remove(self, symbol: str) -> bool:
         """Drop ``symbol`` and all it showed; False if it was not there."""
-        if symbol not in self.symbols:
+        section = self.section_of(symbol)
+        if section is None:
             return False
-        self.symbols.remove(symbol)
+        section.symbols.remove(symbol)
+        self.symbols = self.shown.symbols
         for table in (self.quotes, self.trends, self.rejected, self.flashes):
             table.pop(symbol, None)
         if self.active == symbol:
@@ -62,14 +127,25 @@ class WatchlistState:
         return True
 
     def move(self, symbol: str, step: int) -> bool:
-        """Move ``symbol`` ``step`` places (negative: up); False when that leaves the list."""
-        index = self.index(symbol)
-        if index is None:
+        """Move ``symbol`` ``step`` places (negative: up) in its section; past the section's
+        edge it goes into the next section (its first or last place); False when that leaves
+        the list."""
+        sections = self.shown.sections
+        section = self.section_of(symbol)
+        if section is None:
             return False
+        index = section.symbols.index(symbol)
         target = index + step
-        if not 0 <= target < len(self.symbols):
-            return False
-        self.symbols.insert(target, self.symbols.pop(index))
+        if 0 <= target < len(section.symbols):
+            section.symbols.insert(target, section.symbols.pop(index))
+        else:
+            where = sections.index(section) + (1 if step > 0 else -1)
+            if not 0 <= where < len(sections):
+                return False
+            section.symbols.remove(symbol)
+            other = sections[where].symbols
+            other.insert(0 if step > 0 else len(other), symbol)
+        self.symbols = self.shown.symbols
         return True
 
     def saved(self) -> list[str]:
@@ -92,6 +168,11 @@ class WatchlistState:
             previous = known_quotes.get(symbol)
             if quote is previous and (trend is None or trend is known_trends.get(symbol)):
                 continue
+            if symbol in self.rate_symbols:
+                rate = quote.get("lp")
+                if isinstance(rate, int | float) and self.rates.get(symbol) != rate:
+                    self.rates[symbol] = float(rate)
+                    self.rates_changed = True
             if symbol not in watched:
                 continue
             old = previous.get("lp") if previous is not None else None

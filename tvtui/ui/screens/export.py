@@ -27,6 +27,7 @@ from tvtui.feed.untrusted import plain
 class ExportRequest:
     fmt: str  # "json" | "csv"
     folder: Path
+    what: str = "session"  # "session" (the chart) | "watchlist" (the shown list, positions)
 
 
 class FormatChoice(RadioSet):
@@ -75,8 +76,11 @@ class ExportScreen(ModalScreen[Path | None]):
         fmt: str,
         folder: Path,
         run: Callable[[ExportRequest, ExportScreen], None] | None = None,
+        watchlist: str | None = None,
     ) -> None:
         super().__init__()
+        #: the shown list's summary: offers "watchlist" beside "chart session" (None: not)
+        self.watchlist = watchlist
         self.summary = summary
         self.fmt = fmt
         self.folder = folder
@@ -88,6 +92,10 @@ class ExportScreen(ModalScreen[Path | None]):
         with Vertical(id="export-box", classes="dialog"):
             yield Label("Export the visible session", classes="dialog-title")
             yield Static(self.summary, id="export-summary", markup=False)
+            if self.watchlist is not None:
+                with FormatChoice(id="export-what"):
+                    yield RadioButton("Chart session", id="what-session", value=True)
+                    yield RadioButton(f"Watchlist: {self.watchlist}", id="what-watchlist")
             with FormatChoice(id="export-format"):
                 yield RadioButton("JSON", id="fmt-json")
                 yield RadioButton("CSV", id="fmt-csv")
@@ -106,16 +114,22 @@ class ExportScreen(ModalScreen[Path | None]):
         # Pressed once mounted, through the set: it then lights the pressed one (a value given
         # in compose is pressed before the set counts it, leaving the cursor elsewhere).
         chosen = "fmt-csv" if self.fmt == "csv" else "fmt-json"
-        self.query_one(FormatChoice).chosen = chosen
+        self.query_one("#export-format", FormatChoice).chosen = chosen
         self.query_one(f"#{chosen}", RadioButton).value = True
 
     def _request(self) -> ExportRequest | None:
-        fmt = "csv" if self.query_one(FormatChoice).chosen == "fmt-csv" else "json"
+        fmt = (
+            "csv" if self.query_one("#export-format", FormatChoice).chosen == "fmt-csv" else "json"
+        )
         text = self.query_one("#export-folder", Input).value.strip()
         if not text:
             self.failed("Choose a folder.")
             return None
-        return ExportRequest(fmt, Path(text).expanduser())
+        what = "session"
+        if self.watchlist is not None:
+            chosen = self.query_one("#export-what", FormatChoice).chosen
+            what = "watchlist" if chosen == "what-watchlist" else "session"
+        return ExportRequest(fmt, Path(text).expanduser(), what)
 
     def action_export(self) -> None:
         focused = self.focused

@@ -139,7 +139,7 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.tvtui
         yield Watchlist(id="watchlist", clock=app.clock, state=app.watchlist)
-        yield ChartPane(chart_type=app.settings.chart_type, id="chart")
+        yield ChartPane(chart_type=app.chart_type, id="chart")
         yield IndicatorPane(id="indicators")
         yield StatusLine(app.mode, id="status", clock=app.clock)
         yield Footer()

@@ -103,9 +103,12 @@ class ChartActions(_Base):
         self.query_one(ChartPane).zoom(float(factor))
 
     def action_cycle_chart_type(self) -> None:
-        """``c``: candles -> Heikin-Ashi -> OHLC bars -> line (kept in the settings)."""
+        """``c``: candles -> Heikin-Ashi -> OHLC bars -> line, remembered for the next start
+        (``ui/state.py``, as the theme and time frame are; ``chart_type`` in the config is the
+        default)."""
         # the readout names the type (all but candles): no toast over the indicators
-        self.tvtui.settings.chart_type = self.query_one(ChartPane).cycle_chart_type()
+        self.tvtui.chart_type = self.query_one(ChartPane).cycle_chart_type()
+        self.tvtui.remember()
 
     def load_older_bars(self) -> None:
         """Ask the stream worker for older bars of this chart (once at a time; not after

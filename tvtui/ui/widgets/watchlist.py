@@ -21,27 +21,31 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.color import Color, ColorParseError
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
 from tvtui.ui.safe import guarded
-from tvtui.ui.themes import rich_colour
-from tvtui.ui.watchlist_cells import COLUMNS, PADDING, CellPainter, trend_width, wanted_columns
-from tvtui.ui.watchlist_cursor import HEADER, RowCursor
+from tvtui.ui.watchlist_cells import (
+    COLUMN_INFO,
+    PADDING,
+    CellPainter,
+    trend_width,
+    wanted_columns,
+)
+from tvtui.ui.watchlist_colours import FLASH_STRENGTH, ThemeColours
+from tvtui.ui.watchlist_cursor import HEADER
 from tvtui.ui.watchlist_lines import LinePainter, Look, as_renderable
+from tvtui.ui.watchlist_sorting import SortAndFilter
 from tvtui.ui.watchlist_state import FLASH_SECONDS, WatchlistState
+from tvtui.ui.watchlist_view import TOTALS, build_view, is_symbol, parse_sort, section_index
 
 __all__ = ["FLASH_SECONDS", "FLASH_STRENGTH", "HEADER", "Watchlist"]
 
 log = logging.getLogger(__name__)
 
-#: How much of the tick's colour the flash background takes (the rest is the pane's).
-FLASH_STRENGTH = 0.45
 
-
-class Watchlist(RowCursor, can_focus=True):
+class Watchlist(SortAndFilter, can_focus=True):
     """Symbols with last price, change, change %, volume and a small trend."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -93,6 +97,7 @@ class Watchlist(RowCursor, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="watchlist.down"),
         Binding("k", "cursor_up", "Up", show=False, id="watchlist.up"),
+        *SortAndFilter.SORT_BINDINGS,
     ]
 
     class Opened(Message):
@@ -112,17 +117,19 @@ class Watchlist(RowCursor, can_focus=True):
         super().__init__(**kwargs)
         self.clock = clock
         self.state = state or WatchlistState()
-        self.painter = CellPainter(self.state, self._colour, self._flash_colour)
+        self.colours = ThemeColours(lambda: self.app.theme_variables)
+        self.painter = CellPainter(self.state, self.colours.colour, self.colours.flash)
         self.visible_columns: tuple[str, ...] = ()
         self.cursor_row = 0
         self.lines = LinePainter()
         # a state handed in may hold symbols already: their rows from the start
-        symbols = self.state.symbols
-        #: symbol -> column -> Cell or renderable; symbol -> row; rows to recompute when drawn
-        self._cells: dict[str, dict[str, Any]] = {symbol: {} for symbol in symbols}
-        self._index: dict[str, int] = {symbol: k for k, symbol in enumerate(symbols)}
-        self._stale: set[str] = set(symbols)
-        self._colours: dict[str, str] = {}  # theme variable -> Rich colour (per theme)
+        #: the row keys in display order (symbols, section headers, the totals row)
+        self.view: list[str] = build_view(self.state, self.painter.holdings)
+        #: row key -> column -> Cell or renderable; key -> row; rows to recompute when drawn
+        self._cells: dict[str, dict[str, Any]] = {key: {} for key in self.view}
+        self._index: dict[str, int] = {key: k for k, key in enumerate(self.view)}
+        self._stale: set[str] = set(self.view)
+        self.init_sorting()
         self._cost = 0.0  # UI-thread seconds spent on quotes (handler + repaint) since taken
 
     # --- what app.py and the tests read -----------------------------------------------------
@@ -153,17 +160,23 @@ class Watchlist(RowCursor, can_focus=True):
 
     @property
     def rows(self) -> tuple[str, ...]:
-        """The symbols in display order (``symbol in rows``, ``list(rows)``)."""
-        return tuple(self.state.symbols)
+        """The row keys in display order (``symbol in rows``, ``list(rows)``): symbols, and
+        section headers and the totals row when the list has them."""
+        return tuple(self.view)
 
     @property
     def row_count(self) -> int:
-        return len(self.state.symbols)
+        return len(self.view)
+
+    @property
+    def selected_key(self) -> str | None:
+        view = self.view
+        return view[self.cursor_row] if 0 <= self.cursor_row < len(view) else None
 
     @property
     def selected_symbol(self) -> str | None:
-        symbols = self.state.symbols
-        return symbols[self.cursor_row] if 0 <= self.cursor_row < len(symbols) else None
+        key = self.selected_key
+        return key if key is not None and is_symbol(key) else None
 
     def get_row_index(self, symbol: str) -> int:
         return self._index[symbol]
@@ -202,7 +215,8 @@ class Watchlist(RowCursor, can_focus=True):
         """Columns for the width (a narrow pane gets the compact set); the trend column takes
         what the others leave."""
         width = self.scrollable_content_region.width or self.app.size.width
-        visible = wanted_columns(width)
+        held = self.painter.holdings.any_held()
+        visible = wanted_columns(width, self.state.shown.columns, held)
         trend = trend_width(self.scrollable_content_region.width, visible)
         if visible == self.visible_columns and trend == self.painter.trend_width:
             return
@@ -216,37 +230,17 @@ class Watchlist(RowCursor, can_focus=True):
     def _column_width(self, key: str) -> int:
         if key == "trend":
             return self.painter.trend_width
-        return next(width for k, _label, width, _right in COLUMNS if k == key)
+        return COLUMN_INFO[key][1]
 
     def _resize_virtual(self) -> None:
-        self.virtual_size = Size(self.table_width(), HEADER + len(self.state.symbols))
+        self.virtual_size = Size(self.table_width(), HEADER + len(self.view))
 
     # --- rows --------------------------------------------------------------------------------
 
     def set_symbols(self, symbols: list[str], keep: str | None = None) -> None:
         """Show exactly ``symbols`` in this order; the cursor stays on ``keep`` (or its row)."""
-        current = keep or self.selected_symbol
-        row = self.cursor_row
         self.state.set_symbols(symbols)
-        for gone in set(self._cells) - set(self.state.symbols):
-            del self._cells[gone]
-            self.painter.forget(gone)
-        self._index = {symbol: k for k, symbol in enumerate(self.state.symbols)}
-        for symbol in self.state.symbols:
-            if symbol not in self._cells:
-                self._cells[symbol] = {}
-                self._stale.add(symbol)
-        self._stale &= set(self._index)
-        self._forget_lines()
-        self._resize_virtual()
-        # scrolled once the pane has its new height (more rows: a taller pane)
-        if current in self.state.symbols:
-            self.move_cursor(row=self.state.symbols.index(current), scroll=False)
-        elif self.state.symbols:
-            self.move_cursor(row=min(row, len(self.state.symbols) - 1), scroll=False)
-        else:
-            self.cursor_row = 0
-        self.call_after_refresh(self.scroll_cursor_into_view)
+        self.rebuild(keep)
 
     def set_active(self, symbol: str | None) -> None:
         """Mark the symbol shown on the chart (a ▶ before its name)."""
@@ -261,8 +255,11 @@ class Watchlist(RowCursor, can_focus=True):
         """Merge a flush from the worker; repaint only the rows whose cells changed."""
         started = time.perf_counter()
         shown = self.rows_on_screen()  # once a flush: hundreds of rows may change in one
-        for symbol in self.state.merge(quotes, trends, self.clock()):
+        changed = self.state.merge(quotes, trends, self.clock())
+        for symbol in changed:
             self._paint(symbol, shown)
+        if changed or self.state.rates_changed:
+            self.quotes_moved(changed)
         self._cost += time.perf_counter() - started
 
     def take_cost(self) -> float:
@@ -282,8 +279,8 @@ class Watchlist(RowCursor, can_focus=True):
 
     def _repaint_all(self) -> None:
         """A new theme or column set: every cell again (when next shown), every line afresh."""
-        self._colours.clear()
-        self._stale.update(self.state.symbols)
+        self.colours.clear()
+        self._stale.update(self.view)
         self._forget_lines()
         self._resize_virtual()
 
@@ -302,42 +299,28 @@ class Watchlist(RowCursor, can_focus=True):
             self.refresh_lines(HEADER + index)
 
     def _update_cells(self, symbol: str) -> bool:
-        """Recompute ``symbol``'s cells; True if a visible one changed."""
+        """Recompute ``symbol``'s cells (or a header's, or the totals'); True if a visible
+        one changed."""
         self._stale.discard(symbol)
         shown = self._cells[symbol]
         changed = False
-        for key, cell in self.painter.cells(symbol, self.visible_columns).items():
+        for key, cell in self._row_cells(symbol).items():
             if shown.get(key) != cell:
                 shown[key] = cell
                 changed = changed or key in self.visible_columns
         return changed
 
+    def _row_cells(self, key: str) -> dict[str, Any]:
+        if is_symbol(key):
+            return self.painter.cells(key, self.visible_columns)
+        if key == TOTALS:
+            return self.painter.totals_cells()
+        index = section_index(key)
+        return self.painter.section_cells(index) if index is not None else {}
+
     def _forget_lines(self) -> None:
         self.lines.clear()
         self.refresh()
-
-    # --- colours -----------------------------------------------------------------------------
-
-    def _colour(self, name: str) -> str:
-        colour = self._colours.get(name)
-        if colour is None:
-            colour = self._colours[name] = rich_colour(self.app.theme_variables, name)
-        return colour
-
-    def _flash_colour(self, direction: int) -> str:
-        """A faint background in the tick's direction (the text keeps the day's colour)."""
-        name = f"flash-{'up' if direction > 0 else 'down'}"
-        colour = self._colours.get(name)
-        if colour is None:
-            variables = self.app.theme_variables
-            tick = rich_colour(variables, "price-up" if direction > 0 else "price-down")
-            base = rich_colour(variables, "surface") or "#000000"
-            try:
-                colour = Color.parse(base).blend(Color.parse(tick), FLASH_STRENGTH).hex6
-            except ColorParseError:  # an ansi theme: the terminal's own colour
-                colour = tick
-            self._colours[name] = colour
-        return colour
 
     # --- drawing (Textual's Line API) -----------------------------------------------------------
 
@@ -357,10 +340,10 @@ class Watchlist(RowCursor, can_focus=True):
         if y < HEADER:
             return self.lines.header(self.show_hover and self.hover_row == -1, console, options)
         index = y - HEADER + self.scroll_offset.y
-        symbols = self.state.symbols
-        if not 0 <= index < len(symbols):
+        view = self.view
+        if not 0 <= index < len(view):
             return Strip.blank(self.size.width, self.rich_style)
-        symbol = symbols[index]
+        symbol = view[index]
         if symbol in self._stale:
             self._update_cells(symbol)
         how = (index, index == self.cursor_row, self.show_hover and index == self.hover_row)
@@ -372,6 +355,8 @@ class Watchlist(RowCursor, can_focus=True):
 
     def _look(self) -> Look:
         component = self.get_component_rich_style
+        sorted_by, reverse = parse_sort(self.state.shown.sort)
+        arrow = " ▼" if reverse else " ▲"
         return Look(
             base=self.rich_style,
             header=component("datatable--header"),
@@ -379,9 +364,9 @@ class Watchlist(RowCursor, can_focus=True):
             hover=component("datatable--hover"),
             header_hover=component("datatable--header-hover"),
             columns=tuple(
-                (key, label, self._column_width(key), right)
-                for key, label, _width, right in COLUMNS
-                if key in self.visible_columns
+                (key, label + (arrow if key == sorted_by else ""), self._column_width(key), right)
+                for key in self.visible_columns
+                for label, _width, right in (COLUMN_INFO[key],)
             ),
             width=self.size.width,
             scroll_x=self.scroll_offset.x,
@@ -389,5 +374,8 @@ class Watchlist(RowCursor, can_focus=True):
 
     def action_select_cursor(self) -> None:
         self._set_hover(False)
-        if symbol := self.selected_symbol:
+        key = self.selected_key
+        if key is not None and (index := section_index(key)) is not None:
+            self.toggle_section(index)
+        elif symbol := self.selected_symbol:
             self.post_message(self.Opened(symbol))

@@ -1,0 +1,262 @@
+"""Named lists, sections, sort, filter and positions in the running app, on the simulator.
+
+What a trader would notice: lists and sections (and which list is shown, and folds) are as
+they were left after a restart; sorting by any column under live prices never loses the row
+they selected; the filter narrows as they type and Escape brings everything back; a lot's
+gain moves with the price. Every wait is on a condition.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.support import SIZE, holds_for_app, wait_until
+from tvtui.config import load_config
+from tvtui.market.positions import position_of
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.screens.position_entry import PositionEntry
+from tvtui.ui.screens.prompt import Prompt
+from tvtui.ui.watchlist_view import (
+    SORT_CYCLE,
+    TOTALS,
+    build_view,
+    is_symbol,
+    section_key,
+)
+from tvtui.ui.widgets.watchlist import Watchlist
+
+BTC, ETH, AAPL, MSFT, EUR, SAP = (
+    "BINANCE:BTCUSDT",
+    "BINANCE:ETHUSDT",
+    "NASDAQ:AAPL",
+    "NASDAQ:MSFT",
+    "FX:EURUSD",
+    "XETR:SAP",
+)
+
+CONFIG = f"""
+# my lists
+theme = "tvtui-dark"
+
+[[watchlists]]
+name = "Stocks"
+currency = "USD"
+
+[[watchlists.sections]]
+symbols = ["{AAPL}", "{MSFT}"]
+
+[[watchlists]]
+name = "Crypto"
+currency = "EUR"
+
+[[watchlists.sections]]
+title = "Majors"
+symbols = ["{BTC}", "{ETH}"]
+
+[[watchlists.sections]]
+title = "Other"
+symbols = ["{SAP}"]
+
+[[positions]]
+symbol = "{BTC}"
+quantity = 0.5
+price = 60000
+fees = 10
+"""
+
+
+def quoted(app: TvtuiApp, *symbols: str) -> bool:
+    quotes = app.watchlist.quotes
+    return all(isinstance(quotes.get(s, {}).get("lp"), float | int) for s in symbols)
+
+
+async def test_lists_sections_and_folds_survive_a_restart(make_app, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(CONFIG)
+    app: TvtuiApp = make_app()
+    async with app.run_test() as pilot:
+        pane = app.query_one(Watchlist)
+        assert app.watchlist.shown.name == "Stocks" and pane.rows == (AAPL, MSFT)
+        await pilot.press("l")  # the next list: its sections and the totals row
+        await wait_until(pilot, lambda: app.watchlist.shown.name == "Crypto", 5, "Crypto")
+        assert pane.rows == (section_key(0), BTC, ETH, section_key(1), SAP, TOTALS)
+        # the EUR totals need EUR per USD(T): FX:EURUSD is quoted, never a row
+        await wait_until(pilot, lambda: "FX:EURUSD" in app.watchlist.rates, 15, "the rate")
+        assert app.watchlist.rate_symbols == {EUR} and EUR not in pane.rows
+        await wait_until(pilot, lambda: quoted(app, BTC), 15, "BTC's quote")
+        rate, value = app.watchlist.rates[EUR], pane.get_cell(BTC, "market_value").plain
+        total = pane.painter.holdings.totals()
+        assert total.currency == "EUR" and not total.unconverted
+        assert (
+            abs(total.market_value - float(value.replace(",", "")) / rate)
+            < 0.05 * total.market_value
+        )
+        # a new section from ETH down, then fold "Other" (Enter on its header)
+        pane.move_cursor(row=pane.rows.index(ETH))
+        app.main.action_add_section()
+        await wait_until(pilot, lambda: isinstance(app.screen, Prompt), 5, "the prompt")
+        await pilot.press(*"Alts", "enter")
+        await wait_until(pilot, lambda: len(app.watchlist.shown.sections) == 3, 5, "a section")
+        assert pane.selected_symbol == ETH
+        pane.move_cursor(row=pane.rows.index(section_key(2)))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: SAP not in pane.rows, 5, "Other folded")
+        await pilot.press("o")  # a sort is kept too
+    saved = load_config(tmp_path / "config.toml")
+    assert saved.error is None and "# my lists" in (tmp_path / "config.toml").read_text()
+    again: TvtuiApp = make_app()
+    async with again.run_test() as pilot:
+        pane = again.query_one(Watchlist)
+        await wait_until(pilot, lambda: again.watchlist.shown.name == "Crypto", 5, "Crypto")
+        sections = again.watchlist.shown.sections
+        assert [(s.title, s.symbols, s.folded) for s in sections] == [
+            ("Majors", [BTC], False),
+            ("Alts", [ETH], False),
+            ("Other", [SAP], True),
+        ]
+        assert again.watchlist.shown.sort == "symbol" and again.watchlist.shown.currency == "EUR"
+        assert [s.name for s in again.watchlist.lists] == ["Stocks", "Crypto"]
+        assert SAP not in pane.rows and again.watchlist.positions[BTC][0].fees == 10
+
+
+async def test_sorting_by_each_column_under_live_prices_keeps_the_selected_row(
+    make_app, tmp_path: Path
+) -> None:
+    symbols = [AAPL, BTC, EUR, MSFT, ETH, SAP]
+    (tmp_path / "config.toml").write_text(
+        f'watchlist = {symbols!r}\n\n[[positions]]\nsymbol = "{BTC}"\nquantity = 1\nprice = 1000\n'
+        f'\n[[positions]]\nsymbol = "{AAPL}"\nquantity = -3\nprice = 150\n'.replace("'", '"')
+    )
+    app: TvtuiApp = make_app()
+    async with app.run_test() as pilot:
+        pane = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: quoted(app, *symbols), 15, "every quote")
+        for key in [k for k in SORT_CYCLE if k is not None]:
+            for sort in (key, "-" + key):
+                pane.sort_by(sort)
+                chosen = MSFT if key not in ("quantity", "avg_cost") else BTC
+                pane.move_cursor(row=pane.rows.index(chosen))
+                before = pane.resorts
+                # live prices move: the order is kept up to date, the cursor on its symbol
+                await wait_until(
+                    pilot,
+                    lambda: list(pane.rows) == build_view(app.watchlist, pane.painter.holdings),
+                    10,
+                    f"rows sorted by {sort}",
+                )
+                await holds_for_app(
+                    pilot, lambda c=chosen: pane.selected_symbol == c, 0.4, f"{chosen} selected"
+                )
+                assert pane.resorts >= before
+        pane.sort_by(None)  # manual: the saved order, never lost
+        assert [r for r in pane.rows if is_symbol(r)] == symbols
+
+
+async def test_the_rows_reorder_at_most_a_few_times_a_second(make_app, tmp_path: Path) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test() as pilot:
+        pane = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: quoted(app, *app.symbols), 15, "every quote")
+        pane.sort_by("-change_pct")
+        start = pane.resorts
+        began = time.monotonic()
+        await holds_for_app(pilot, lambda: True, 2.0)
+        rate = (pane.resorts - start) / (time.monotonic() - began)
+        assert rate <= 1 / 0.3 + 0.5, f"{rate:.1f} re-sorts a second"
+
+
+async def test_the_filter_narrows_as_typed_and_escape_clears_it(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test() as pilot:
+        pane = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: quoted(app, *app.symbols), 15, "every quote")
+        everything = pane.rows
+        await pilot.press("f", "a", "p")
+        await wait_until(pilot, lambda: pane.rows == ("NASDAQ:AAPL",), 5, "only Apple")
+        assert "filter: ap" in str(pane.border_subtitle)
+        await pilot.press("backspace", "backspace", *"bitcoin")  # by the description too
+        await wait_until(pilot, lambda: pane.rows == (BTC,), 5, "only Bitcoin")
+        await pilot.press("enter")  # kept; keys are the app's again (q would quit)
+        assert not pane.filtering and pane.rows == (BTC,)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pane.rows == everything, 5, "every row back")
+
+
+async def test_a_lots_gain_moves_with_the_simulators_price(make_app, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        f'watchlist = ["{BTC}", "{AAPL}"]\n\n[[positions]]\nsymbol = "{BTC}"\n'
+        "quantity = 0.5\nprice = 60000\nfees = 10\n"
+    )
+    app: TvtuiApp = make_app()
+    async with app.run_test() as pilot:
+        pane = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: quoted(app, BTC), 15, "BTC's quote")
+        position = position_of(app.watchlist.positions[BTC])
+        seen: set[str] = set()
+
+        def gain_matches() -> bool:
+            last = app.watchlist.quotes[BTC]["lp"]
+            text = pane.get_cell(BTC, "total_gain").plain
+            expected = f"{0.5 * last - position.cost:+,.2f}"
+            seen.add(text)
+            return text == expected and len(seen) >= 3
+
+        await wait_until(pilot, gain_matches, 20, "the gain following three prices")
+        totals = pane.get_cell(TOTALS, "total_gain").plain
+        assert totals == pane.get_cell(BTC, "total_gain").plain  # USDT counts as USD
+
+
+async def test_a_lot_entered_with_p_is_saved_and_shown(make_app, tmp_path: Path) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test() as pilot:
+        pane = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: quoted(app, BTC), 15, "BTC's quote")
+        pane.move_cursor(row=pane.rows.index(BTC))
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, PositionEntry), 5, "the dialog")
+        await pilot.press(*"-0.25", "enter", "ctrl+s")
+        await wait_until(pilot, lambda: TOTALS in pane.rows, 5, "the totals row")
+        assert pane.get_cell(BTC, "quantity").plain == "-0.25"  # a short
+    text = (tmp_path / "config.toml").read_text()
+    assert "[[positions]]" in text and "quantity = -0.25" in text
+    assert load_config(tmp_path / "config.toml").settings.positions[BTC][0].quantity == -0.25
+
+
+async def test_o_cycles_columns_and_directions_and_a_header_click_sorts(make_app) -> None:
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(Watchlist)
+        await wait_until(pilot, lambda: quoted(app, *app.symbols), 15, "every quote")
+        seen = []
+        for _ in range(6):
+            await pilot.press("o")
+            seen.append(app.watchlist.shown.sort)
+        assert seen == ["symbol", "-symbol", "-last", "last", "-change", "change"]
+        assert "Chg ▲" in pane.header_text()
+        x = pane.header_text().index("Chg %") + 1
+        await pilot.click(Watchlist, offset=(x + 1, 1))  # the border, then the header line
+        await wait_until(pilot, lambda: app.watchlist.shown.sort == "-change_pct", 5, "sorted")
+        await pilot.click(Watchlist, offset=(x + 1, 1))
+        await wait_until(pilot, lambda: app.watchlist.shown.sort == "change_pct", 5, "reversed")
+        assert "Chg % ▲" in pane.header_text()
+
+
+async def test_columns_chosen_for_a_list_show_in_that_order_and_are_kept(
+    make_app, tmp_path: Path
+) -> None:
+    from tvtui.ui.screens.columns import ColumnChooser
+
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(Watchlist)
+        default = pane.visible_columns
+        app.main.action_choose_columns()
+        await wait_until(pilot, lambda: isinstance(app.screen, ColumnChooser), 5, "chooser")
+        await pilot.press("down", "space")  # hide "description"
+        await pilot.press("J")  # ... and move it below "last"
+        await pilot.press("enter")
+        expected = [k for k in default if k != "description"]
+        await wait_until(pilot, lambda: pane.visible_columns == tuple(expected), 5, "columns")
+        assert app.watchlist.shown.columns == expected
+    again = load_config(tmp_path / "config.toml")
+    assert again.settings.watchlists[0].columns == expected
