@@ -12,10 +12,11 @@ from tests.alerts.test_watcher_sim import level_ahead
 from tests.support import wait_until
 from tvtui.alerts import Alert
 from tvtui.config.alerts import add_alert, load_alerts
+from tvtui.ui import format as fmt
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.screens.alert_dialog import AlertDialog
 from tvtui.ui.screens.alert_list import AlertList
-from tvtui.ui.widgets.chart import ChartPane
+from tvtui.ui.widgets.chart import CandlePlot, ChartPane
 
 SIZE = (160, 45)
 BTC = "BINANCE:BTCUSDT"
@@ -121,3 +122,26 @@ async def test_A_on_the_chart_cursor_prefills_that_bars_close(make_app) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, AlertDialog), 5, "the dialog")
         level = app.screen.query_one("#alert-level", Input).value
         assert float(level) == bar.close
+
+
+async def test_an_alerts_level_is_a_line_on_its_symbols_chart(make_app) -> None:
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: len(chart.bars) > 20, 10, "the chart's bars")
+        bars = chart.bars[-20:]
+        level = round((max(b.high for b in bars) + min(b.low for b in bars)) / 2, 2)
+        far = max(b.high for b in chart.bars) * 3  # off the visible range: not drawn
+        for text in (f"crossing {level}", f"greater-than {far}"):
+            alert = Alert.parse(BTC, text)
+            add_alert(alert)
+            app.main.alert_saved(alert, None)  # type: ignore[union-attr]
+        assert chart.alert_levels == (level, far)
+        plot = chart.query_one(CandlePlot)
+
+        def labelled() -> list[str]:
+            return [row for row in plot.picture_text.splitlines() if " alert " in row]
+
+        await wait_until(pilot, lambda: len(labelled()) == 1, 5, "one alert line, labelled")
+        (row,) = labelled()
+        assert "┄" in row and f" alert {fmt.price(level, 2)} " in row

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from tvtui.alerts import Alert
+from tvtui.alerts import Alert, Source
+from tvtui.alerts.conditions import MOVING
 from tvtui.ui import messages as msg
 from tvtui.ui.alerting import SubscribeAlerts, WorkerAlerts
 from tvtui.ui.screens.alert_dialog import AlertDialog
@@ -103,14 +104,32 @@ class AlertActions(_Base):
         if isinstance(self.app.screen, AlertList):
             return
         self.app.push_screen(
-            AlertList(self.alerts, edit=self.action_new_alert, new=self.action_new_alert)
+            AlertList(self.alerts, edit=self.action_new_alert, new=self.action_new_alert),
+            lambda _: self.alerts_changed(),
         )
 
     def alerts_changed(self) -> None:
-        """An alert was added, edited or fired: the open list shows it."""
+        """An alert was added, edited, paused, deleted or fired: the open list shows it, the
+        chart shows the levels of its symbol's alerts."""
         for screen in self.app.screen_stack:
             if isinstance(screen, AlertList):
                 screen.refresh_rows()
+        self.show_alert_levels()
+
+    def show_alert_levels(self) -> None:
+        """The charted symbol's price-alert levels as lines on the chart."""
+        chart = self.query_one(ChartPane)
+        levels = tuple(
+            level
+            for alert in self.alerts.engine.alerts
+            if alert.symbol == chart.symbol
+            and alert.condition.source is Source.PRICE
+            and alert.condition.word not in MOVING
+            for level in alert.condition.levels
+        )
+        if levels != chart.alert_levels:
+            chart.alert_levels = levels
+            chart.redraw()
 
     def on_alert_fired(self, message: msg.AlertFired) -> None:
         """Say what happened (the app's ``notify`` shows it as plain text) and ring."""
