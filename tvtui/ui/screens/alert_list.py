@@ -60,7 +60,6 @@ class AlertList(ModalScreen[None]):
     ]
     AUTO_FOCUS = "#alert-table"
     DEFAULT_CSS = """
-    AlertList #alert-list-box { width: 150; max-height: 40; }
     AlertList #alert-table { height: auto; max-height: 20; }
     AlertList #alert-recent { height: auto; margin-top: 1; }
     """
@@ -88,6 +87,8 @@ class AlertList(ModalScreen[None]):
             yield Label(hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
+        # wider than the other dialogs (the app's .dialog rule wins over DEFAULT_CSS)
+        self.query_one("#alert-list-box").styles.width = 128
         self.query_one(DataTable).add_columns(*COLUMNS)
         self.refresh_rows()
 
