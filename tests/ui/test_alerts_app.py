@@ -77,6 +77,9 @@ async def test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes(
         await wait_until(pilot, lambda: notices(app, BTC), 20, "the alert's notification")
         (text,) = notices(app, BTC)
         assert f"crossing {level:.3f}" in text and "UTC" in text  # symbol, level, time
+        (firing,) = app.bridge.alerts.log.recent(5)
+        assert f": {firing['price']:.10g} (from {firing['previous']:.10g}) at " in text
+        assert (firing["previous"] - level) * (firing["price"] - level) < 0  # it crossed
         await pilot.press("ctrl+a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertList), 5, "the list")
         screen: AlertList = app.screen  # type: ignore[assignment]
@@ -145,3 +148,24 @@ async def test_an_alerts_level_is_a_line_on_its_symbols_chart(make_app) -> None:
         await wait_until(pilot, lambda: len(labelled()) == 1, 5, "one alert line, labelled")
         (row,) = labelled()
         assert "┄" in row and f" alert {fmt.price(level, 2)} " in row
+
+
+async def test_edit_in_the_list_replaces_the_alert_in_the_config_and_the_engine(make_app) -> None:
+    add_alert(Alert.parse(BTC, "greater-than 900000"))
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertList), 5, "the list")
+        listing: AlertList = app.screen  # type: ignore[assignment]
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertDialog), 5, "the dialog")
+        dialog = app.screen
+        assert dialog.query_one("#alert-level", Input).value == "900000"
+        dialog.query_one("#alert-level", Input).value = ""
+        await pilot.press(*"950000", "enter")
+        await wait_until(pilot, lambda: app.screen is listing, 5, "back to the list")
+        await wait_until(pilot, lambda: "950000" in table_rows(listing)[0][1], 5, "the edit")
+        assert [a.condition.text for a in load_alerts().alerts] == ["greater-than 950000"]
+        assert [a.condition.text for a in app.bridge.alerts.engine.alerts] == [
+            "greater-than 950000"
+        ]

@@ -14,11 +14,12 @@ sequence written to the terminal, and Textual has no public API for that (only
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from tvtui.alerts import Alert, Source
+from tvtui.alerts import Alert, Firing, Source
 from tvtui.alerts.conditions import MOVING
 from tvtui.ui import messages as msg
 from tvtui.ui.alerting import SubscribeAlerts, WorkerAlerts
@@ -36,6 +37,21 @@ else:
 
 #: How long a firing's notification stays up (it also goes to the alert log).
 FIRED_TIMEOUT = 15.0
+
+
+def fired_text(firing: Firing) -> str:
+    """What happened, in one line: symbol, condition, price (every digit: ``Firing.message``
+    rounds to six), the price before, the feed's time, the note."""
+    alert = firing.alert
+    try:
+        when = datetime.fromtimestamp(firing.time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        when = "an unknown time"
+    before = "" if firing.previous is None else f" (from {level_text(firing.previous)})"
+    note = f" · {alert.note}" if alert.note else ""
+    return (
+        f"{alert.symbol} {alert.condition.text}: {level_text(firing.price)}{before} at {when}{note}"
+    )
 
 
 def level_text(price: object) -> str:
@@ -134,6 +150,7 @@ class AlertActions(_Base):
     def on_alert_fired(self, message: msg.AlertFired) -> None:
         """Say what happened (the app's ``notify`` shows it as plain text) and ring."""
         firing = message.firing
-        self.app.notify(firing.message, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
+        text = fired_text(firing)
+        self.app.notify(text, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
         self.app.bell()
         self.alerts_changed()
