@@ -169,3 +169,20 @@ async def test_edit_in_the_list_replaces_the_alert_in_the_config_and_the_engine(
         assert [a.condition.text for a in app.bridge.alerts.engine.alerts] == [
             "greater-than 950000"
         ]
+
+
+async def test_an_alert_off_the_watchlist_fires_and_a_broken_entry_is_named(
+    make_app, live_sim, tmp_path
+) -> None:
+    eth = "BINANCE:ETHUSDT"  # not on the watchlist, not charted: quoted for its alert alone
+    level = level_ahead(live_sim, eth, 600)
+    add_alert(Alert.parse(eth, f"crossing {level:.3f}"))
+    with (tmp_path / "config.toml").open("a") as config:
+        config.write('\n[[alerts]]\nsymbol = "NASDAQ:AAPL"\ncondition = "crosing 200"\n')
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: notices(app, "crosing"), 5, "the broken entry's message")
+        assert "alert 2 (NASDAQ:AAPL)" in notices(app, "crosing")[0]
+        await wait_until(pilot, lambda: notices(app, eth), 20, "the ETH alert's notification")
+        assert f"crossing {level:.3f}" in notices(app, eth)[0]
+        assert eth not in app.symbols

@@ -77,6 +77,12 @@ class AlertActions(_Base):
     def alerts(self) -> WorkerAlerts:
         return self.tvtui.bridge.alerts
 
+    def report_alert_problems(self) -> None:
+        """Broken ``[[alerts]]`` entries: one message naming each (the others run)."""
+        for problem in self.alerts.problems:
+            self.app.notify(problem, title="Alerts", severity="error", timeout=20)
+        self.alerts.problems.clear()
+
     def alert_target(self) -> tuple[str, str]:
         """(symbol, level) to prefill: the chart's cursor bar close when the cursor is shown,
         else the selected watchlist symbol and its last price."""
@@ -111,7 +117,7 @@ class AlertActions(_Base):
             alerts.engine.remove(replaced.id)
             alerts.paused.pop(replaced.id, None)
         alerts.engine.add(alert)
-        self.tvtui.bridge.send(SubscribeAlerts())
+        self.tvtui.bridge.inbox.put(SubscribeAlerts())  # its quotes, if off the watchlist
         self.app.notify(f"Alert saved: {alert.text}", title="Alerts", timeout=4)
         self.alerts_changed()
 

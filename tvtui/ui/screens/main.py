@@ -163,6 +163,7 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
             watchlist.set_symbols(app.symbols, keep=first)  # the cursor on it too
             self.open_symbol(first)
         self.set_indicators(app.indicator_ids)
+        self.report_alert_problems()  # screens/alert_actions.py
 
     def restart_stream(self) -> None:
         """A new stream worker: ask it again for what the panes show."""
