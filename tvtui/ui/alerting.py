@@ -63,8 +63,9 @@ class WorkerAlerts:
         self._post(msg.AlertFired(firing))
 
     def feed_all(self, events: list[Any]) -> None:
-        """Judge one drained batch, in order (before the coalescer's flush)."""
-        if events:
+        """Judge one drained batch, in order (before the coalescer's flush). With no alert
+        at all nothing is judged (the watcher would still look at every quote)."""
+        if events and (self.engine.symbols() or self.engine.study_keys()):
             self.watcher.feed_all(events)
 
     def keep(self, gone: list[str]) -> list[str]:

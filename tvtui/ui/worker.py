@@ -104,6 +104,7 @@ class StreamBridge:
         history_bars: int = HISTORY_BARS,
         coalescer: Coalescer | None = None,
         clock: Callable[[], float] = time.monotonic,
+        alerts: WorkerAlerts | None = None,
     ) -> None:
         self._post = post
         self.factory = client_factory
@@ -131,7 +132,8 @@ class StreamBridge:
         self._trend_asked: set[str] = set()
         self._older = OlderBars()  #: the chart's requests for older bars
         self.paused = False
-        self.alerts = WorkerAlerts(post)  #: judged on every drained batch (ui/alerting.py)
+        #: judged on every drained batch (ui/alerting.py); default: the config file's alerts
+        self.alerts = alerts if alerts is not None else WorkerAlerts(post)
 
     # --- commands: any thread ----------------------------------------------------------------
 
