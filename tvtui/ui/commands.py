@@ -36,6 +36,8 @@ def app_commands(app: TvtuiApp) -> Iterable[SystemCommand]:
     yield SystemCommand("Export session", "Write JSON or CSV", main.action_export)
     yield SystemCommand("Choose indicators", "RSI, MACD and more", main.action_choose_indicators)
     yield SystemCommand("Reconnect", "Drop the link and connect again", app.action_reconnect)
+    yield SystemCommand("Alerts", "List, pause, edit, delete alerts", main.action_alert_list)
+    yield SystemCommand("New alert", "Alert on the selected symbol", main.action_new_alert)
     yield SystemCommand("Help", "Every key binding", main.action_help)
     for name in app.theme_cycle:
         theme = app.get_theme(name)

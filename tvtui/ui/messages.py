@@ -192,3 +192,12 @@ class SymbolChecked(Answer, bubble=False):
     symbol: str
     outcome: str
     detail: str
+
+
+@dataclass
+class AlertFired(StreamMessage, bubble=False):
+    """An alert fired (posted from the stream worker as it judged the update): the screen
+    notifies, rings the bell and marks the symbol until seen. Never replaced: each firing is
+    an event a person must hear of."""
+
+    firing: Any  #: a :class:`tvtui.alerts.Firing` (typed loosely: no alerts import here)

@@ -208,6 +208,36 @@ async def line_chart(pilot: Pilot[int]) -> None:
     await _chart_keys(pilot, "c", "c", "c")
 
 
+async def alert_dialog(pilot: Pilot[int]) -> None:
+    """``A``: the new-alert dialog, prefilled with the selected symbol and its price."""
+    from tvtui.ui.screens.alert_dialog import AlertDialog
+
+    await settle(pilot)
+    await pilot.press("A")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, AlertDialog), 5, "the dialog")
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause(0.2)
+
+
+async def alert_list(pilot: Pilot[int]) -> None:
+    """``ctrl+a``: two alerts (one paused) in the running engine only (no file is written)."""
+    from tvtui.alerts import Alert
+    from tvtui.ui.screens.alert_list import AlertList
+
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, TvtuiApp)
+    alerts = app.bridge.alerts
+    symbol = app.symbols[0]
+    alerts.engine.add(Alert.parse(symbol, "crossing-up 250000", note="take profit"))
+    paused = Alert.parse(symbol, "entering-channel 1 2", mode="every-time")
+    alerts.paused[paused.id] = paused
+    await pilot.press("ctrl+a")
+    await _wait(pilot, lambda: isinstance(app.screen, AlertList), 5, "the alert list")
+    await pilot.pause(0.2)
+
+
 #: The snapshot tests' further scenes, each at both sizes:
 #: name -> (token, symbol on the chart at start or None, run_before).
 SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot[int]], Awaitable[None]]]] = {
@@ -230,4 +260,6 @@ SCENES: dict[str, tuple[str, Callable[[Pilot[int]], Awaitable[None]]]] = {
     "symbol-entry-error": ("tvtui-dark", symbol_entry_error),
     "export-dialog": ("tvtui-dark", export_dialog),
     "help": ("tvtui-dark", help_screen),
+    "alert-dialog": ("tvtui-dark", alert_dialog),
+    "alert-list": ("tvtui-dark", alert_list),
 }

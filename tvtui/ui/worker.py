@@ -28,6 +28,7 @@ from tvtui.feed import events as ev
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import Indicator
 from tvtui.ui import messages as msg
+from tvtui.ui.alerting import SubscribeAlerts, WorkerAlerts
 from tvtui.ui.coalesce import TREND_POINTS, TREND_TIMEFRAME, ChartTarget, Coalescer
 from tvtui.ui.older_bars import OlderBars
 from tvtui.ui.stream_commands import (
@@ -103,6 +104,7 @@ class StreamBridge:
         history_bars: int = HISTORY_BARS,
         coalescer: Coalescer | None = None,
         clock: Callable[[], float] = time.monotonic,
+        alerts: WorkerAlerts | None = None,
     ) -> None:
         self._post = post
         self.factory = client_factory
@@ -130,6 +132,8 @@ class StreamBridge:
         self._trend_asked: set[str] = set()
         self._older = OlderBars()  #: the chart's requests for older bars
         self.paused = False
+        #: judged on every drained batch (ui/alerting.py); default: the config file's alerts
+        self.alerts = alerts if alerts is not None else WorkerAlerts(post)
 
     # --- commands: any thread ----------------------------------------------------------------
 
@@ -197,8 +201,11 @@ class StreamBridge:
                 except queue.Empty:
                     item = None
                 out: list[Message] = []
+                events: list[ev.Event] = []
                 handled = 0
                 while item is not None:
+                    if isinstance(item, ev.Event):
+                        events.append(item)
                     out += self._handle_item(item)
                     handled += 1
                     if handled >= DRAIN_LIMIT or self._stopped.is_set():
@@ -207,6 +214,7 @@ class StreamBridge:
                         item = self.inbox.get_nowait()
                     except queue.Empty:
                         item = None
+                self.alerts.feed_all(events)  # posts AlertFired itself, paused or not
                 out += self.coalescer.flush(self._clock())
                 if any(isinstance(m, msg.ChartFailed) for m in out):
                     self._series_failed = True
@@ -225,6 +233,8 @@ class StreamBridge:
                 return self._command(item)
             except ValueError as exc:  # a malformed symbol or timeframe from a command
                 return [msg.FeedProblem(str(exc), "warning")]
+        if isinstance(item, SubscribeAlerts) and self._client is not None:
+            self.alerts.subscribe(self._client, self._watched)
         if isinstance(item, ev.Event):
             session = getattr(item, "session", "")
             if session and session in self._trend_series:
@@ -293,9 +303,11 @@ class StreamBridge:
             case Watch(symbols=wanted):
                 symbols = client.add_symbols(*wanted) if wanted else []
                 gone = [s for s in self._watched if s not in symbols and s not in self._previewing]
+                gone = self.alerts.keep(gone)
                 if gone:
                     client.remove_symbols(*gone)
                 self._watched = symbols
+                self.alerts.subscribe(client, symbols)
                 self.coalescer.watch(symbols)
                 self._trend_asked.intersection_update(symbols)  # one removed and added: again
                 self._ask_trends(client, symbols)

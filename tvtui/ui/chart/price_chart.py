@@ -13,6 +13,7 @@ from typing import Any
 from tvtui.feed.events import Bar, StudyPoint
 from tvtui.ui import format as fmt
 from tvtui.ui.chart import axes
+from tvtui.ui.chart.alert_lines import draw_alert_levels
 from tvtui.ui.chart.candles import draw_candles, draw_ohlc, draw_polyline, draw_volume, line_points
 from tvtui.ui.chart.cells import AXIS, Dots, Grid
 from tvtui.ui.chart.heikin import heikin_ashi_range
@@ -35,6 +36,8 @@ class ChartData:
     overlays: dict[str, tuple[list[str], list[StudyPoint]]]
     window: Window
     chart_type: str = "candles"
+    #: price levels of the charted symbol's alerts (drawn when in the visible range)
+    alert_levels: tuple[float, ...] = ()
 
     @property
     def visible(self) -> list[Bar]:
@@ -109,6 +112,8 @@ def price_picture(width: int, height: int, data: ChartData, time_axis: bool) -> 
     last_row = prices.row(last)
     if prices.low <= last <= prices.high:
         axes.level_line(plot, last_row, "chart-last")
+    if data.alert_levels:
+        draw_alert_levels(plot, prices, data.alert_levels, lambda v: fmt.price(v, decimals))
     axes.axis_line(plot, rows)
     ticks = axes.pick_ticks(prices, last_row)
     axes.price_labels(plot, prices, ticks, lambda t: fmt.price(t, decimals))

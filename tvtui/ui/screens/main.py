@@ -32,6 +32,7 @@ from tvtui.ui.exporting import ExportActions
 from tvtui.ui.layout import LayoutState, apply_layout
 from tvtui.ui.messages import OlderBarsLoaded
 from tvtui.ui.safe import guarded
+from tvtui.ui.screens.alert_actions import AlertActions
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
 from tvtui.ui.screens.main_chart import ChartActions
 from tvtui.ui.screens.main_watchlist import WatchlistActions
@@ -103,13 +104,15 @@ MAIN_BINDINGS = [
     Binding("z", "maximise_chart", "Maximise chart", show=False, id="chart.maximise"),
     Binding("w", "toggle_pane('watchlist')", "Watchlist pane", show=False, id="watchlist.toggle"),
     Binding("s", "toggle_pane('indicators')", "Indicator pane", show=False, id="indicators.toggle"),
+    Binding("A", "new_alert", "New alert (prefilled)", show=False, id="app.new_alert"),
+    Binding("ctrl+a", "alert_list", "Alerts: list, pause, edit", show=False, id="app.alerts"),
 ]
 
 #: ... and the watchlist's own (j / k): every binding the help screen lists and [keymap] may name.
 ALL_BINDINGS = [*MAIN_BINDINGS, *(b for b in Watchlist.BINDINGS if isinstance(b, Binding))]
 
 
-class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
+class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Screen[None]):
     """Watchlist, candle chart, indicators and a status line over one feed stream."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
@@ -119,6 +122,7 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
         {"add_symbol", "remove_symbol", "move", "step_timeframe", "timeframe"}
         | {"select_timeframe", "choose_indicators", "export", "maximise_chart", "toggle_pane"}
         | {"cursor", "cursor_home", "cursor_hide", "zoom", "cycle_chart_type"}
+        | {"new_alert", "alert_list"}
     )
 
     def __init__(self) -> None:
@@ -159,6 +163,7 @@ class MainScreen(ChartActions, WatchlistActions, ExportActions, Screen[None]):
             watchlist.set_symbols(app.symbols, keep=first)  # the cursor on it too
             self.open_symbol(first)
         self.set_indicators(app.indicator_ids)
+        self.report_alert_problems()  # screens/alert_actions.py
 
     def restart_stream(self) -> None:
         """A new stream worker: ask it again for what the panes show."""

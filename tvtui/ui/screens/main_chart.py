@@ -52,6 +52,8 @@ class ChartActions(_Base):
 
         def quote_of(self, symbol: str) -> dict[str, Any]: ...
 
+        def show_alert_levels(self) -> None: ...
+
     def open_symbol(self, symbol: str, timeframe: str | None = None) -> None:
         """Show ``symbol`` (on ``timeframe``, else the current one) in the chart pane."""
         app = self.tvtui
@@ -65,6 +67,7 @@ class ChartActions(_Base):
         self.chart_precision(self.quote_of(symbol))
         self.query_one(Watchlist).set_active(symbol)
         self.query_one(StatusLine).chart = f"{symbol} · {app.timeframe}"
+        self.show_alert_levels()  # screens/alert_actions.py
         app.remember()
 
     def chart_precision(self, quote: dict[str, Any]) -> None:

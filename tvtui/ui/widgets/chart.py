@@ -60,6 +60,7 @@ class ChartPlot(ThemedPlot):
             dict(pane.overlays),
             pane.window_for(self.size.width),
             pane.chart_type,
+            pane.alert_levels,
         )
 
     def on_click(self, event: events.Click) -> None:
@@ -122,6 +123,8 @@ class ChartPane(Vertical):
         self.window: Window = self.view.window([], 0)
         #: a short terminal: the volume strip gives its rows to the candles
         self.compact = False
+        #: the charted symbol's alert levels (set by the main screen: screens/alert_actions.py)
+        self.alert_levels: tuple[float, ...] = ()
 
     @property
     def timeframe_seconds(self) -> int:

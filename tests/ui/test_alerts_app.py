@@ -1,0 +1,188 @@
+"""Alerts in the app (issue 13 item 3): ``A`` opens a prefilled dialog that saves to the config,
+an alert the simulator's live price crosses fires a notification from the stream worker, the
+list (``ctrl+a``) shows it fired and pauses / deletes it, a bad level is refused inline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input, Static
+
+from tests.alerts.test_watcher_sim import level_ahead
+from tests.support import wait_until
+from tvtui.alerts import Alert
+from tvtui.config.alerts import add_alert, load_alerts
+from tvtui.ui import format as fmt
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.screens.alert_dialog import AlertDialog
+from tvtui.ui.screens.alert_list import AlertList
+from tvtui.ui.widgets.chart import CandlePlot, ChartPane
+
+SIZE = (160, 45)
+BTC = "BINANCE:BTCUSDT"
+
+
+def notices(app: TvtuiApp, needle: str) -> list[str]:
+    return [n.message for n in app._notifications if needle in f"{n.title} {n.message}"]
+
+
+def last_price(app: TvtuiApp, symbol: str) -> Any:
+    main = app.main
+    return None if main is None else main.quote_of(symbol).get("lp")
+
+
+def table_rows(screen: AlertList) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_A_opens_a_prefilled_dialog_and_enter_saves_it(make_app) -> None:
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: last_price(app, BTC) is not None, 10, "BTC's price")
+        app.bridge.pause(True)  # the price stands still while it is compared
+        await wait_until(pilot, lambda: app.bridge.paused, 5, "the stream to pause")
+        await pilot.pause()
+        price = last_price(app, BTC)
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertDialog), 5, "the dialog")
+        dialog = app.screen
+        level = dialog.query_one("#alert-level", Input).value
+        assert dialog.query_one("#alert-symbol", Input).value == BTC
+        assert float(level) == price
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AlertDialog), 5, "saved")
+        saved = load_alerts().alerts
+        assert [(a.symbol, a.condition.text) for a in saved] == [(BTC, f"crossing {level}")]
+        assert [a.id for a in app.bridge.alerts.engine.alerts] == [saved[0].id]
+        assert notices(app, "Alert saved")
+
+    second: TvtuiApp = make_app(symbols=[BTC])  # a restart: the alert comes from the config
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+a")
+        await wait_until(pilot, lambda: isinstance(second.screen, AlertList), 5, "the list")
+        rows = table_rows(second.screen)  # type: ignore[arg-type]
+        assert len(rows) == 1 and rows[0][:3] == [BTC, f"crossing {level}", "once"]
+        assert rows[0][3] in ("armed", "fired")  # the live price is at the level: it may fire
+
+
+async def test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes(
+    make_app, live_sim
+) -> None:
+    level = level_ahead(live_sim, BTC, 600)  # the next 10 s of real time
+    alert = Alert.parse(BTC, f"crossing {level:.3f}")
+    add_alert(alert)
+    app: TvtuiApp = make_app(symbols=[BTC, "NASDAQ:AAPL"])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: notices(app, BTC), 20, "the alert's notification")
+        (text,) = notices(app, BTC)
+        assert f"crossing {level:.3f}" in text and "UTC" in text  # symbol, level, time
+        (firing,) = app.bridge.alerts.log.recent(5)
+        assert f": {firing['price']:.10g} (from {firing['previous']:.10g}) at " in text
+        assert (firing["previous"] - level) * (firing["price"] - level) < 0  # it crossed
+        await pilot.press("ctrl+a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertList), 5, "the list")
+        screen: AlertList = app.screen  # type: ignore[assignment]
+        rows = table_rows(screen)
+        assert rows[0][3] == "fired" and rows[0][4], rows  # state and when it last fired
+        recent = str(screen.query_one("#alert-recent", Static).render())
+        assert BTC in recent and f"crossing {level:.3f}" in recent
+        await pilot.press("p")
+        await wait_until(pilot, lambda: table_rows(screen)[0][3] == "paused", 5, "paused")
+        assert app.bridge.alerts.engine.alerts == []
+        await pilot.press("p")
+        await wait_until(pilot, lambda: table_rows(screen)[0][3] != "paused", 5, "resumed")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not table_rows(screen), 5, "deleted")
+        assert load_alerts().alerts == [] and app.bridge.alerts.engine.alerts == []
+
+
+async def test_a_bad_level_is_refused_inline_and_nothing_is_saved(make_app) -> None:
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertDialog), 5, "the dialog")
+        dialog = app.screen
+        dialog.query_one("#alert-level", Input).value = ""
+        await pilot.press(*"12o00", "enter")
+        error = dialog.query_one("#alert-error", Static)
+        await wait_until(pilot, lambda: "not a number" in str(error.render()), 5, "the error")
+        assert "12o00" in str(error.render())
+        assert app.screen is dialog and load_alerts().alerts == []
+        assert app.bridge.alerts.engine.alerts == []
+
+
+async def test_A_on_the_chart_cursor_prefills_that_bars_close(make_app) -> None:
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: len(chart.bars) > 20, 10, "the chart's bars")
+        await pilot.press("left", "left", "left")
+        await wait_until(pilot, lambda: chart.cursor_bar is not None, 5, "the cursor")
+        bar = chart.cursor_bar
+        assert bar is not None
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertDialog), 5, "the dialog")
+        level = app.screen.query_one("#alert-level", Input).value
+        assert float(level) == bar.close
+
+
+async def test_an_alerts_level_is_a_line_on_its_symbols_chart(make_app) -> None:
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: len(chart.bars) > 20, 10, "the chart's bars")
+        bars = chart.bars[-20:]
+        level = round((max(b.high for b in bars) + min(b.low for b in bars)) / 2, 2)
+        far = max(b.high for b in chart.bars) * 3  # off the visible range: not drawn
+        for text in (f"crossing {level}", f"greater-than {far}"):
+            alert = Alert.parse(BTC, text)
+            add_alert(alert)
+            app.main.alert_saved(alert, None)  # type: ignore[union-attr]
+        assert chart.alert_levels == (level, far)
+        plot = chart.query_one(CandlePlot)
+
+        def labelled() -> list[str]:
+            return [row for row in plot.picture_text.splitlines() if " alert " in row]
+
+        await wait_until(pilot, lambda: len(labelled()) == 1, 5, "one alert line, labelled")
+        (row,) = labelled()
+        assert "┄" in row and f" alert {fmt.price(level, 2)} " in row
+
+
+async def test_edit_in_the_list_replaces_the_alert_in_the_config_and_the_engine(make_app) -> None:
+    add_alert(Alert.parse(BTC, "greater-than 900000"))
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertList), 5, "the list")
+        listing: AlertList = app.screen  # type: ignore[assignment]
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertDialog), 5, "the dialog")
+        dialog = app.screen
+        assert dialog.query_one("#alert-level", Input).value == "900000"
+        dialog.query_one("#alert-level", Input).value = ""
+        await pilot.press(*"950000", "enter")
+        await wait_until(pilot, lambda: app.screen is listing, 5, "back to the list")
+        await wait_until(pilot, lambda: "950000" in table_rows(listing)[0][1], 5, "the edit")
+        assert [a.condition.text for a in load_alerts().alerts] == ["greater-than 950000"]
+        assert [a.condition.text for a in app.bridge.alerts.engine.alerts] == [
+            "greater-than 950000"
+        ]
+
+
+async def test_an_alert_off_the_watchlist_fires_and_a_broken_entry_is_named(
+    make_app, live_sim, tmp_path
+) -> None:
+    eth = "BINANCE:ETHUSDT"  # not on the watchlist, not charted: quoted for its alert alone
+    level = level_ahead(live_sim, eth, 600)
+    add_alert(Alert.parse(eth, f"crossing {level:.3f}"))
+    with (tmp_path / "config.toml").open("a") as config:
+        config.write('\n[[alerts]]\nsymbol = "NASDAQ:AAPL"\ncondition = "crosing 200"\n')
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: notices(app, "crosing"), 5, "the broken entry's message")
+        assert "alert 2 (NASDAQ:AAPL)" in notices(app, "crosing")[0]
+        await wait_until(pilot, lambda: notices(app, eth), 20, "the ETH alert's notification")
+        assert f"crossing {level:.3f}" in notices(app, eth)[0]
+        assert eth not in app.symbols

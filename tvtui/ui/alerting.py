@@ -1,0 +1,87 @@
+"""The app's alerts on the stream worker's side: one :class:`AlertWatcher` judged on every
+update the worker drains (every watchlist symbol, not only the charted one), off the UI thread.
+
+Why here and not in ``worker.py``: the worker stays a loop of hand-offs; this module holds what
+alerts add to it (the watcher, the quotes alerts need beyond the watchlist) behind four calls.
+A firing is posted as :class:`~tvtui.ui.messages.AlertFired` straight from the worker thread
+(``post`` is ``App.post_message``, thread-safe) and appended to the alert log by the watcher.
+
+The UI thread adds, removes and reads alerts through :attr:`WorkerAlerts.engine` (its
+``add`` / ``remove`` / ``status`` are safe there) and asks for a new alert's quotes with
+:class:`SubscribeAlerts` through the bridge's queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tvtui.alerts import Alert, AlertEngine, AlertLog, AlertWatcher, Firing
+from tvtui.config.alerts import load_alerts
+from tvtui.ui import messages as msg
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeAlerts:
+    """Queue item (UI thread -> worker): subscribe the quotes of alert symbols that are not
+    on the watchlist (after an alert was added)."""
+
+
+class WorkerAlerts:
+    """The watcher the stream worker feeds, built from the config file's ``[[alerts]]``."""
+
+    def __init__(
+        self,
+        post: Callable[[Any], Any],
+        alerts: Iterable[Alert] | None = None,
+        *,
+        alert_log: AlertLog | None = None,
+    ) -> None:
+        self._post = post
+        self.problems: list[str] = []
+        if alerts is None:
+            loaded = load_alerts()
+            alerts = loaded.alerts
+            if loaded.error:
+                self.problems.append(loaded.error)
+        self.log = alert_log if alert_log is not None else AlertLog()
+        # a ``once`` alert that fired in an earlier run stays spent (the log remembers it)
+        fired = self.log.fired_ids()
+        self.engine: AlertEngine = AlertEngine()
+        for alert in alerts:
+            self.engine.add(alert, armed=alert.id not in fired)
+        self.watcher = AlertWatcher(on_fire=self._fired, log=self.log, engine=self.engine)
+        #: alerts paused from the list (this run only): out of the engine, kept here
+        self.paused: dict[str, Alert] = {}
+        self._subscribed: set[str] = set()  #: alert symbols quoted beyond the watchlist
+
+    def _fired(self, firing: Firing) -> None:
+        self._post(msg.AlertFired(firing))
+
+    def feed_all(self, events: list[Any]) -> None:
+        """Judge one drained batch, in order (before the coalescer's flush). With no alert
+        at all nothing is judged (the watcher would still look at every quote)."""
+        if events and (self.engine.symbols() or self.engine.study_keys()):
+            self.watcher.feed_all(events)
+
+    def keep(self, gone: list[str]) -> list[str]:
+        """Of the symbols leaving the watchlist, those no alert needs (the others stay
+        subscribed, so their alerts still fire)."""
+        needed = set(self.engine.symbols())
+        kept = [s for s in gone if s in needed]
+        self._subscribed.update(kept)
+        return [s for s in gone if s not in needed]
+
+    def subscribe(self, client: Any, watched: list[str]) -> None:
+        """Quote every alert symbol that is neither on the watchlist nor subscribed yet."""
+        extra = [s for s in self.engine.symbols() if s not in watched and s not in self._subscribed]
+        if not extra:
+            return
+        try:
+            self._subscribed.update(client.add_symbols(*extra))
+        except ValueError as exc:  # a symbol the client refuses: its alerts cannot fire
+            log.warning("alert symbols not subscribed: %s", exc)
