@@ -186,3 +186,25 @@ async def test_an_alert_off_the_watchlist_fires_and_a_broken_entry_is_named(
         await wait_until(pilot, lambda: notices(app, eth), 20, "the ETH alert's notification")
         assert f"crossing {level:.3f}" in notices(app, eth)[0]
         assert eth not in app.symbols
+
+
+async def test_a_fired_alert_marks_its_watchlist_row_until_the_cursor_reaches_it(
+    make_app, live_sim
+) -> None:
+    from tvtui.ui.widgets.watchlist import Watchlist
+
+    eth = "BINANCE:ETHUSDT"  # the second row: not under the cursor, not on the chart
+    add_alert(Alert.parse(eth, f"crossing {level_ahead(live_sim, eth, 600):.3f}"))
+    app: TvtuiApp = make_app(symbols=[BTC, eth])
+    async with app.run_test(size=SIZE) as pilot:
+        watchlist = app.query_one(Watchlist)
+
+        def mark() -> str:
+            return str(watchlist.get_cell(eth, "symbol"))[:2]
+
+        await wait_until(pilot, lambda: notices(app, eth), 20, "the ETH alert's notification")
+        await wait_until(pilot, lambda: mark() == "⚑ ", 5, "the row's mark")
+        assert str(watchlist.get_cell(BTC, "symbol")).startswith("▶ ")  # the others unmarked
+        watchlist.focus()
+        await pilot.press("down")  # the cursor on ETH's row: seen
+        await wait_until(pilot, lambda: mark() == "  ", 5, "the mark to go")

@@ -136,6 +136,8 @@ class CellPainter:
         return self.colour("price-up" if value > 0 else "price-down")
 
     def symbol_cell(self, symbol: str) -> Cell:
+        if symbol in self.state.alerted:  # an alert fired here, not yet seen: louder than ▶
+            return "⚑ " + symbol, f"bold {self.colour('warning')}", None
         active = symbol == self.state.active
         return ("▶ " if active else "  ") + symbol, "bold" if active else "", None
 

@@ -52,6 +52,9 @@ class RowCursor(ScrollView):
     def action_select_cursor(self) -> None:
         raise NotImplementedError
 
+    def cursor_moved(self) -> None:
+        """The cursor is on another row (a subclass may care)."""
+
     def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
         """Put the cursor on ``row`` (clamped) and, unless told not to, scroll it into view."""
         row = max(0, min(row, self.row_count - 1))
@@ -59,6 +62,7 @@ class RowCursor(ScrollView):
         if previous != row:
             self.refresh_lines(HEADER + previous)
             self.refresh_lines(HEADER + row)
+            self.cursor_moved()
         if scroll:
             self.scroll_cursor_into_view(animate)
 

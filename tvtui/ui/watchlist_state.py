@@ -30,6 +30,8 @@ class WatchlistState:
     trends: dict[str, Trend] = field(default_factory=dict)
     rejected: dict[str, str] = field(default_factory=dict)
     active: str | None = None
+    #: symbols an alert fired on that the trader has not looked at yet (marked on their row)
+    alerted: set[str] = field(default_factory=set)
     #: symbol -> (deadline, direction +1 / -1) of a running flash
     flashes: dict[str, tuple[float, int]] = field(default_factory=dict)
     #: the named lists (``symbols`` is the shown one's, every section, in the saved order)
@@ -202,6 +204,19 @@ class WatchlistState:
         for symbol in ended:
             del self.flashes[symbol]
         return ended
+
+    def mark_alerted(self, symbol: str) -> bool:
+        """An alert fired on ``symbol``: its row is marked until seen; True if it is watched."""
+        self.alerted.add(symbol)
+        return symbol in self.symbols
+
+    def seen(self, symbol: str | None) -> bool:
+        """The trader looked at ``symbol`` (the cursor on its row, or it opened on the chart):
+        True if that took a mark away."""
+        if symbol in self.alerted:
+            self.alerted.discard(symbol)
+            return True
+        return False
 
     def set_active(self, symbol: str | None) -> list[str]:
         """Mark the symbol on the chart; return the symbols whose rows change."""

@@ -159,4 +159,5 @@ class AlertActions(_Base):
         text = fired_text(firing)
         self.app.notify(text, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
         self.app.bell()
+        self.query_one(Watchlist).mark_alerted(firing.alert.symbol)
         self.alerts_changed()

@@ -243,9 +243,21 @@ class Watchlist(SortAndFilter, can_focus=True):
         self.rebuild(keep)
 
     def set_active(self, symbol: str | None) -> None:
-        """Mark the symbol shown on the chart (a ▶ before its name)."""
+        """Mark the symbol shown on the chart (a ▶ before its name); opening it is seeing it."""
+        self.state.seen(symbol)
         for changed in self.state.set_active(symbol):
             self._paint(changed)
+
+    def mark_alerted(self, symbol: str) -> None:
+        """An alert fired on ``symbol``: a ⚑ on its row until the cursor or the chart is on it."""
+        if self.state.mark_alerted(symbol):
+            self._paint(symbol)
+
+    def cursor_moved(self) -> None:
+        """The cursor reached a row: its alert mark has been seen."""
+        symbol = self.selected_key
+        if symbol is not None and self.state.seen(symbol):
+            self._paint(symbol)
 
     # --- data --------------------------------------------------------------------------------
 
