@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from tests.support import SIZE, app_for, holds_for_app, wait_until
 from tvtui.config import load_config
@@ -55,6 +55,12 @@ def notices(app: TvtuiApp) -> list[str]:
 def screen_text(app: TvtuiApp) -> str:
     """What the terminal would show, as Textual exports it (every segment's text)."""
     return app.export_screenshot()
+
+
+def palette_listed(app: TvtuiApp) -> bool:
+    """The command palette lists its commands (the watchlist's descriptions among them)."""
+    hits = app.screen.query(CommandList)
+    return bool(hits) and hits.first().option_count > 0
 
 
 def toast_laid_out(app: TvtuiApp) -> bool:
@@ -407,7 +413,7 @@ async def show_everywhere(texts: list[str], tmp_path: Path) -> None:
         # the palette (descriptions as help lines) and the symbol entry's preview
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 5, "palette")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: palette_listed(app), 10, "the palette's list")
         assert_clean(app)
         await pilot.press("escape")
         app.action_add_symbol("NASDAQ:AAPL")
@@ -434,13 +440,15 @@ async def show_everywhere(texts: list[str], tmp_path: Path) -> None:
         assert app.is_running
 
 
+#: Six apps, three to seven texts each (about 30 texts in all, as twelve apps of one to four):
+#: each text goes through every place, and an app's start is what takes longest.
 @settings(
-    max_examples=12,
+    max_examples=6,
     deadline=None,
     phases=(Phase.explicit, Phase.reuse, Phase.generate),  # a failure is printed, not shrunk
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(texts=st.lists(hostile_or_huge, min_size=1, max_size=4))
+@given(texts=st.lists(hostile_or_huge, min_size=3, max_size=7))
 def test_random_server_text_everywhere_leaves_the_app_running_and_the_screen_clean(
     texts: list[str], tmp_path: Path
 ) -> None:
