@@ -178,7 +178,7 @@ async def test_a_flood_of_updates_is_coalesced_and_the_ui_stays_responsive(
             await p.press("3")
             chart = app.query_one(ChartPane)
             await wait_until(
-                p, lambda: chart.timeframe == "15m" and bool(chart.bars), 5, "the 15m chart"
+                p, lambda: chart.timeframe == "15m" and bool(chart.bars), 30, "the 15m chart"
             )
             sim.faults.burst_rate = None
             elapsed = time.monotonic() - started
