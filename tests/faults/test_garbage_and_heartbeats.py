@@ -68,8 +68,9 @@ def test_realtimedata_yields_every_packet_sent_through_the_garbage(sim_env, capl
 
 def test_every_heartbeat_is_echoed_also_when_packed_with_data(sim_factory, make_client) -> None:
     # Heartbeats every 0.3 s, ticks every 0.05 s: every other heartbeat rides in a message
-    # with data. A missed echo would close the link after 1 s.
-    sim = sim_factory(heartbeat_interval=0.3, heartbeat_timeout=1.0, tick_interval=0.05)
+    # with data. A missed echo would close the link after 3 s (long enough for a client that a
+    # busy machine keeps waiting a second; the run lasts longer) and leave the counts unequal.
+    sim = sim_factory(heartbeat_interval=0.3, heartbeat_timeout=3.0, tick_interval=0.05)
     collector = Collector()
     client = make_client(sim, collector, start=False)
     packed = [0]
@@ -88,7 +89,10 @@ def test_every_heartbeat_is_echoed_also_when_packed_with_data(sim_factory, make_
     collector.wait_for(lambda evs: sim.stats.heartbeats_sent >= 15, timeout=15)
     settle(sim, client)
     assert packed[0] >= 5  # the packed case really happened
-    assert client.stats.heartbeats_echoed == sim.stats.heartbeats_sent
+    # (the client counts a frame as read just before it sends the echo: wait for that too)
+    eventually(
+        lambda: client.stats.heartbeats_echoed == sim.stats.heartbeats_sent, 5, "every echo sent"
+    )
     eventually(
         lambda: sim.stats.heartbeats_echoed == sim.stats.heartbeats_sent, 5, "every echo back"
     )
