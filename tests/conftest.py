@@ -163,6 +163,7 @@ SLOW_FIRST: dict[str, float] = {
     "test_random_server_text_everywhere_leaves_the_app_running_and_the_screen_clean": 35,
     "test_drops_every_2s_for_30s_lose_nothing_and_restore_everything": 29,
     "test_a_20s_outage_counts_down_then_backfills_the_gap": 23,
+    "test_heartbeats_without_a_hello_do_not_keep_a_link_connecting": 22,  # while it xfails
     "test_the_token_is_sent_and_appears_nowhere_else": 23,
     "test_the_app_works_in_chromium_and_stopping_leaves_no_app": 22,
     "test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_sent": 16,
