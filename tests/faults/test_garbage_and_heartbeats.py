@@ -163,7 +163,7 @@ def test_heartbeats_without_a_hello_do_not_keep_a_link_connecting(sim_factory, m
     sim = sim_factory(heartbeat_interval=0.3)
     sim.faults.silent = True
     collector = Collector()
-    make_client(sim, collector, connect_timeout=2.0)
+    make_client(sim, collector, connect_timeout=4.0)
     eventually(lambda: sim.stats.connections >= 1, 10, "the first connection")
     sim.faults.silent = False  # heartbeats from now on; that connection's hello is gone
     collector.wait_state(LinkState.CONNECTED, timeout=20)
