@@ -211,3 +211,23 @@ async def hold_still(pilot: Pilot, app: TvtuiApp) -> None:
     app.bridge.pause(True)
     await wait_until(pilot, lambda: app.bridge.paused, 5, "the stream to pause")
     await pilot.pause()
+
+
+async def hold_still_when(
+    pilot: Pilot, app: TvtuiApp, condition: Callable[[], object], timeout: float, what: str
+) -> None:
+    """:func:`hold_still` at a moment when ``condition()`` holds. The stream posts a new bar
+    and its study points in separate messages, so a pause can fall between the two: pause and
+    look; if not yet, resume, wait for it, pause again. ``TimeoutError`` naming ``what`` if it
+    never holds within ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        await hold_still(pilot, app)
+        if condition():
+            return
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+        app.bridge.pause(False)
+        await wait_until(pilot, lambda: not app.bridge.paused, 5, "the stream to resume")
+        await wait_until(pilot, condition, max(0.1, deadline - loop.time()), what)

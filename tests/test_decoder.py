@@ -248,7 +248,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=1500)
+@settings(max_examples=500)
 @given(
     st.sampled_from(
         [
@@ -273,7 +273,7 @@ def test_any_params_shape_never_raises(method: str, params: list) -> None:
     assert decoded.events or method in ("du", "timescale_update")
 
 
-@settings(max_examples=1500)
+@settings(max_examples=500)
 @given(st.text() | st.binary())
 def test_arbitrary_garbage_never_raises(garbage: str | bytes) -> None:
     decoded = decode(garbage)

@@ -18,8 +18,10 @@ from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.watchlist import Watchlist
 
 RATE = 20_000
-#: Updates the memory test reads under the flood.
-FLOOD = 150_000
+#: Updates the memory test reads under the flood: ~5 s at 20,000 a second. Holding on to each
+#: (~0.5 kB) would add ~25 MB in the half of the run the growth is measured on, past the 16 MB
+#: allowed with room to spare.
+FLOOD = 100_000
 PAGE = 4096
 MB = 1 << 20
 
@@ -85,7 +87,7 @@ def test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_s
     samples: list[int] = []
     started = time.monotonic()
     # A fixed count of updates, sampled as they arrive (a busy machine takes longer to read
-    # them, it does not read fewer): 150,000 is ~7 s at 20,000 a second.
+    # them, it does not read fewer).
     while (flood := client.stats.frames - start_frames) < FLOOD or len(samples) < 10:
         assert time.monotonic() - started < 90, f"only {flood} updates in 90 s: no flood"
         samples.append(rss())
@@ -118,11 +120,11 @@ async def test_app_under_20k_updates_a_second_shows_the_last_price_sent(
     symbols = ["BINANCE:BTCUSDT", "NASDAQ:AAPL", "FX:EURUSD"]
     app = app_for(app_sim, tmp_path, symbols=symbols, timeframe="1m")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: data_ready(app), 15, "data")
+        await wait_until(pilot, lambda: data_ready(app), 60, "data")
         total = app.bridge.coalescer.total
         app_sim.faults.burst_rate = RATE
         await wait_until(
-            pilot, lambda: app.bridge.coalescer.total - total > 20_000, 30, "20,000 updates"
+            pilot, lambda: app.bridge.coalescer.total - total > 20_000, 180, "20,000 updates"
         )
         app_sim.faults.burst_rate = None
         app_sim.faults.silent = True
@@ -141,7 +143,7 @@ async def test_app_under_20k_updates_a_second_shows_the_last_price_sent(
             return shown == truth and [last.time, last.close] == [bar[0], bar[4]]
 
         try:
-            await wait_until(pilot, caught_up, 30, "the screen to show the last values sent")
+            await wait_until(pilot, caught_up, 60, "the screen to show the last values sent")
         except TimeoutError:
             shown = {s: watchlist.quotes.get(s, {}).get("lp") for s in symbols}
             raise AssertionError(f"shown {shown}, {chart.bars[-1]}; sent {truth}, {bar}") from None

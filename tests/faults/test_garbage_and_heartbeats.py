@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import orjson
+import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
 from tests.support import SIZE, LinkTexts, app_for, eventually, wait_until
@@ -68,8 +69,9 @@ def test_realtimedata_yields_every_packet_sent_through_the_garbage(sim_env, capl
 
 def test_every_heartbeat_is_echoed_also_when_packed_with_data(sim_factory, make_client) -> None:
     # Heartbeats every 0.3 s, ticks every 0.05 s: every other heartbeat rides in a message
-    # with data. A missed echo would close the link after 1 s.
-    sim = sim_factory(heartbeat_interval=0.3, heartbeat_timeout=1.0, tick_interval=0.05)
+    # with data. A missed echo would close the link after 3 s (long enough for a client that a
+    # busy machine keeps waiting a second; the run lasts longer) and leave the counts unequal.
+    sim = sim_factory(heartbeat_interval=0.3, heartbeat_timeout=3.0, tick_interval=0.05)
     collector = Collector()
     client = make_client(sim, collector, start=False)
     packed = [0]
@@ -88,7 +90,10 @@ def test_every_heartbeat_is_echoed_also_when_packed_with_data(sim_factory, make_
     collector.wait_for(lambda evs: sim.stats.heartbeats_sent >= 15, timeout=15)
     settle(sim, client)
     assert packed[0] >= 5  # the packed case really happened
-    assert client.stats.heartbeats_echoed == sim.stats.heartbeats_sent
+    # (the client counts a frame as read just before it sends the echo: wait for that too)
+    eventually(
+        lambda: client.stats.heartbeats_echoed == sim.stats.heartbeats_sent, 5, "every echo sent"
+    )
     eventually(
         lambda: sim.stats.heartbeats_echoed == sim.stats.heartbeats_sent, 5, "every echo back"
     )
@@ -135,8 +140,31 @@ async def test_a_silent_server_is_declared_stale_by_the_client_and_shown_by_the_
         return LinkState.CONNECTED in states[states.index(LinkState.STALE) :]
 
     # The app and the test's own client reconnect independently: wait for the client too.
-    collector.wait_for(stale_then_connected, timeout=20)
+    collector.wait_for(stale_then_connected, timeout=45)  # as the app above: liveness only
     states = collector.states()
     after = states[states.index(LinkState.STALE) :]
     assert after[1] is LinkState.RECONNECTING and LinkState.CONNECTED in after
     assert sim.stats.connections >= 4  # both stale links were replaced
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tvtui/feed/link.py _read_loop measures the hello's wait from the last frame, so "
+    "heartbeats without a hello keep a link 'connecting' forever (fix: from the connection's "
+    "start while not live); the cause of the silent-server test's 'connecting' hangs",
+)
+def test_heartbeats_without_a_hello_do_not_keep_a_link_connecting(sim_factory, make_client) -> None:
+    """The hello must arrive within ``connect_timeout`` of the connection (linkinfo.watch_limit
+    says so). A connection opened while the server was silent never gets one (the simulator
+    sends it once, at the start), yet receives heartbeats once the silence ends: the client
+    must give that link up and connect again. Before: it waited for ever, each heartbeat
+    restarting the wait. (This is what the silent-server test above hits when its client
+    reconnects before the silence ends.)"""
+    sim = sim_factory(heartbeat_interval=0.3)
+    sim.faults.silent = True
+    collector = Collector()
+    make_client(sim, collector, connect_timeout=4.0)
+    eventually(lambda: sim.stats.connections >= 1, 10, "the first connection")
+    sim.faults.silent = False  # heartbeats from now on; that connection's hello is gone
+    collector.wait_state(LinkState.CONNECTED, timeout=20)
+    assert sim.stats.connections >= 2

@@ -16,7 +16,7 @@ from tests.support import (
     app_for,
     assert_stream_bars_true,
     eventually,
-    hold_still,
+    hold_still_when,
     run_stream,
     wait_until,
 )
@@ -174,7 +174,14 @@ async def test_app_status_line_says_reconnecting_then_connected_and_the_chart_ha
         await wait_until(
             pilot, lambda: watchlist.quotes["NASDAQ:AAPL"]["lp"] != price, 10, "new prices"
         )
-        await hold_still(pilot, app)
+        studies = app.query_one(IndicatorPane).blocks().values()
+
+        def studies_caught_up() -> bool:
+            # a new bar's study points come in their own packets, just after the bar's
+            last = chart.bars[-2].time
+            return all(b.points and max(p.time for p in b.points) >= last for b in studies)
+
+        await hold_still_when(pilot, app, studies_caught_up, 30, "the studies' newest points")
         bars = {b.time: b for b in chart.bars}
         assert_true_and_continuous(app_sim, bars, "BINANCE:BTCUSDT", "1", 60)
         # the studies were restored on the new connections: points up to the newest bars

@@ -20,7 +20,7 @@ from tests.support import (
     LinkTexts,
     app_for,
     assert_stream_bars_true,
-    hold_still,
+    hold_still_when,
     run_stream,
     wait_until,
 )
@@ -80,8 +80,7 @@ async def test_a_20s_outage_counts_down_then_backfills_the_gap(
             last = chart.bars[-2].time
             return all(b.points and max(p.time for p in b.points) >= last for b in studies)
 
-        await wait_until(pilot, studies_caught_up, 20, "the studies across the gap")
-        await hold_still(pilot, app)
+        await hold_still_when(pilot, app, studies_caught_up, 20, "the studies across the gap")
 
         # The app: reconnecting with a countdown that counts down, then connected.
         retrying = [t for t in seen if t.startswith("↻ reconnecting")]

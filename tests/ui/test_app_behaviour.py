@@ -130,7 +130,7 @@ async def test_a_refused_study_shows_the_servers_reason(make_app) -> None:
 
 
 async def test_the_status_line_tells_the_truth_when_the_link_drops(tmp_path: Path) -> None:
-    with Simulator(SimConfig(seed=3, time_scale=60.0)) as sim:
+    with Simulator(SimConfig(seed=3, time_scale=60.0, tick_interval=0.5)) as sim:
         app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"])
         async with app.run_test(size=SIZE) as pilot:
             status = app.query_one(StatusLine)
@@ -157,7 +157,7 @@ async def test_the_status_line_tells_the_truth_when_the_link_drops(tmp_path: Pat
 async def test_a_flood_of_updates_is_coalesced_and_the_ui_stays_responsive(
     tmp_path: Path,
 ) -> None:
-    with Simulator(SimConfig(seed=5, time_scale=60.0)) as sim:
+    with Simulator(SimConfig(seed=5, time_scale=60.0, tick_interval=0.5)) as sim:
         handled: list[type] = []
         app = TvtuiApp(
             load_config(tmp_path / "config.toml"),
@@ -178,7 +178,7 @@ async def test_a_flood_of_updates_is_coalesced_and_the_ui_stays_responsive(
             await p.press("3")
             chart = app.query_one(ChartPane)
             await wait_until(
-                p, lambda: chart.timeframe == "15m" and bool(chart.bars), 5, "the 15m chart"
+                p, lambda: chart.timeframe == "15m" and bool(chart.bars), 30, "the 15m chart"
             )
             sim.faults.burst_rate = None
             elapsed = time.monotonic() - started
@@ -287,7 +287,7 @@ async def test_moving_averages_are_drawn_over_the_candles(make_app) -> None:
 async def test_q_quits_at_once_even_while_a_symbol_check_hangs(tmp_path: Path) -> None:
     import time
 
-    with Simulator(SimConfig(seed=4, time_scale=60.0)) as sim:
+    with Simulator(SimConfig(seed=4, time_scale=60.0, tick_interval=0.5)) as sim:
         app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"])
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: data_ready(app), 10, "data")

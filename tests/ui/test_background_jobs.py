@@ -55,7 +55,7 @@ async def test_every_background_worker_can_be_waited_for(make_app) -> None:
 def test_quitting_while_indicator_metadata_hangs_returns_promptly(tmp_path: Path) -> None:
     """The whole run, loop shutdown included (where executor threads would be joined)."""
     (tmp_path / "config.toml").write_text('indicators = ["STD;RSI", "STD;MACD"]\n')
-    with Simulator(SimConfig(seed=4, time_scale=60.0)) as sim:
+    with Simulator(SimConfig(seed=4, time_scale=60.0, tick_interval=0.5)) as sim:
         sim.faults.http_delay = 8.0  # every HTTP answer (the studies' metadata) after 8 s
         app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"])
         quit_at: list[float] = []
