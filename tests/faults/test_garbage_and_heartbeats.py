@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 
 import orjson
-import pytest
 
 from tests.feed.helpers import Collector, assert_true_and_continuous
 from tests.support import SIZE, LinkTexts, app_for, eventually, wait_until
@@ -147,12 +146,6 @@ async def test_a_silent_server_is_declared_stale_by_the_client_and_shown_by_the_
     assert sim.stats.connections >= 4  # both stale links were replaced
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tvtui/feed/link.py _read_loop measures the hello's wait from the last frame, so "
-    "heartbeats without a hello keep a link 'connecting' forever (fix: from the connection's "
-    "start while not live); the cause of the silent-server test's 'connecting' hangs",
-)
 def test_heartbeats_without_a_hello_do_not_keep_a_link_connecting(sim_factory, make_client) -> None:
     """The hello must arrive within ``connect_timeout`` of the connection (linkinfo.watch_limit
     says so). A connection opened while the server was silent never gets one (the simulator

@@ -297,6 +297,8 @@ async def test_q_quits_at_once_even_while_a_symbol_check_hangs(tmp_path: Path) -
             await wait_until(pilot, lambda: entry.state == "checking", 5, "the check")
             started = time.monotonic()
             await pilot.press("escape", "q")
-            await wait_until(pilot, lambda: not app.is_running, 3, "the app to exit")
-        assert time.monotonic() - started < 3
+            await wait_until(pilot, lambda: not app.is_running, 6, "the app to exit")
+        # well before the check's 8 s (a quit that waited for it would take them all); not 3 s
+        # as it was: run_test's own teardown is in the figure, 3-4 s on a busy machine
+        assert time.monotonic() - started < 6
         sim.faults.reset()

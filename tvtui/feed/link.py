@@ -313,14 +313,15 @@ class SocketLoop:
         sock = ws.sock
         assert sock is not None
         ws.settimeout(IO_TIMEOUT)
-        last_frame = self._last_whole = time.monotonic()
+        opened = last_frame = self._last_whole = time.monotonic()
         self._abort_reason = None
         self._last_hb = None
         while True:
             if self._stop.is_set():
                 return Outcome.STOP, "", 0.0
             limit = self._watch_limit()
-            quiet = time.monotonic() - last_frame
+            # before the hello, heartbeats are no answer: its wait counts from the opening
+            quiet = time.monotonic() - (last_frame if self._live else opened)
             if quiet >= limit:
                 if not self._live:
                     return Outcome.LOST, f"no hello within {secs(limit)} s", 0.0
