@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support import app_for, wait_until
+from tests.support import app_for, hold_still, wait_until
 from tvtui.ui import format as fmt
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.chart.scale import AXIS_COLUMNS
@@ -104,6 +104,7 @@ async def test_a_click_on_a_bar_puts_the_cursor_there_and_end_hides_it(make_app)
     app: TvtuiApp = make_app(symbols=[SYMBOL])
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 15, "data")
+        await hold_still(pilot, app)  # a new bar would move the live view under the click
         chart = app.query_one(ChartPane)
         window = chart.window
         place = window.columns.of(10)

@@ -36,7 +36,7 @@ async def test_c_cycles_the_chart_types_and_each_one_renders(make_app) -> None:
         seen = {}
         for expected in (*CHART_TYPES[1:], CHART_TYPES[0]):
             await pilot.press("c")
-            assert chart.chart_type == expected and app.settings.chart_type == expected
+            assert chart.chart_type == expected and app.chart_type == expected
             await wait_until(
                 pilot,
                 lambda ink=INK[expected]: (
