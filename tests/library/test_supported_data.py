@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tvtui.feed import catalog
 from tvtui.stream import (
     builtin_indicators,
@@ -12,6 +14,7 @@ from tvtui.stream import (
     indicator_inputs,
     known_exchanges,
     search_indicators,
+    search_public_scripts,
     supported_timeframes,
 )
 
@@ -69,3 +72,13 @@ def test_time_frames_and_exchanges_are_listed_with_their_source() -> None:
     exchanges = known_exchanges()
     assert {"BINANCE", "NASDAQ", "NYSE", "FX"} <= set(exchanges.names)
     assert "simulator" in exchanges.source and "reference" in exchanges.source
+
+
+def test_public_scripts_are_searched_and_marked_not_built_in(sim_env) -> None:
+    found = search_public_scripts("stochastic rsi")
+    assert [i.name for i in found] == ["Stochastic RSI Divergences [sim]"]
+    assert found[0].pine_id.startswith("PUB;") and found[0].built_in is False
+    both = fetch_tradingview_indicators("stochastic rsi", public=True)
+    assert [d["scriptIdPart"] for d in both] == ["STD;Stochastic_RSI", "PUB;sim0003"]
+    with pytest.raises(ValueError):
+        search_public_scripts("  ")

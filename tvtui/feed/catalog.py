@@ -1,5 +1,5 @@
 """TradingView's catalogue of built-in indicators (pine-facade ``list?filter=standard``),
-cached on disk, and a search over it.
+cached on disk, a search over it, and the public (community) script search.
 
 Why on disk: the list is the same for every user for days, weighs tens of kilobytes and the
 app's chooser searches it as you type; fetching it once a day (:data:`CACHE_TTL`) into the
@@ -15,9 +15,10 @@ import logging
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import platformdirs
 
@@ -154,6 +155,31 @@ def search_indicators(
     needle = query.strip().lower()
     found.sort(key=lambda i: (not i.name.lower().startswith(needle), i.name.lower()))
     return found[: max(0, limit)]
+
+
+def search_public_scripts(
+    query: str, endpoints: Endpoints | None = None, *, limit: int = 50
+) -> list[IndicatorInfo]:
+    """Community scripts matching ``query`` (``pubscripts-suggest-json``), not cached: each
+    search asks the server (paced). ``built_in`` is False; ``PUB;`` ids may need a login."""
+    if not isinstance(query, str) or not query.strip():
+        raise ValueError("The public script search needs some text")
+    endpoints = endpoints or Endpoints.from_env()
+    url = f"{endpoints.scripts}?{urlencode({'search': query.strip()[:100]})}"
+    try:
+        response = http.get_with_retries(url, headers=http.browser_headers(), attempts=2)
+    except http.HttpFailure as exc:
+        raise IndicatorError(f"Could not search public scripts: {exc.reason}.",
+                             exc.reason) from None  # fmt: skip
+    try:
+        data = response.json() if response.ok else None
+    except ValueError:
+        data = None
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list):
+        reason = http.status_reason(response.status) if not response.ok else "bad reply"
+        raise IndicatorError(f"Could not search public scripts: {reason}.", reason)
+    return [replace(i, built_in=False) for i in _entries(results)][: max(0, limit)]
 
 
 def clear_memory() -> None:

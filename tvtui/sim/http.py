@@ -1,5 +1,5 @@
 """The simulator's HTTP side: scanner symbol check, pine-facade metadata and list, symbol
-search.
+search, public script search.
 
 Same paths and query parameters as TradingView's services, since a ``TVTUI_*_URL`` override
 only replaces scheme, host and port. Runs ``ThreadingHTTPServer`` on a daemon thread.
@@ -85,6 +85,8 @@ def route(path: str) -> tuple[int, Any]:
         if query.get("filter", "standard") != "standard":
             return 200, []
         return 200, list(study_list.standard_scripts())
+    if route_path.rstrip("/") == "/pubscripts-suggest-json":
+        return 200, study_list.public_scripts(query.get("search", ""))
     if route_path.rstrip("/") == "/symbol_search/v3":
         try:
             start = int(query.get("start", "0"))

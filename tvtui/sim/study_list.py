@@ -82,3 +82,35 @@ def standard_scripts() -> tuple[dict[str, Any], ...]:
 def listed(pine_id: str) -> dict[str, Any] | None:
     """The list entry of ``pine_id``; None when the simulator does not list it."""
     return next((e for e in standard_scripts() if e["scriptIdPart"] == pine_id), None)
+
+
+#: A few community scripts for ``pubscripts-suggest-json`` (made up; ``PUB;`` ids are refused
+#: with ``study_not_auth`` on ``create_study``, as invite-only scripts are).
+PUBLIC = (
+    ("PUB;sim0001", "Squeeze Momentum Indicator [sim]", "simtrader", 12000),
+    ("PUB;sim0002", "WaveTrend Oscillator [sim]", "simtrader", 8000),
+    ("PUB;sim0003", "Stochastic RSI Divergences [sim]", "quantsim", 900),
+    ("PUB;sim0004", "Supertrend Multi Timeframe [sim]", "quantsim", 4500),
+)
+
+
+def public_scripts(search: str) -> dict[str, Any]:
+    """The ``pubscripts-suggest-json`` answer: ``results`` whose name holds every word."""
+    words = search.lower().split()
+    return {
+        "results": [
+            {
+                "scriptName": name,
+                "scriptIdPart": pine_id,
+                "version": "1",
+                "author": {"id": 1, "username": author},
+                "access": 1,
+                "imageUrl": "",
+                "agreeCount": likes,
+                "isRecommended": likes > 5000,
+                "extra": {"kind": "study"},
+            }
+            for pine_id, name, author, likes in PUBLIC
+            if all(w in name.lower() for w in words)
+        ]
+    }

@@ -44,6 +44,7 @@ from tvtui.stream.supported import (
     indicator_inputs,
     known_exchanges,
     search_indicators,
+    search_public_scripts,
     supported_timeframes,
 )
 
@@ -73,5 +74,6 @@ __all__ = [
     "indicator_inputs",
     "known_exchanges",
     "search_indicators",
+    "search_public_scripts",
     "supported_timeframes",
 ]

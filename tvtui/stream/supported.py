@@ -15,7 +15,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from tvtui.feed.catalog import IndicatorInfo, builtin_indicators, search_indicators
+from tvtui.feed.catalog import (
+    IndicatorInfo,
+    builtin_indicators,
+    search_indicators,
+    search_public_scripts,
+)
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import Indicator, fetch_indicator
 from tvtui.feed.study_inputs import InputSpec
@@ -32,6 +37,7 @@ __all__ = [
     "indicator_inputs",
     "known_exchanges",
     "search_indicators",
+    "search_public_scripts",
     "supported_timeframes",
 ]
 
@@ -67,13 +73,14 @@ def indicator_inputs(
 # --- the seed's helper names ----------------------------------------------------------------
 
 
-def fetch_tradingview_indicators(query: str) -> list[dict[str, Any]]:
-    """Seed alias of :func:`search_indicators`: dicts with ``scriptName``, ``scriptIdPart``
-    and ``version`` as pine-facade names them."""
-    return [
-        {"scriptName": i.name, "scriptIdPart": i.pine_id, "version": i.version}
-        for i in search_indicators(query)
-    ]
+def fetch_tradingview_indicators(query: str, *, public: bool = False) -> list[dict[str, Any]]:
+    """Seed alias of :func:`search_indicators` (built-ins; with ``public=True`` the community
+    scripts of :func:`search_public_scripts` follow): dicts with ``scriptName``,
+    ``scriptIdPart`` and ``version`` as pine-facade names them."""
+    found = search_indicators(query)
+    if public:
+        found += search_public_scripts(query)
+    return [{"scriptName": i.name, "scriptIdPart": i.pine_id, "version": i.version} for i in found]
 
 
 def fetch_indicator_metadata(script_id: str, script_version: str = "last") -> Indicator:
