@@ -93,3 +93,42 @@ def test_a_listed_study_the_simulator_does_not_compute_is_refused_with_a_reason(
     _study(client, "ar", "STD;Aroon")
     error = client.wait_for(lambda e: isinstance(e, StudyError) and e.study_id == "ar")
     assert "study_not_auth" in error.reason
+
+
+def test_macd_inputs_obv_vwap_and_stochastic_rsi_follow_their_definitions(sim, connect):
+    client = connect(sim)
+    history = _chart(client, token=JWT, count=30)
+    studies = {
+        "md": ("STD;MACD", {"in_0": {"v": 3}, "in_2": {"v": 6}, "in_3": {"v": 4}}),
+        "ob": ("STD;On_Balance_Volume", {}),
+        "vw": ("STD;VWAP", {}),
+        "sr": ("STD;Stochastic_RSI", {"in_0": {"v": 1}, "in_1": {"v": 1}, "in_3": {"v": 5}}),
+    }
+    got = []
+    for study_id, (pine_id, inputs) in studies.items():
+        _study(client, study_id, pine_id, **inputs)
+        got.append(_points(client, study_id))
+    macd, obv, vwap, srsi = got
+    closed = history.bars[:-1]
+    truth = sim.bars("BINANCE:BTCUSDT", "1", closed[0].time - 400 * 60, closed[-1].time + 1)
+    t, prev = truth[-1][0], truth[-2][0]
+    closes = [b[4] for b in truth]
+
+    def ema(values, n):
+        out, alpha = [values[0]], 2 / (n + 1)
+        for v in values[1:]:
+            out.append(out[-1] + alpha * (v - out[-1]))
+        return out
+
+    line = [f - s for f, s in zip(ema(closes, 3), ema(closes, 6), strict=True)]
+    signal = ema(line, 4)
+    assert math.isclose(macd[t][1], line[-1], abs_tol=1e-6)
+    assert math.isclose(macd[t][2], signal[-1], abs_tol=1e-6)
+    step = truth[-1][5] if closes[-1] > closes[-2] else -truth[-1][5]
+    assert math.isclose(obv[t][0] - obv[prev][0], step if closes[-1] != closes[-2] else 0.0)
+    day = sim.bars("BINANCE:BTCUSDT", "1", t - t % 86400, t + 1)  # VWAP restarts each UTC day
+    pv = math.fsum((b[2] + b[3] + b[4]) / 3 * b[5] for b in day)
+    assert math.isclose(vwap[t][0], pv / math.fsum(b[5] for b in day), rel_tol=1e-9)
+    rsi = [r for r in _rsi(closes, 14) if r is not None][-5:]
+    k = 100 * (rsi[-1] - min(rsi)) / (max(rsi) - min(rsi))
+    assert math.isclose(srsi[t][0], k, abs_tol=1e-6) and math.isclose(srsi[t][1], k, abs_tol=1e-6)

@@ -266,7 +266,8 @@ class ChartSession:
         """
         calc = live if live is not None else indicators.build(study.spec, study.inputs)
         market, grid = self.market, series.grid
-        for bar in market.history(series.inst, grid, start, indicators.WARMUP):
+        bars_before = indicators.warmup(study.spec, study.inputs)
+        for bar in market.history(series.inst, grid, start, bars_before):
             calc.push(bar)
         points = []
         for bar in market.history(series.inst, grid, end, _bars_between(grid, start, end)):

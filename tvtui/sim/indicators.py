@@ -50,6 +50,7 @@ class StudySpec:
     plots: tuple[tuple[str, str], ...]  #: (title, plot type)
     factory: Callable[..., Any]  #: called with each input's value under its ``arg`` name
     overlay: bool = False  #: drawn on the price chart (``is_price_study``)
+    warmup: int = 0  #: bars folded in before the first point, beyond the length-based rule
 
 
 def _int(id_: str, name: str, default: int, arg: str, low: int = 1, high: int = 2000) -> Input:
@@ -102,7 +103,7 @@ STUDIES: dict[str, StudySpec] = {
         StudySpec("STD;Average_True_Range", "21.0", "Average True Range", "ATR",
                   (_int("in_0", "Length", 14, "length"),), (("ATR", _LINE),), ta_more.Atr),
         StudySpec("STD;VWAP", "33.0", "Volume Weighted Average Price", "VWAP",
-                  (_src("in_0", "hlc3"),), (("VWAP", _LINE),), ta_more.Vwap, True),
+                  (_src("in_0", "hlc3"),), (("VWAP", _LINE),), ta_more.Vwap, True, 1440),
         StudySpec("STD;On_Balance_Volume", "24.0", "On Balance Volume", "OBV", (),
                   (("OnBalanceVolume", _LINE),), ta_more.Obv),
         StudySpec("STD;Volume", "12.0", "Volume", "Vol",
@@ -131,6 +132,20 @@ def input_value(inp: Input, given: dict[str, Any]) -> Any:
     if inp.options:
         return value if value in inp.options else inp.defval
     return inp.defval if value is None else value
+
+
+#: The longest warm-up, in bars (an EMA 500 converges to 1e-4 within it).
+MAX_WARMUP = 5000
+
+
+def warmup(spec: StudySpec, inputs: Any) -> int:
+    """Bars to fold in before the first visible point: :data:`WARMUP`, or ten times the
+    longest length asked for (an EMA's residual weight is then below 1e-8), or the spec's own
+    (VWAP: a whole day of 1-minute bars), capped at :data:`MAX_WARMUP`. Without it an SMA 200
+    or EMA 200 would depend on where its history happened to start."""
+    given = inputs if isinstance(inputs, dict) else {}
+    lengths = [int(input_value(i, given)) for i in spec.inputs if i.type == "integer" and i.arg]
+    return min(MAX_WARMUP, max(WARMUP, spec.warmup, *(10 * n for n in lengths)))
 
 
 def build(spec: StudySpec, inputs: Any) -> Any:
