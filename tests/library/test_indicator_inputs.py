@@ -80,8 +80,10 @@ def test_a_bad_input_is_a_value_error_naming_the_valid_ones_before_anything_is_s
 def test_twenty_streams_of_one_symbol_make_one_symbol_check(sim_env) -> None:
     with Streamer() as streamer:
         for _ in range(20):
-            streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=2)
+            streamer.stream("BINANCE", "BTCUSDT", numb_price_candles=2, indicators=[RSI7])
         streamer.stream("NASDAQ", "AAPL", numb_price_candles=2)
     checks = [r["path"] for r in sim_env.http_requests if r["path"].startswith("/symbol?")]
     assert len(checks) == 2, checks
     assert "BINANCE%3ABTCUSDT" in checks[0] and "NASDAQ%3AAAPL" in checks[1]
+    metadata = [r for r in sim_env.http_requests if r["path"].startswith("/pine-facade/")]
+    assert len(metadata) == 1  # the indicator's metadata is cached too
