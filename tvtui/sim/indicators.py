@@ -14,7 +14,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from tvtui.sim import ta, ta_more
-from tvtui.sim.ta import SOURCES
+from tvtui.sim.ta import SOURCES, Bollinger, Cci, Ema, Macd, Rsi, Sma
+
+#: The calculators stay importable from here (tests compute references with ``Rsi``...).
+__all__ = [
+    "MAX_WARMUP",
+    "PREMIUM",
+    "STUDIES",
+    "WARMUP",
+    "Bollinger",
+    "Cci",
+    "Ema",
+    "Input",
+    "Macd",
+    "Rsi",
+    "Sma",
+    "StudySpec",
+    "build",
+    "il_template",
+    "input_value",
+    "is_premium",
+    "metadata",
+    "warmup",
+]
 
 #: Bars folded in before the first visible point, so EMA-type values have converged
 #: (the residual weight after 300 bars is below 1e-9 for every default length here).
