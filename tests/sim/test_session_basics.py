@@ -209,13 +209,21 @@ def test_removed_quote_symbols_and_deleted_sessions_go_quiet(sim, connect):
     )
     client.wait_for(lambda e: isinstance(e, QuoteCompleted) and e.symbol == "BINANCE:ETHUSDT")
     client.send(msg.quote_remove_symbols("qs_r", "BINANCE:ETHUSDT"))
-    client.read_for(0.3)
+    _fence(client, "qs_f1")  # the server has handled the removal: what follows comes after it
     later = client.read_for(0.6)
-    symbols = {e.symbol for e in later if isinstance(e, QuoteUpdate)}
+    symbols = {e.symbol for e in later if isinstance(e, QuoteUpdate) and e.session == "qs_r"}
     assert symbols == {"BINANCE:BTCUSDT"}
     client.send(msg.quote_delete_session("qs_r"))
-    client.read_for(0.3)
-    assert not any(isinstance(e, QuoteUpdate) for e in client.read_for(0.6))
+    _fence(client, "qs_f2")
+    later = client.read_for(0.6)
+    assert not any(isinstance(e, QuoteUpdate) and e.session == "qs_r" for e in later)
+
+
+def _fence(client, session: str) -> None:
+    """Wait until the server answered a request sent after the ones before it (one connection
+    is ordered), instead of sleeping and hoping updates already in flight have arrived."""
+    client.send(msg.quote_create_session(session), msg.quote_add_symbols(session, "FX:EURUSD"))
+    client.wait_for(lambda e: isinstance(e, QuoteCompleted) and e.session == session)
 
 
 def test_deleted_chart_session_stops_its_updates(sim, connect):

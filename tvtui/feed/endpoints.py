@@ -16,11 +16,13 @@ WS_URL = "wss://data.tradingview.com/socket.io/websocket?from=chart%2F&type=char
 SCANNER_URL = "https://scanner.tradingview.com/symbol"
 PINE_URL = "https://pine-facade.tradingview.com/pine-facade/translate"
 SEARCH_URL = "https://symbol-search.tradingview.com/symbol_search/v3/"
+SCRIPTS_URL = "https://www.tradingview.com/pubscripts-suggest-json/"
 
 ENV_WS = "TVTUI_WS_URL"
 ENV_SCANNER = "TVTUI_SCANNER_URL"
 ENV_PINE = "TVTUI_PINE_URL"
 ENV_SEARCH = "TVTUI_SEARCH_URL"
+ENV_SCRIPTS = "TVTUI_SCRIPTS_URL"
 ENV_TOKEN = "TRADINGVIEW_JWT_TOKEN"
 
 ORIGIN = "https://www.tradingview.com"
@@ -47,6 +49,7 @@ class Endpoints:
     scanner: str = SCANNER_URL
     pine: str = PINE_URL
     search: str = SEARCH_URL
+    scripts: str = SCRIPTS_URL  #: public (community) script search
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Endpoints:
@@ -56,6 +59,7 @@ class Endpoints:
             scanner=override(SCANNER_URL, env.get(ENV_SCANNER)),
             pine=override(PINE_URL, env.get(ENV_PINE)),
             search=override(SEARCH_URL, env.get(ENV_SEARCH)),
+            scripts=override(SCRIPTS_URL, env.get(ENV_SCRIPTS)),
         )
 
 

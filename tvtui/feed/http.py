@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from tvtui.feed import pacing
 from tvtui.feed.backoff import Backoff
 from tvtui.feed.endpoints import ORIGIN, USER_AGENT
 from tvtui.feed.untrusted import plain
@@ -93,8 +94,9 @@ def status_reason(status: int) -> str:
 def get(
     url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 5.0
 ) -> HttpResponse:
-    """One GET. Any HTTP status comes back as a response; network trouble raises
-    :class:`HttpFailure` with a readable reason."""
+    """One GET, paced per host (:mod:`tvtui.feed.pacing`). Any HTTP status comes back as a
+    response; network trouble raises :class:`HttpFailure` with a readable reason."""
+    pacing.pace(url)
     request = urllib.request.Request(url, headers=dict(headers or browser_headers()), method="GET")
     try:
         with _opener(url).open(request, timeout=timeout) as resp:

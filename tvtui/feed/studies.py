@@ -9,13 +9,16 @@ transient error does not stick.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from tvtui.feed import http
 from tvtui.feed.endpoints import Endpoints
+from tvtui.feed.study_inputs import InputSpec, resolve, specs_from_meta
 
 #: The fixed ``pineFeatures`` tradingview-scraper sends.
 PINE_FEATURES = {"v": '{"indicator":1,"plot":1,"ta":1}', "f": True, "t": "text"}
@@ -41,6 +44,31 @@ class Indicator:
     short_name: str
     plot_titles: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
+    #: The settable inputs the metadata describes (name, type, default, min/max, options).
+    input_specs: tuple[InputSpec, ...] = ()
+    #: The caller's overrides, by snake-case input name: ``{"rsi_length": 7}``.
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """How results and exports name this study: the pine id, followed by the overridden
+        inputs (``STD;SMA length=50``) so the same indicator twice stays two entries."""
+        if not self.overrides:
+            return self.pine_id
+        return " ".join([self.pine_id, *(f"{k}={v}" for k, v in self.overrides.items())])
+
+    def with_inputs(self, overrides: Mapping[str, Any] | None) -> Indicator:
+        """This indicator with ``overrides`` applied to its ``create_study`` inputs; a
+        ``ValueError`` naming the valid inputs for an unknown name or a value out of range."""
+        if not overrides:
+            return self
+        chosen = resolve(list(self.input_specs), overrides, self.pine_id)
+        inputs = dict(self.inputs)
+        named: dict[str, Any] = {}
+        for input_id, (spec, value) in chosen.items():
+            inputs[input_id] = {"v": value, "f": True, "t": spec.type}
+            named[spec.key] = value
+        return dataclasses.replace(self, inputs=inputs, overrides=named)
 
 
 _cache: dict[tuple[str, str, str], Indicator] = {}
@@ -146,6 +174,7 @@ def indicator_from_result(pine_id: str, version: str, result: dict[str, Any]) ->
         short_name=str(meta.get("shortDescription") or meta.get("description") or pine_id),
         plot_titles=plot_titles(meta),
         inputs=inputs,
+        input_specs=tuple(specs_from_meta(meta)),
     )
 
 

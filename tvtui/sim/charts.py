@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tvtui.sim import catalog, indicators
+from tvtui.sim import catalog, indicators, study_list
 from tvtui.sim.catalog import Instrument
 from tvtui.sim.market import Market
 from tvtui.sim.prices import Bar, Grid, grid_for
@@ -226,15 +226,10 @@ class ChartSession:
             return [_p("study_error", self.id, study_id, version, f"study_not_auth:{script}")]
         spec = indicators.STUDIES.get(pine_id)
         if spec is None:
-            return [
-                _p(
-                    "study_error",
-                    self.id,
-                    study_id,
-                    version,
-                    f"Inexistent or unsupported indicator: {pine_id}",
-                )
-            ]
+            reason = f"Inexistent or unsupported indicator: {pine_id}"
+            if study_list.listed(pine_id) is not None:  # listed, not computed by the simulator
+                reason = f"study_not_auth:{script}"
+            return [_p("study_error", self.id, study_id, version, reason)]
         if study_id not in self.studies and len(self.studies) >= self.max_studies:
             return [_p("study_error", self.id, study_id, version, MAX_STUDY_MSG + " sim-node-1")]
         if series is None:
@@ -271,7 +266,8 @@ class ChartSession:
         """
         calc = live if live is not None else indicators.build(study.spec, study.inputs)
         market, grid = self.market, series.grid
-        for bar in market.history(series.inst, grid, start, indicators.WARMUP):
+        bars_before = indicators.warmup(study.spec, study.inputs)
+        for bar in market.history(series.inst, grid, start, bars_before):
             calc.push(bar)
         points = []
         for bar in market.history(series.inst, grid, end, _bars_between(grid, start, end)):

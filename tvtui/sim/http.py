@@ -1,4 +1,5 @@
-"""The simulator's HTTP side: scanner symbol check, pine-facade metadata, symbol search.
+"""The simulator's HTTP side: scanner symbol check, pine-facade metadata and list, symbol
+search, public script search.
 
 Same paths and query parameters as TradingView's services, since a ``TVTUI_*_URL`` override
 only replaces scheme, host and port. Runs ``ThreadingHTTPServer`` on a daemon thread.
@@ -15,12 +16,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 
-from tvtui.sim import catalog, indicators
+from tvtui.sim import catalog, indicators, study_list
 
 if TYPE_CHECKING:
     from tvtui.sim.records import Host
 
 _PINE_PREFIX = "/pine-facade/translate/"
+_PINE_LIST = "/pine-facade/list"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,6 +81,12 @@ def route(path: str) -> tuple[int, Any]:
         if result is None:
             return 200, {"success": False, "reason": f"Script {unquote(pine_id)} not found"}
         return 200, {"success": True, "result": result}
+    if route_path.rstrip("/") == _PINE_LIST:
+        if query.get("filter", "standard") != "standard":
+            return 200, []
+        return 200, list(study_list.standard_scripts())
+    if route_path.rstrip("/") == "/pubscripts-suggest-json":
+        return 200, study_list.public_scripts(query.get("search", ""))
     if route_path.rstrip("/") == "/symbol_search/v3":
         try:
             start = int(query.get("start", "0"))

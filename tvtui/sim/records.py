@@ -9,6 +9,7 @@ copy from any test thread) and :class:`Host` (what a connection or the HTTP serv
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -57,7 +58,8 @@ class Records:
         self._add("handshakes", [{"path": path, "headers": headers}])
 
     def add_http(self, path: str, headers: dict[str, str]) -> None:
-        self._add("http", [{"path": path, "headers": headers}])
+        # "at" (monotonic seconds) lets a test check how fast requests arrived (pacing).
+        self._add("http", [{"path": path, "headers": headers, "at": time.monotonic()}])
 
     def add_error(self, text: str) -> None:
         self._add("errors", [{"error": text}])

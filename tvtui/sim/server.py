@@ -70,6 +70,7 @@ class Simulator:
             "TVTUI_SCANNER_URL": self.http_url,
             "TVTUI_PINE_URL": self.http_url,
             "TVTUI_SEARCH_URL": self.http_url,
+            "TVTUI_SCRIPTS_URL": self.http_url,
         }
 
     def now(self) -> float:

@@ -14,7 +14,8 @@ switching is one import line. What is different is what happens underneath:
 
 The package keeps one job per module: :mod:`~tvtui.stream.handler` (the connection and its
 sessions), :mod:`~tvtui.stream.streamer` (bars and indicators, request/response),
-:mod:`~tvtui.stream.packets` (raw packets), :mod:`~tvtui.stream.arguments` (argument checks)
+:mod:`~tvtui.stream.packets` (raw packets), :mod:`~tvtui.stream.arguments` (argument checks),
+:mod:`~tvtui.stream.supported` (time frames, exchanges, the indicator catalogue and inputs)
 and :mod:`~tvtui.stream.errors`. Import from ``tvtui.stream``; the split is not part of the API.
 """
 
@@ -32,6 +33,20 @@ from tvtui.stream.streamer import (
     FAIL_FAST_ATTEMPTS,
     Streamer,
 )
+from tvtui.stream.supported import (
+    IndicatorInfo,
+    InputSpec,
+    KnownExchanges,
+    builtin_indicators,
+    display_and_select_indicator,
+    fetch_indicator_metadata,
+    fetch_tradingview_indicators,
+    indicator_inputs,
+    known_exchanges,
+    search_indicators,
+    search_public_scripts,
+    supported_timeframes,
+)
 
 __all__ = [
     "ANONYMOUS_STUDY_LIMIT",
@@ -43,10 +58,22 @@ __all__ = [
     "DataNotFoundError",
     "FeedUnavailableError",
     "IndicatorError",
+    "IndicatorInfo",
+    "InputSpec",
+    "KnownExchanges",
     "RealTimeData",
     "StreamHandler",
     "Streamer",
     "SymbolLookupError",
     "SymbolNotFoundError",
+    "builtin_indicators",
     "check_indicators",
+    "display_and_select_indicator",
+    "fetch_indicator_metadata",
+    "fetch_tradingview_indicators",
+    "indicator_inputs",
+    "known_exchanges",
+    "search_indicators",
+    "search_public_scripts",
+    "supported_timeframes",
 ]

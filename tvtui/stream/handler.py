@@ -7,6 +7,7 @@ a caller waits on with a bound, and knows why data did not arrive (:meth:`unavai
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -62,8 +63,7 @@ class StreamHandler:
     ) -> None:
         endpoints = endpoints or Endpoints.from_env()
         if websocket_url:
-            endpoints = Endpoints(websocket_url, endpoints.scanner, endpoints.pine,
-                                  endpoints.search)  # fmt: skip
+            endpoints = dataclasses.replace(endpoints, ws=websocket_url)
         self.endpoints = endpoints
         self._token = resolve_token(jwt_token)
         self._inbox: queue.Queue[Event] = queue.Queue()

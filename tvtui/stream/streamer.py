@@ -35,13 +35,16 @@ from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.feed.symbols import SymbolNotFoundError, normalize_symbol, validate_symbol
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.market.session import SessionView
-from tvtui.stream.arguments import check_candles, check_indicators
+from tvtui.stream.arguments import check_candles, check_indicator_requests
 from tvtui.stream.errors import AuthenticationError, DataNotFoundError, FeedUnavailableError
 from tvtui.stream.handler import StreamHandler
 
 __all__ = ["ANONYMOUS_STUDY_LIMIT", "DEFAULT_TIMEOUT", "FAIL_FAST_ATTEMPTS", "Streamer"]
 
 log = logging.getLogger("tvtui.stream")
+
+#: How long a symbol the scanner confirmed is trusted without asking again (seconds).
+SYMBOL_CHECK_TTL = 3600.0
 
 #: Free (anonymous) accounts may run this many studies on one chart.
 ANONYMOUS_STUDY_LIMIT = 2
@@ -80,6 +83,9 @@ class Streamer:
         #: Paths written by the last ``stream()`` with ``export_result=True``.
         self.exported: list[Path] = []
         self._closed = False
+        #: Symbols the scanner confirmed, with when: 20 streams of one symbol make one check
+        #: (the seed's "avoid making too many requests"); a miss is never cached.
+        self._checked: dict[str, float] = {}
         self.stream_obj = StreamHandler(
             jwt_token=websocket_jwt_token, endpoints=endpoints, sessions=False
         )
@@ -94,7 +100,7 @@ class Streamer:
         symbol: str,
         timeframe: str = "1m",
         numb_price_candles: int = 10,
-        indicators: Sequence[tuple[str, str]] | None = None,
+        indicators: Sequence[tuple[str, str] | tuple[str, str, dict[str, Any]]] | None = None,
         *,
         timeout: float | None = None,
     ) -> dict[str, Any]:
@@ -120,7 +126,7 @@ class Streamer:
         self._check_open()
         tf = parse_timeframe(timeframe)
         count = check_candles(numb_price_candles)
-        wanted = check_indicators(indicators)
+        wanted = check_indicator_requests(indicators)
         full = normalize_symbol(f"{exchange}:{symbol}")
         handler = self.stream_obj
         if len(wanted) > ANONYMOUS_STUDY_LIMIT and not handler.authenticated:
@@ -130,8 +136,11 @@ class Streamer:
                 "(or pass websocket_jwt_token) to a token of an account that allows more.",
                 "study limit",
             )
-        validate_symbol(full, self.endpoints)
-        metas = [fetch_indicator(pine_id, version, self.endpoints) for pine_id, version in wanted]
+        self._check_symbol(full)
+        metas = [
+            fetch_indicator(pine_id, version, self.endpoints).with_inputs(inputs)
+            for pine_id, version, inputs in wanted
+        ]
         wait = self.timeout if timeout is None else timeout
         view = self._collect(full, tf.name, count, metas, wait)
         result = view.to_result(limit=count)
@@ -141,6 +150,14 @@ class Streamer:
             for path in self.exported:
                 log.info("Exported %s", path)
         return result
+
+    def _check_symbol(self, full: str) -> None:
+        """``validate_symbol`` at most once per :data:`SYMBOL_CHECK_TTL` for each symbol."""
+        checked = self._checked.get(full)
+        if checked is not None and time.monotonic() - checked < SYMBOL_CHECK_TTL:
+            return
+        validate_symbol(full, self.endpoints)
+        self._checked[full] = time.monotonic()
 
     def _check_open(self) -> None:
         if self._closed or self.stream_obj.client.closed:
@@ -169,7 +186,7 @@ class Streamer:
         handle = client.open_series(symbol, timeframe, min(count, MAX_BARS))
         studies = {client.add_study(handle, meta): meta for meta in metas}
         for meta in metas:
-            view.study(meta.pine_id, meta.plot_titles)
+            view.study(meta.label, meta.plot_titles)
         completed = paging = exhausted = False
         oldest = float("inf")  #: the oldest bar held when the last page was asked for
         deadline = time.monotonic() + wait
@@ -182,7 +199,7 @@ class Streamer:
                         oldest = first.time if first is not None else float("inf")
                         client.request_more(handle, min(MAX_BARS, short))
                         paging = True
-                    elif all(len(view.studies[m.pine_id]) for m in metas):
+                    elif all(len(view.studies[m.label]) for m in metas):
                         if short > 0:
                             log.warning(
                                 "TradingView has no %s bars of %s before %s: %d of the %d "
@@ -219,7 +236,7 @@ class Streamer:
             case SeriesData(series_id=handle.series_id):
                 view.candles.apply(event.bars)
             case StudyData(study_id=study_id) if study_id in studies:
-                view.study(studies[study_id].pine_id).apply(event.points)
+                view.study(studies[study_id].label).apply(event.points)
             case SeriesCompleted(series_id=handle.series_id):
                 return True
             case StudyError(study_id=study_id) if study_id in studies:
@@ -245,7 +262,7 @@ class Streamer:
     ) -> SessionView:
         if not len(view.candles):
             raise self.stream_obj.unavailable(f"No OHLC data for {symbol} within {wait:g} s")
-        missing = [m.pine_id for m in metas if not len(view.studies[m.pine_id])]
+        missing = [m.label for m in metas if not len(view.studies[m.label])]
         log.warning(
             "Stopped waiting after %g s for %s: %d of %d bars%s",
             wait,
