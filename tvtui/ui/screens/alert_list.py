@@ -80,7 +80,11 @@ class AlertList(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="alert-list-box", classes="dialog"):
             yield Label("Alerts", classes="dialog-title")
-            yield DataTable(id="alert-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(
+                id="alert-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns(*COLUMNS)  # now: an alert may fire before this screen is mounted
+            yield table
             yield Static("", id="alert-list-note", markup=False)
             yield Static("", id="alert-recent", markup=False)
             hint = "p pause/resume · d delete · e edit · n new · esc close"
@@ -89,7 +93,6 @@ class AlertList(ModalScreen[None]):
     def on_mount(self) -> None:
         # wider than the other dialogs (the app's .dialog rule wins over DEFAULT_CSS)
         self.query_one("#alert-list-box").styles.width = 128
-        self.query_one(DataTable).add_columns(*COLUMNS)
         self.refresh_rows()
 
     def entries(self) -> list[tuple[Alert, str, str]]:
@@ -109,7 +112,10 @@ class AlertList(ModalScreen[None]):
         return out
 
     def refresh_rows(self) -> None:
-        table = self.query_one(DataTable)
+        found = self.query(DataTable)
+        if not found:  # not composed yet: on_mount fills it
+            return
+        table = found.first()
         row = table.cursor_row
         table.clear()
         self.ids = []

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -366,7 +367,9 @@ class Watchlist(SortAndFilter, can_focus=True):
             return Strip.blank(self.size.width, self.rich_style)
 
     def _look(self) -> Look:
-        component = self.get_component_rich_style
+        def component(name: str) -> Style:  # unstyled until the CSS is applied (a first paint)
+            return self.get_component_rich_style(name, default=Style.null())
+
         sorted_by, reverse = parse_sort(self.state.shown.sort)
         arrow = " ▼" if reverse else " ▲"
         return Look(
