@@ -25,7 +25,7 @@ import time
 from typing import Any
 
 from benchmarks import common
-from benchmarks.common import Figure
+from benchmarks.common import Figure, StubFeed
 
 SYMBOLS = 50
 ALERTS = 200
@@ -102,36 +102,6 @@ def _events(frames: list[str], symbols: list[str]) -> list[Any]:
     return out
 
 
-class _StubFeed:
-    """A FeedLike that accepts every command and never connects (the events come from the
-    bench, queued before the worker starts)."""
-
-    def __init__(self, sink: Any) -> None:
-        self.sink = sink
-        self.n = 0
-
-    def start(self) -> _StubFeed:
-        return self
-
-    def close(self, timeout: float = 2.0) -> None:
-        pass
-
-    def add_symbols(self, *symbols: str) -> list[str]:
-        return list(symbols)
-
-    def remove_symbols(self, *symbols: str) -> None:
-        pass
-
-    def open_series(self, symbol: str, timeframe: str, count: int = 300) -> Any:
-        from tvtui.feed.registry import SeriesHandle
-
-        self.n += 1
-        return SeriesHandle(f"cs_{self.n}", "sds_1", symbol, timeframe, count)
-
-    def reconnect(self) -> None:
-        pass
-
-
 def _worker(events: list[Any], symbols: list[str], watcher: Any, frames: list[str] | None):
     """The app's real stream worker (``StreamBridge.run``, posting to nowhere) over
     ``events``, queued first (with ``frames``: decoded and merged first, as the socket thread
@@ -160,7 +130,7 @@ def _worker(events: list[Any], symbols: list[str], watcher: Any, frames: list[st
                 pending.clear()
             return super().flush(now)
 
-    bridge = Bridge(lambda message: None, _StubFeed, coalescer=Batches())
+    bridge = Bridge(lambda message: None, StubFeed, coalescer=Batches())
     bridge.watch(symbols)
     start = time.process_time()
     if frames is None:

@@ -35,48 +35,9 @@ from functools import partial
 from typing import Any
 
 from benchmarks import common
-from benchmarks.common import Figure, best_of, ms
+from benchmarks.common import Figure, StubFeed, best_of, ms
 
 HELD = (500, 5_000, 20_000)
-
-
-class _StubFeed:
-    """A FeedLike that accepts every command and never connects (the bars come from here)."""
-
-    def __init__(self, sink: Any) -> None:
-        self.sink = sink
-
-    def start(self) -> _StubFeed:
-        return self
-
-    def close(self, timeout: float = 2.0) -> None:
-        pass
-
-    def add_symbols(self, *symbols: str) -> list[str]:
-        return list(symbols)
-
-    def remove_symbols(self, *symbols: str) -> None:
-        pass
-
-    def open_series(self, symbol: str, timeframe: str, count: int = 300) -> Any:
-        from tvtui.feed.registry import SeriesHandle
-
-        return SeriesHandle("cs_bench", "sds_1", symbol, timeframe, count)
-
-    def modify_series(self, handle: Any, symbol: str | None = None, timeframe: str | None = None):
-        return handle
-
-    def add_study(self, handle: Any, indicator: Any) -> str:
-        return "st9"
-
-    def remove_study(self, handle: Any, study_id: str) -> None:
-        pass
-
-    def close_series(self, handle: Any) -> None:
-        pass
-
-    def reconnect(self) -> None:
-        pass
 
 
 def _bars(count: int) -> list[Any]:
@@ -245,7 +206,7 @@ async def _measure(runs: int) -> dict[Any, dict[str, float]]:
             mode="demo",
             symbols=["BINANCE:BTCUSDT"],
             theme="tvtui-dark",
-            client_factory=_StubFeed,
+            client_factory=StubFeed,
         )
         async with app.run_test(size=(160, 45)) as pilot:
             await pilot.pause(0.3)

@@ -122,3 +122,45 @@ def stamped_quotes() -> Iterator[None]:
 
 def frames_of(message: str) -> int:
     return len(wire.unframe(message).payloads)
+
+
+class StubFeed:
+    """A FeedLike for the app's real stream worker that accepts every command and never
+    connects: the bench itself hands the worker its events (bars, quotes) instead."""
+
+    def __init__(self, sink: Any) -> None:
+        self.sink = sink
+        self.charts = 0
+
+    def start(self) -> StubFeed:
+        return self
+
+    def close(self, timeout: float = 2.0) -> None:
+        pass
+
+    def add_symbols(self, *symbols: str) -> list[str]:
+        return list(symbols)
+
+    def remove_symbols(self, *symbols: str) -> None:
+        pass
+
+    def open_series(self, symbol: str, timeframe: str, count: int = 300) -> Any:
+        from tvtui.feed.registry import SeriesHandle
+
+        self.charts += 1
+        return SeriesHandle(f"cs_{self.charts}", "sds_1", symbol, timeframe, count)
+
+    def modify_series(self, handle: Any, symbol: str | None = None, timeframe: str | None = None):
+        return handle
+
+    def add_study(self, handle: Any, indicator: Any) -> str:
+        return "st9"
+
+    def remove_study(self, handle: Any, study_id: str) -> None:
+        pass
+
+    def close_series(self, handle: Any) -> None:
+        pass
+
+    def reconnect(self) -> None:
+        pass

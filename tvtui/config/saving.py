@@ -61,6 +61,14 @@ def _first_table(text: str) -> int:
     return match.start() if match else len(text)
 
 
+def _current_text(target: Path) -> str:
+    """The config file as it is on disk now (a new file's first line when there is none)."""
+    try:
+        return target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "# tvtui settings (see `tvtui --help`)\n"
+
+
 def save_watchlist(loaded: LoadedConfig, symbols: list[str]) -> list[str]:
     """Write ``symbols`` as the watchlist, atomically, and return the list now on disk.
 
@@ -77,10 +85,7 @@ def save_watchlist(loaded: LoadedConfig, symbols: list[str]) -> list[str]:
         raise ConfigError("the config file had errors at start, so it is not overwritten")
     target = _write_target(loaded.path)
     with _locked(target):
-        try:
-            text = target.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = "# tvtui settings (see `tvtui --help`)\n"
+        text = _current_text(target)
         merged = merge_watchlists(loaded.settings.watchlist, list(symbols), _disk_watchlist(text))
         new_text = render_watchlist_update(text, merged)
         try:
@@ -109,10 +114,7 @@ def save_lists(
     settings = loaded.settings
     target = _write_target(loaded.path)
     with _locked(target):
-        try:
-            text = target.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = "# tvtui settings (see `tvtui --help`)\n"
+        text = _current_text(target)
         disk = _disk_settings(text)
         merged = merge_lists(settings.watchlists, lists, disk.watchlists if disk else None)
         held = merge_positions(settings.positions, positions, disk.positions if disk else None)

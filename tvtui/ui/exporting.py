@@ -8,7 +8,9 @@ can await it; the write is short and local, so quitting may wait for it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -152,31 +154,41 @@ class ExportActions(_Base):
         from tvtui.export.files import ExportError
         from tvtui.export.watchlist import export_watchlist
 
-        app = self.tvtui
-        try:
-            path = export_watchlist(*table, fmt=request.fmt, directory=request.folder)
-        except (ExportError, OSError, ValueError) as exc:
-            app.call_from_thread(screen.failed, str(exc))
-            return
-        path = path.absolute()
-        app.last_export = path
-        app.call_from_thread(screen.done, path)
-        app.call_from_thread(app.notify, str(path), title="Exported the watchlist", timeout=10)
+        self._write(
+            lambda: export_watchlist(*table, fmt=request.fmt, directory=request.folder),
+            screen,
+            "Exported the watchlist",
+            ExportError,
+        )
 
     @work(thread=True, exit_on_error=False, group="export", description="export")
     def write_export(self, view: SessionView, request: ExportRequest, screen: ExportScreen) -> None:
         """Write on a thread; the dialog closes on success and shows the reason on failure."""
         from tvtui.export import ExportError, export_session
 
+        self._write(
+            lambda: export_session(view, request.fmt, request.folder),
+            screen,
+            f"Exported {request.fmt.upper()}",
+            ExportError,
+        )
+
+    def _write(
+        self,
+        write: Callable[[], Path],
+        screen: ExportScreen,
+        title: str,
+        expected: type[Exception],
+    ) -> None:
+        """Run ``write`` (on the export thread); the dialog closes on success and says why on
+        a failure it expects (``expected``, the file system, a bad value)."""
         app = self.tvtui
         try:
-            path = export_session(view, request.fmt, request.folder)
-        except (ExportError, OSError, ValueError) as exc:
+            path = write()
+        except (expected, OSError, ValueError) as exc:
             app.call_from_thread(screen.failed, str(exc))
             return
         path = path.absolute()
         app.last_export = path
         app.call_from_thread(screen.done, path)
-        app.call_from_thread(
-            app.notify, str(path), title=f"Exported {request.fmt.upper()}", timeout=10
-        )
+        app.call_from_thread(app.notify, str(path), title=title, timeout=10)
