@@ -3,14 +3,15 @@ the stream worker for older bars (``LoadOlderBars``) and says "loading older bar
 come (``OlderBarsLoaded``); the cursor stays on its bar as they are added at the left; a
 server with nothing older is said once.
 
-The worker's side is built on another branch: here the command is caught on its way to the
-worker and the message is posted as the worker will post it.
+The first tests catch the command on its way to the worker and post the message as the worker
+does; the last one runs the whole way, app to simulator.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 
 from tests.support import hold_still, wait_until
@@ -118,3 +119,39 @@ async def test_past_the_oldest_or_home_again_asks_the_worker_and_no_more_is_said
         said = [n for n in notes if "no bars older" in n]
         assert len(said) == 1, notes
         assert str(chart.border_subtitle).startswith(NO_OLDER)
+
+
+async def test_home_twice_against_the_simulator_reaches_a_bar_older_than_the_first_history(
+    app_sim, tmp_path
+) -> None:
+    """End to end: the real app, stream worker, client and simulator. ``Home`` goes to the
+    oldest bar held; ``Home`` again sends ``request_more_data`` (counted by the simulator); the
+    older page arrives and ``Home`` reaches a bar older than anything the first history had,
+    with the simulator's own values for it."""
+    from tests.support import app_for
+
+    symbol = "BINANCE:BTCUSDT"
+    app = app_for(app_sim, tmp_path, symbols=[symbol], timeframe="1m")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 15, "data")
+        chart = app.query_one(ChartPane)
+        first_oldest = chart.bars[0].time
+        held = len(chart.bars)
+        await pilot.press("home")  # the cursor on the oldest bar held
+        await wait_until(pilot, lambda: chart.cursor_bar is not None, 5, "the cursor")
+        assert chart.cursor_bar is not None and chart.cursor_bar.time == first_oldest
+        await pilot.press("home")  # again: older bars, please
+        await wait_until(pilot, lambda: app_sim.stats.more_data_requests >= 1, 10, "the request")
+        await wait_until(pilot, lambda: len(chart.bars) > held, 15, "the older bars")
+        assert chart.cursor_bar.time == first_oldest  # the cursor stayed on its bar
+        await wait_until(pilot, lambda: not chart.loading_older, 5, "'loading' to go")
+        assert LOADING_OLDER not in str(chart.border_subtitle)
+        await pilot.press("home")
+        await wait_until(
+            pilot, lambda: chart.cursor_bar is not None and chart.cursor_bar.time < first_oldest,
+            5, "the cursor on an older bar",
+        )  # fmt: skip
+        bar = chart.cursor_bar
+        assert bar is not None
+        (row,) = app_sim.market.bars(symbol, "1", bar.time, bar.time + 60)
+        assert (bar.open, bar.high, bar.low, bar.close) == pytest.approx(tuple(row)[1:5])
