@@ -326,6 +326,9 @@ class Connection:
                 chunk = frames[start : start + size]
                 text, extra = self._malformed(len(chunk))
                 await self.ws.send("".join(chunk) + text)
+                # recorded chunk by chunk (packets first, heartbeats last): a connection lost
+                # half-way through a flood has still delivered what went before
+                self.sim.records.add_sent(packets[start : start + size])
                 for message in extra:
                     await self.ws.send(message)
                 stats.frames_sent += len(chunk)
@@ -335,7 +338,6 @@ class Connection:
         for k in beats:
             self.pending[k] = sent_at
         stats.heartbeats_sent += len(beats)
-        self.sim.records.add_sent(packets)
 
     def _malformed(self, frames: int) -> tuple[str, list[str | bytes]]:
         """Bad frames owed after ``frames`` good ones: text to append, and extra messages."""

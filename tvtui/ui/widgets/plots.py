@@ -146,10 +146,14 @@ class ThemedPlot(Widget):
         else:
             picture = future.result()
         self._picture, self._picture_size = picture, size
-        if self.is_mounted:
+        if not self.is_mounted:
+            return
+        try:
             self.refresh()
             if self._again or size != (self.size.width, self.size.height):
                 self._start_build()
+        except Exception:  # a loop callback: the app closing under it must not print a trace
+            log.debug("plot picture arrived while the app was closing", exc_info=True)
 
     def on_resize(self) -> None:
         """A new size: a new picture, also for a plot scrolled out of view (which is never
