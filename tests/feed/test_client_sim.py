@@ -208,7 +208,8 @@ def test_modify_request_more_and_close_series(sim, collector, make_client):
 
     client.close_series(new)
     collector.wait_for(lambda evs: any(m["m"] == "chart_delete_session" for m in sim.received))
-    time.sleep(0.5)  # updates already on the wire arrive
+    sent = sim.stats.frames_sent  # what was on the wire when the server took the delete
+    eventually(lambda: client.stats.frames >= sent, 10, "the frames already sent")
     mark = len(collector.snapshot())
     holds_for(  # a live series here updates every 0.05 s
         lambda: not [e for e in collector.snapshot()[mark:] if isinstance(e, SeriesData)],
