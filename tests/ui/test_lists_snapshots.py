@@ -7,11 +7,11 @@ must look as it did before lists existed (tests/ui/test_snapshots.py)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import wait_until
 from tvtui.sim import Simulator
 from tvtui.ui.scenes import scene_app, settle
 from tvtui.ui.watchlist_view import TOTALS
@@ -71,10 +71,7 @@ price = 150
 async def with_totals(pilot) -> None:
     """The rate the EUR position needs first (while the stream runs), then the usual freeze."""
     app = pilot.app
-    deadline = time.monotonic() + 20
-    while "FX:EURUSD" not in app.watchlist.rates:
-        assert time.monotonic() < deadline, "FX:EURUSD never came"
-        await pilot.pause(0.05)
+    await wait_until(pilot, lambda: "FX:EURUSD" in app.watchlist.rates, 20, "FX:EURUSD's rate")
     await settle(pilot)
     pane = app.query_one(Watchlist)
     assert TOTALS in pane.rows and not pane.painter.holdings.totals().unconverted
