@@ -283,6 +283,14 @@ def _trim_partial_line(path: Path) -> None:
         f.truncate(0)
 
 
+def inbox_items(inbox: queue.Queue[Any], seconds: float | None) -> Iterator[Any]:
+    """The feed's items as they come, for ``seconds`` (None: for ever), ending on time."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while deadline is None or (left := deadline - time.monotonic()) > 0:
+        with contextlib.suppress(queue.Empty):
+            yield inbox.get(timeout=0.5 if deadline is None else min(0.5, left))
+
+
 def _follow(
     out: IO[str],
     symbol: str,
@@ -306,16 +314,10 @@ def _follow(
     studies = {client.add_study(handle, meta): meta for meta in metas}
     if watcher is not None:
         watcher.watch_series(client, handle, studies, hidden)
-    deadline = None if seconds is None else time.monotonic() + seconds
     emitter = _LineWriter(out, symbol, timeframe, studies)
     client.start()
     try:
-        while deadline is None or time.monotonic() < deadline:
-            wait = 0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic()))
-            try:
-                event = inbox.get(timeout=wait)
-            except queue.Empty:
-                continue
+        for event in inbox_items(inbox, seconds):
             if not emitter.emit(event):
                 return EXIT_OK  # the reader went away (e.g. `| head`)
             for firing in watcher.feed(event) if watcher is not None else ():

@@ -18,7 +18,6 @@ import argparse
 import logging
 import queue
 import sys
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +39,7 @@ from tvtui.headless import (
     EXIT_UNREACHABLE,
     CliError,
     PlainFormatter,
+    inbox_items,
     json_text,
 )
 
@@ -150,15 +150,9 @@ def _watch(alerts: list[Alert], seconds: float | None, out: IO[str]) -> int:
         client.close()
         raise CliError(str(exc), EXIT_NOT_FOUND) from None
     connected = False
-    deadline = None if seconds is None else time.monotonic() + seconds
     client.start()
     try:
-        while deadline is None or time.monotonic() < deadline:
-            wait = 0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic()))
-            try:
-                item = inbox.get(timeout=wait)
-            except queue.Empty:
-                continue
+        for item in inbox_items(inbox, seconds):
             if isinstance(item, Firing):
                 try:
                     out.write(json_text(item.row(), allow_nan=False) + "\n")
