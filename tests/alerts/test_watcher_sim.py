@@ -25,12 +25,12 @@ from tvtui.sim.indicators import WARMUP, Rsi
 SYMBOL = "BINANCE:BTCUSDT"
 
 
-def level_ahead(sim: Any, symbol: str, seconds: int) -> float:
+def level_ahead(sim: Any, symbol: str, seconds: int, after: int = 0) -> float:
     """A level the coming path will cross often: of the simulator's prices over the next
     ``seconds`` of simulated time, the one crossed most, nudged off every price the feed can
     send (a choice only: what is asserted is counted from the prices actually received)."""
     inst = catalog.lookup(symbol)
-    t0 = int(sim.now())
+    t0 = int(sim.now()) + after  # ``after``: simulated seconds for the reader to start
     prices = [sim.market.last_price(inst, t) for t in range(t0, t0 + seconds, 5)]
 
     def crossed(level: float) -> int:

@@ -69,12 +69,13 @@ async def test_A_opens_a_prefilled_dialog_and_enter_saves_it(make_app) -> None:
 async def test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes(
     make_app, live_sim
 ) -> None:
-    level = level_ahead(live_sim, BTC, 600)  # the next 10 s of real time
+    # crossed most between 5 s and 25 s from now (real time): the app is up by then
+    level = level_ahead(live_sim, BTC, 1200, after=300)
     alert = Alert.parse(BTC, f"crossing {level:.3f}")
     add_alert(alert)
     app: TvtuiApp = make_app(symbols=[BTC, "NASDAQ:AAPL"])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: notices(app, BTC), 20, "the alert's notification")
+        await wait_until(pilot, lambda: notices(app, BTC), 40, "the alert's notification")
         (text,) = notices(app, BTC)
         assert alert.condition.text in text and "UTC" in text  # symbol, level, time
         (firing,) = app.bridge.alerts.log.recent(5)
