@@ -31,6 +31,11 @@ from tvtui.ui.app import TvtuiApp
 #: The terminal the app tests run in.
 SIZE = (160, 45)
 
+#: How long a test waits for a step that must happen (a connection, a refusal, a screen, an
+#: export): a busy machine only delays these, none is a claim about speed, and a wait ends as
+#: soon as its condition holds, so a passing run never waits this long.
+AWHILE = 60
+
 
 class SimEnv(dict[str, str]):
     """The ``TVTUI_*`` variables pointing at ``sim`` (a mapping, for ``Endpoints.from_env``)

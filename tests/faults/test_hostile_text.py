@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandList, CommandPalette
 
-from tests.support import SIZE, app_for, holds_for_app, wait_until
+from tests.support import AWHILE, SIZE, app_for, holds_for_app, wait_until
 from tvtui.config import load_config
 from tvtui.feed import events as ev
 from tvtui.feed.endpoints import Endpoints
@@ -46,10 +46,6 @@ from .hostile import (
 )
 
 SYMBOL = "BINANCE:BTCUSDT"
-#: How long the random-text test waits for what must happen (the app up, a text shown): a
-#: busy machine only delays it (huge texts take a while to lay out), and a passing run never
-#: waits that long. None of these waits is a claim about speed.
-AWHILE = 30
 
 
 def notices(app: TvtuiApp) -> list[str]:

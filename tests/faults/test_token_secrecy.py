@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.feed.helpers import Collector
-from tests.support import SIZE, app_for, run_stream, wait_until
+from tests.support import AWHILE, SIZE, app_for, run_stream, wait_until
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import ConnectionStatus, LinkState
 from tvtui.stream import AuthenticationError, RealTimeData, Streamer
@@ -26,9 +26,6 @@ SECRET_MARKER = "TVTUI-SECRET-MARKER-4f7b"
 
 #: Not JWT-shaped, so the simulator refuses it: the error paths must not show it either.
 REFUSED_SECRET = f"refused-{SECRET_MARKER}"
-#: How long a step may take to happen (connect, refuse, show, export): a busy machine only
-#: delays these, and none of them is a claim about speed.
-AWHILE = 30
 
 
 def files_with_the_secret(folder: Path) -> list[str]:

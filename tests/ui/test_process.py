@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import interruptible
+from tests.support import AWHILE, interruptible
 
 
 def test_tvtui_demo_starts_shows_prices_and_quits_on_q(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_a_termination_signal_restores_the_terminal_and_exits_128_plus_it(
 ) -> None:
     proc, main = _app_in_pty(tmp_path)
     try:
-        _read_until(main, proc, lambda seen: b"connected" in seen, 20)
+        _read_until(main, proc, lambda seen: b"connected" in seen, AWHILE)
         proc.send_signal(signum)
         after = _read_until(main, proc, lambda seen: proc.poll() is not None, 10)
         proc.wait(timeout=5)
