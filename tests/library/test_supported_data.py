@@ -71,7 +71,12 @@ def test_time_frames_and_exchanges_are_listed_with_their_source() -> None:
     assert supported_timeframes()[:3] == ["1m", "3m", "5m"] and "1d" in supported_timeframes()
     exchanges = known_exchanges()
     assert {"BINANCE", "NASDAQ", "NYSE", "FX"} <= set(exchanges.names)
-    assert "simulator" in exchanges.source and "reference" in exchanges.source
+    assert len(exchanges.names) > 200 and len(set(exchanges.names)) == len(exchanges.names)
+    assert list(exchanges.names) == sorted(exchanges.names)
+    assert "tradingview_scraper/data/exchanges.txt" in exchanges.source
+    from tvtui.sim.catalog import INSTRUMENTS  # every exchange the simulator serves is known
+
+    assert {instrument.exchange for instrument in INSTRUMENTS} <= set(exchanges.names)
 
 
 def test_public_scripts_are_searched_and_marked_not_built_in(sim_env) -> None:
