@@ -248,7 +248,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(
     st.sampled_from(
         [

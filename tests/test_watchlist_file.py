@@ -58,7 +58,7 @@ TITLE = (
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(
         st.tuples(TITLE, st.lists(SYMBOL, min_size=1, max_size=5, unique=True)),

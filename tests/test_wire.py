@@ -61,7 +61,7 @@ def test_round_trip_for_arbitrary_unicode_payloads(payloads: list[str]) -> None:
     assert wire.unframe(message) == wire.Unframed(payloads, 0)
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(
     st.lists(
         st.dictionaries(

@@ -185,7 +185,7 @@ async def test_a_corrupt_config_is_one_message_defaults_and_never_rewritten(
         # every valid setting is kept (issue 10.9): the hostile entry alone is left out
         valid = ["NASDAQ:AAPL"] if kind == "hostile symbol" else list(DEFAULT_WATCHLIST)
         assert app.symbols == valid and app.timeframe == "5m"
-        notices = [n for n in app._notifications if n.title == "Settings"]
+        notices = [n for n in app.told if n.title == "Settings"]
         assert len(notices) == 1 and str(config) in notices[0].message
         await pilot.press("d")  # a watchlist change would normally be saved
         await holds_for_app(
@@ -217,11 +217,11 @@ async def test_corrupt_theme_files_are_one_notice_and_the_default_is_used(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(
             pilot,
-            lambda: any("theme file" in (n.title or "") for n in app._notifications),
+            lambda: any("theme file" in (n.title or "") for n in app.told),
             5,
             "the notice",
         )
-        skipped = [n for n in app._notifications if "theme file" in (n.title or "")]
+        skipped = [n for n in app.told if "theme file" in (n.title or "")]
         assert len(skipped) == 1
         for name in files:
             assert name in skipped[0].message

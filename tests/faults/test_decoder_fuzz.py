@@ -1,7 +1,7 @@
 """Property-based fuzz of the decoder: valid frames mixed with every kind of corruption.
 Every valid frame is recovered, in order; every unreadable one is counted; nothing raises.
 
-CI runs 500 examples (100 for the binary one). The long run, by hand (~40 min on 2 cores):
+CI runs 300 examples (100 for the binary one). The long run, by hand (~40 min on 2 cores):
 
     TVTUI_FUZZ_EXAMPLES=300000 pytest tests/faults/test_decoder_fuzz.py -p no:cacheprovider
 """
@@ -17,7 +17,7 @@ from tvtui.feed import wire
 from tvtui.feed.decoder import decode
 from tvtui.feed.events import Heartbeat, MalformedFrame
 
-EXAMPLES = int(os.environ.get("TVTUI_FUZZ_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("TVTUI_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -126,7 +126,7 @@ async def test_app_shows_a_bad_token_and_does_not_retry(app_sim, tmp_path: Path)
         )
         assert status.link_text().plain.startswith("✗ TradingView rejected the auth token")
         await holds_for_app(pilot, lambda: len(app_sim.handshakes) == 1, 2.0, "no retry")
-        texts = [str(status.render()), *(f"{n.title} {n.message}" for n in app._notifications)]
+        texts = [str(status.render()), *(f"{n.title} {n.message}" for n in app.told)]
         assert any("Set TRADINGVIEW_JWT_TOKEN" in t for t in texts[1:])
         assert not [t for t in texts if BAD_TOKEN in t]
 
@@ -139,9 +139,9 @@ async def test_app_reports_a_bad_token_in_one_notice(app_sim, tmp_path: Path) ->
             pilot, lambda: "rejected the auth token" in status.link_text().plain, 10, "refusal"
         )
         await holds_for_app(
-            pilot, lambda: len([n for n in app._notifications if n.title == "Feed"]) <= 1, 0.5
+            pilot, lambda: len([n for n in app.told if n.title == "Feed"]) <= 1, 0.5
         )
-        notices = [n.message for n in app._notifications if n.title == "Feed"]
+        notices = [n.message for n in app.told if n.title == "Feed"]
         assert notices == [
             "TradingView rejected the auth token (bad auth token). "
             "Set TRADINGVIEW_JWT_TOKEN to a valid token."

@@ -102,7 +102,7 @@ async def test_the_token_is_sent_and_appears_nowhere_else(
                 AWHILE,
                 f"the {fmt} export",
             )
-        texts += [f"{n.title} {n.message}" for n in app._notifications]
+        texts += [f"{n.title} {n.message}" for n in app.told]
         texts.append(str(app.query_one("#status").render()))
 
     # It was used: the simulator saw it in set_auth_token (and only there).

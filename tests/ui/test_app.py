@@ -185,12 +185,11 @@ async def test_export_dialog_keys_and_names(make_app, tmp_path, monkeypatch) -> 
         assert csv_button.value and csv_button.has_class("-selected")
         assert not json_button.value
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.last_export is not None, 10, "the export")
+        await wait_until(pilot, lambda: bool(app.told_about("Exported")), 10, "the notice")
         path = app.last_export
         assert path.name.startswith("tvtui_FX-EURUSD_5m_") and path.suffix == ".csv"
         assert path == tmp_path / "rel" / path.name  # the full path, not "rel/..."
-        notices = [n.message for n in app._notifications if n.title.startswith("Exported")]
-        assert notices == [str(tmp_path / "rel" / path.name)]
+        assert app.told_about("Exported") == [str(tmp_path / "rel" / path.name)]
 
 
 async def test_q_quits_promptly_and_stops_the_stream(make_app) -> None:

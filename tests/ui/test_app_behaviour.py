@@ -26,10 +26,6 @@ from tvtui.ui.widgets.watchlist import Watchlist
 SIZE = (160, 45)
 
 
-def _notices(app: TvtuiApp, needle: str) -> list[str]:
-    return [n.message for n in app._notifications if needle in f"{n.title} {n.message}"]
-
-
 async def test_a_broken_config_is_reported_once_and_never_overwritten(
     make_app, tmp_path: Path
 ) -> None:
@@ -38,12 +34,12 @@ async def test_a_broken_config_is_reported_once_and_never_overwritten(
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         assert app.symbols == list(DEFAULT_WATCHLIST)
-        assert len(_notices(app, "not valid TOML")) == 1
+        assert len(app.told_about("not valid TOML")) == 1
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("d")  # a change to the watchlist: still must not touch the file
-        await wait_until(pilot, lambda: bool(_notices(app, "not saved")), 5, "the notice")
+        await wait_until(pilot, lambda: bool(app.told_about("not saved")), 5, "the notice")
         assert len(app.symbols) == len(DEFAULT_WATCHLIST) - 1
-        assert _notices(app, "not saved")
+        assert app.told_about("not saved")
     assert config.read_text() == 'watchlist = ["NASDAQ:AAPL"\ntheme = "x"\n'
 
 
@@ -77,7 +73,7 @@ async def test_a_broken_theme_file_is_one_notice_and_the_rest_load(
     (folder / "mine.toml").write_text('name = "mine"\nprimary = "#123456"\n')
     app: TvtuiApp = make_app(theme="mine")
     async with app.run_test(size=SIZE):
-        skipped = [n for n in app._notifications if "theme file" in (n.title or "")]
+        skipped = [n for n in app.told if "theme file" in (n.title or "")]
         assert len(skipped) == 1
         assert "bad.toml" in skipped[0].message and "worse.toml" in skipped[0].message
         assert app.theme == "mine" and "tvtui-light" in app.available_themes

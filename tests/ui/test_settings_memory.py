@@ -14,7 +14,7 @@ SIZE = (160, 45)
 
 
 def _notices(app: TvtuiApp) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    return [f"{n.title}: {n.message}" for n in app.told]
 
 
 async def test_config_problems_and_unknown_keymap_ids_are_named_at_start(
@@ -26,7 +26,7 @@ async def test_config_problems_and_unknown_keymap_ids_are_named_at_start(
     )
     app: TvtuiApp = make_app(theme=None)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: len(app._notifications) >= 2, 5, "the notices")
+        await wait_until(pilot, lambda: len(app.told) >= 2, 5, "the notices")
         text = "\n".join(_notices(app))
         assert "Unknown timeframe" in text and "[keymap], ignored: watchlist.addd" in text
         assert app.theme == "tvtui-light"  # the valid settings are used

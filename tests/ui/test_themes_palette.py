@@ -88,6 +88,6 @@ async def test_screenshot_into_an_unusable_folder_says_where_it_tried(
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         assert app.deliver_screenshot() is None
-        await wait_until(pilot, lambda: bool(app._notifications), 5, "the notice")
-        (notice,) = [n for n in app._notifications if n.title == "Screenshot"]
+        await wait_until(pilot, lambda: bool(app.told), 5, "the notice")
+        (notice,) = [n for n in app.told if n.title == "Screenshot"]
         assert str(home / "Downloads") in notice.message

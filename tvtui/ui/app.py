@@ -11,9 +11,10 @@ screen (``ui/screens/main.py``) composes the panes and routes the stream's messa
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -39,6 +40,14 @@ from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 #: Studies per chart an anonymous account may run (TradingView's free tier); a refusal by
 #: the server for the limit replaces this with what it accepted.
 ANONYMOUS_STUDY_LIMIT = 2
+
+
+class Told(NamedTuple):
+    """One notice as the person saw it: plain ``title`` and ``message``, and its severity."""
+
+    title: str
+    message: str
+    severity: str
 
 
 class TvtuiApp(Appearance, CleanExit):
@@ -93,6 +102,10 @@ class TvtuiApp(Appearance, CleanExit):
         self.study_limit: int | None = ANONYMOUS_STUDY_LIMIT if self.anonymous else None
         self._state_timer: Timer | None = None
         self._notices: list[Notice] = []
+        #: every notice shown, plain text, newest last (bounded): what the app told the person,
+        #: still there once its toast is gone (scripts and tests read it; Textual keeps its own
+        #: toasts private)
+        self.told: deque[Told] = deque(maxlen=200)
         self.main: MainScreen | None = None
         super().__init__()
         # A mode, not the default screen: starting a mode waits for its screen to be composed,
@@ -118,7 +131,12 @@ class TvtuiApp(Appearance, CleanExit):
         ``[@click=...]`` would run an action when the notice is clicked) or reaches the
         terminal as an escape sequence. ``markup`` is accepted and ignored."""
         message, title = shown(message, multiline=True), shown(title)
+        self.told.append(Told(title, message, str(severity)))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def told_about(self, needle: str) -> list[str]:
+        """The messages of the notices (newest last) whose title or message holds ``needle``."""
+        return [t.message for t in self.told if needle in f"{t.title} {t.message}"]
 
     # --- start-up ------------------------------------------------------------------------------
 
