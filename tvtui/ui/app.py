@@ -11,10 +11,9 @@ screen (``ui/screens/main.py``) composes the panes and routes the stream's messa
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -30,7 +29,7 @@ from tvtui.ui.appearance import Appearance
 from tvtui.ui.commands import SymbolCommands, app_commands
 from tvtui.ui.latency import FREEZE_AFTER, UiLatency
 from tvtui.ui.lifecycle import CleanExit
-from tvtui.ui.safe import shown
+from tvtui.ui.notices import PlainNotices
 from tvtui.ui.screens.main import ALL_BINDINGS, MainScreen
 from tvtui.ui.startup import Notice, check_keymap, setup_themes
 from tvtui.ui.state import Remembered, load_state, save_state
@@ -42,15 +41,7 @@ from tvtui.ui.worker import FeedLike, StreamBridge, default_client_factory
 ANONYMOUS_STUDY_LIMIT = 2
 
 
-class Told(NamedTuple):
-    """One notice as the person saw it: plain ``title`` and ``message``, and its severity."""
-
-    title: str
-    message: str
-    severity: str
-
-
-class TvtuiApp(Appearance, CleanExit):
+class TvtuiApp(Appearance, CleanExit, PlainNotices):
     """Watchlist, candle chart, indicators and a status line over one feed stream."""
 
     CSS_PATH = "tvtui.tcss"
@@ -102,10 +93,6 @@ class TvtuiApp(Appearance, CleanExit):
         self.study_limit: int | None = ANONYMOUS_STUDY_LIMIT if self.anonymous else None
         self._state_timer: Timer | None = None
         self._notices: list[Notice] = []
-        #: every notice shown, plain text, newest last (bounded): what the app told the person,
-        #: still there once its toast is gone (scripts and tests read it; Textual keeps its own
-        #: toasts private)
-        self.told: deque[Told] = deque(maxlen=200)
         self.main: MainScreen | None = None
         super().__init__()
         # A mode, not the default screen: starting a mode waits for its screen to be composed,
@@ -114,29 +101,6 @@ class TvtuiApp(Appearance, CleanExit):
         factory = client_factory or default_client_factory(self.endpoints, token)
         self.bridge = StreamBridge(self.post_message, factory)
         self._latency = UiLatency()  # GIL switch interval and gc.freeze while running
-
-    # --- untrusted text, crashes -------------------------------------------------------------
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Any = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Every notification is plain text: server reasons, file names and config values go
-        in here, so none of them is ever read as markup (``[/]`` would end the app,
-        ``[@click=...]`` would run an action when the notice is clicked) or reaches the
-        terminal as an escape sequence. ``markup`` is accepted and ignored."""
-        message, title = shown(message, multiline=True), shown(title)
-        self.told.append(Told(title, message, str(severity)))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
-
-    def told_about(self, needle: str) -> list[str]:
-        """The messages of the notices (newest last) whose title or message holds ``needle``."""
-        return [t.message for t in self.told if needle in f"{t.title} {t.message}"]
 
     # --- start-up ------------------------------------------------------------------------------
 
