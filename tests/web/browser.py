@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support import AWHILE
+
 #: Where Debian (and most distributions) put Chromium; TVTUI_CHROMIUM overrides.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 #: Chromium as root in a container: no sandbox; a small /dev/shm must not crash it.
@@ -88,7 +90,7 @@ class AppFrames:
         return screen_text(bytes(self.raw[since:]))
 
     def wait_for(
-        self, page: Any, condition: Callable[[str], bool], since: int = 0, timeout: float = 30
+        self, page: Any, condition: Callable[[str], bool], since: int = 0, timeout: float = AWHILE
     ) -> str:
         """Pump Playwright's events until ``condition(text since mark)`` holds; that text."""
         deadline = time.monotonic() + timeout

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support import AWHILE
 from tests.web.browser import (
     CHROMIUM_ARGS,
     AppFrames,
@@ -48,12 +49,13 @@ def toast_text(text: str) -> str:
 
 def open_tab(browser: Any, url: str) -> tuple[Any, AppFrames]:
     page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(AWHILE * MS)  # a busy machine only delays the page, never fails it
     frames = AppFrames()
     fetched: list[str] = []
     page.on("websocket", frames.attach)
     page.on("request", lambda request: fetched.append(request.url))
-    page.goto(url, timeout=30 * MS)
-    frames.wait_for(page, lambda text: all(row.search(text) for row in PRICED), timeout=40)
+    page.goto(url)
+    frames.wait_for(page, lambda text: all(row.search(text) for row in PRICED), timeout=AWHILE)
     assert [ws.url.split("?")[0] for ws in frames.websockets] == [f"ws{url[4:]}/ws"]
     elsewhere = [address for address in fetched if not address.startswith(f"{url}/")]
     assert elsewhere == [], "the page loaded something from another host"
@@ -80,7 +82,7 @@ def chromium() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=find_chromium(), args=CHROMIUM_ARGS, timeout=40 * MS
+            executable_path=find_chromium(), args=CHROMIUM_ARGS, timeout=AWHILE * MS
         )
         yield browser
         browser.close()
