@@ -53,7 +53,9 @@ async def wait_until(
     pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0, what: str = ""
 ) -> None:
     """Let the app run until ``condition()`` holds; ``TimeoutError`` naming ``what`` after
-    ``timeout`` seconds."""
+    ``timeout`` seconds, never fewer than :data:`AWHILE` (``timeout`` says how long the step
+    takes at most on a quiet machine; a busy one only delays it)."""
+    timeout = max(timeout, AWHILE)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -64,7 +66,9 @@ async def wait_until(
 
 def eventually(condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> Any:
     """Poll ``condition()`` from a test thread until it is truthy and return its value; an
-    ``AssertionError`` naming ``what`` after ``timeout`` seconds."""
+    ``AssertionError`` naming ``what`` after ``timeout`` seconds, never fewer than
+    :data:`AWHILE` (as :func:`wait_until`)."""
+    timeout = max(timeout, AWHILE)
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
