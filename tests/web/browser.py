@@ -160,7 +160,7 @@ class Served:
     url: str
     first_line: str
 
-    def stop(self, timeout: float = 20, *, whole_group: bool = False) -> tuple[int, str]:
+    def stop(self, timeout: float = AWHILE, *, whole_group: bool = False) -> tuple[int, str]:
         """SIGINT to the server, or (``whole_group``) to its process group as Ctrl-C in a
         terminal sends it, apps included; the exit status and everything it printed."""
         if whole_group:
