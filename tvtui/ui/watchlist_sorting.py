@@ -104,16 +104,19 @@ class SortAndFilter(RowCursor):
         raise NotImplementedError
 
     SORT_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "cycle_sort", "Sort", show=False, id="watchlist.sort"),
+        Binding(
+            "s", "cycle_sort", "Sort: next column, again reverses", show=False, id="watchlist.sort"
+        ),
         Binding("f", "filter", "Filter", show=False, id="watchlist.filter"),
-        Binding("l", "screen.next_list(1)", "Next list", show=False, id="watchlist.next_list"),
-        Binding("L", "screen.next_list(-1)", "Previous list", show=False, id="watchlist.prev_list"),
+        Binding("w", "screen.next_list(1)", "Next watchlist", show=False, id="watchlist.next_list"),
         Binding("ctrl+n", "screen.new_list", "New list", show=False, id="watchlist.new_list"),
         Binding("p", "screen.edit_position", "Position", show=False, id="watchlist.position"),
     ]
 
     def init_sorting(self) -> None:
         self.resorts = 0
+        #: re-sort passes run (each after a flush that may have changed the order)
+        self.resort_passes = 0
         self.filtering = False
         self._resort_due = False
 
@@ -138,6 +141,7 @@ class SortAndFilter(RowCursor):
     def _resort_tick(self) -> None:
         if self._resort_due:
             self._resort_due = False
+            self.resort_passes += 1
             if self.rebuild(everything=False):
                 self.resorts += 1
 
@@ -154,7 +158,7 @@ class SortAndFilter(RowCursor):
         return tuple(k for k in SORT_CYCLE if held or k not in POSITION_SORT)
 
     def action_cycle_sort(self) -> None:
-        """``o``: the next column in its natural order, again to reverse it, then the next
+        """``s``: the next column in its natural order, again to reverse it, then the next
         column ... and back to the saved order."""
         key, reverse = parse_sort(self.state.shown.sort)
         cycle = self.sortable()

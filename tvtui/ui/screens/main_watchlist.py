@@ -49,7 +49,7 @@ RATE_CHECK_EVERY = 1.0
 
 
 class WatchlistActions(_Base):
-    """``a``, ``d``, ``K`` / ``J``, lists (``l``, ctrl+n, the palette), sections, ``p``."""
+    """``a``, ``d``, ``K`` / ``J``, lists (``w``, ctrl+n, the palette), sections, ``p``."""
 
     COMMANDS = {ListCommands}
     #: said once each: why the watchlist is not saved
@@ -164,10 +164,12 @@ class WatchlistActions(_Base):
     # --- lists ---------------------------------------------------------------------------
 
     def action_next_list(self, step: int = 1) -> None:
-        """``l`` / ``L``: the next (previous) list."""
+        """``w``: the next list (after the last, the first again; the palette names them)."""
         state = self.tvtui.watchlist
         if len(state.lists) > 1:
             self.switch_list(state.current + step)
+        else:
+            self.app.notify("The only list: ctrl+n makes another.", timeout=3)
 
     def switch_list(self, index: int) -> None:
         state = self.tvtui.watchlist
