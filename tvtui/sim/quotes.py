@@ -1,13 +1,22 @@
-"""Quote sessions: a snapshot of the requested fields per symbol, then only what changed."""
+"""Quote sessions: a snapshot of the requested fields per symbol, then only what changed.
+
+Bid and ask come from the market (a tick either side of the last price); the 52-week range
+(``price_52_week_high`` / ``_low``, which TradingView's quote session sends when asked) is the
+daily bars' highest high and lowest low over the last 52 weeks, today's forming bar included,
+so it agrees with the 1D chart. The whole days before today change once a day: they are
+computed once per market, symbol and day.
+"""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 from tvtui.sim import catalog
 from tvtui.sim.catalog import Instrument
 from tvtui.sim.market import Market
+from tvtui.sim.trades import DAY
 
 Packet = dict[str, Any]
 
@@ -17,6 +26,25 @@ DEFAULT_FIELDS = (
     "pro_name", "short_name", "currency_code", "update_mode", "pricescale", "minmov", "lp_time",
     "high_price", "low_price", "open_price", "prev_close_price", "current_session",
 )  # fmt: skip
+#: The 52-week range's fields, and the whole days before today it spans (52 weeks with today).
+RANGE_FIELDS = ("price_52_week_high", "price_52_week_low")
+RANGE_DAYS = 52 * 7 - 1
+
+#: market -> (symbol, day) -> (highest high, lowest low) of the whole days before ``day``
+_ranges: weakref.WeakKeyDictionary[Market, dict[tuple[str, int], tuple[float, float] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def range_before(market: Market, symbol: str, day: int) -> tuple[float, float] | None:
+    """Highest high and lowest low of the daily bars in the ``RANGE_DAYS`` days before ``day``
+    (a day's open time); None when the history starts later."""
+    cache = _ranges.setdefault(market, {})
+    key = (symbol, day)
+    if key not in cache:
+        bars = market.bars(symbol, "1D", day - RANGE_DAYS * DAY, day)
+        cache[key] = (max(b[2] for b in bars), min(b[3] for b in bars)) if bars else None
+    return cache[key]
 
 
 @dataclass(slots=True)
@@ -26,6 +54,7 @@ class _Sub:
     last: dict[str, Any] = field(default_factory=dict)
     static: dict[str, Any] = field(default_factory=dict)  #: catalog fields, filtered
     moving: tuple[str, ...] = ()  #: requested fields that come from the market
+    ranged: bool = False  #: the 52-week range was asked for
 
 
 @dataclass(slots=True)
@@ -46,6 +75,18 @@ class QuoteSession:
         static = catalog.quote_static(sub.inst)
         sub.static = {f: static[f] for f in self.fields if static.get(f) is not None}
         sub.moving = tuple(f for f in self.fields if f not in static)
+        sub.ranged = any(f in RANGE_FIELDS for f in sub.moving)
+
+    def _quote(self, sub: _Sub, now: float) -> dict[str, Any]:
+        """The market's quote of ``sub`` at ``now``, with the 52-week range when asked."""
+        quote = self.market.quote(sub.inst, now)
+        if sub.ranged:
+            high, low = quote["high_price"], quote["low_price"]
+            before = range_before(self.market, sub.inst.pro_name, int(now) // DAY * DAY)
+            if before is not None:
+                high, low = max(high, before[0]), min(low, before[1])
+            quote["price_52_week_high"], quote["price_52_week_low"] = high, low
+        return quote
 
     def add_symbols(self, keys: list[Any], now: float) -> list[Packet]:
         out: list[Packet] = []
@@ -75,7 +116,7 @@ class QuoteSession:
         return []
 
     def _values(self, sub: _Sub, now: float) -> dict[str, Any]:
-        quote = self.market.quote(sub.inst, now)
+        quote = self._quote(sub, now)
         values = dict(sub.static)
         for f in sub.moving:
             value = quote.get(f)
@@ -84,7 +125,7 @@ class QuoteSession:
         return values
 
     def _changes(self, sub: _Sub, now: float) -> dict[str, Any]:
-        quote = self.market.quote(sub.inst, now)
+        quote = self._quote(sub, now)
         last = sub.last
         changed = {}
         for f in sub.moving:
