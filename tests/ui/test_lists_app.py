@@ -8,8 +8,12 @@ gain moves with the price. Every wait is on a condition.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
 
 from tests.support import SIZE, holds_for_app, wait_until
 from tvtui.config import load_config
@@ -225,9 +229,12 @@ async def test_the_filter_narrows_as_typed_and_escape_clears_it(make_app) -> Non
         assert not pane.filtering and pane.rows == (BTC,)
         await pilot.press("escape")
         await wait_until(pilot, lambda: pane.rows == everything, 5, "every row back")
-        await pilot.press("f", "s", "w")  # typed into the filter: neither sorts nor switches
-        await wait_until(pilot, lambda: app.watchlist.filter == "sw", 5, "the filter 'sw'")
-        assert app.watchlist.shown.sort is None and not pane.rows
+        # typed at once, as a paste or a fast typist does: every key after f is the filter's
+        # (none sorts, switches the list or opens the export)
+        for key in "fsweth":
+            app.post_message(events.Key(key, key))
+        await wait_until(pilot, lambda: app.watchlist.filter == "sweth", 5, "the filter 'sweth'")
+        assert app.screen is app.main and app.watchlist.shown.sort is None and not pane.rows
         await pilot.press("escape")
         await wait_until(pilot, lambda: pane.rows == everything, 5, "every row back again")
 
@@ -264,12 +271,16 @@ async def test_a_lot_entered_with_p_is_saved_and_shown(make_app, tmp_path: Path)
         pane.move_cursor(row=pane.rows.index(BTC))
         await pilot.press("p")
         await wait_until(pilot, lambda: isinstance(app.screen, PositionEntry), 5, "the dialog")
+        # the price is the last one with BTC's precision (cents), never cut ("106956")
+        price = app.screen.query_one("#position-price", Input).value
+        assert re.fullmatch(r"\d+\.\d{2}", price), price
         await pilot.press(*"-0.25", "enter", "ctrl+s")
         await wait_until(pilot, lambda: TOTALS in pane.rows, 5, "the totals row")
         assert pane.get_cell(BTC, "quantity").plain == "-0.25"  # a short
     text = (tmp_path / "config.toml").read_text()
     assert "[[positions]]" in text and "quantity = -0.25" in text
-    assert load_config(tmp_path / "config.toml").settings.positions[BTC][0].quantity == -0.25
+    [lot] = load_config(tmp_path / "config.toml").settings.positions[BTC]
+    assert lot.quantity == -0.25 and lot.price == float(price)
 
 
 async def test_columns_chosen_for_a_list_show_in_that_order_and_are_kept(

@@ -201,6 +201,11 @@ class SortAndFilter(RowCursor):
         self.filtering = True
         self._show_filter()
 
+    def _is_filter_key(self, key: str) -> bool:
+        """``key`` is bound (after the keymap) to this pane's filter."""
+        active = self.screen.active_bindings.get(key)
+        return active is not None and active.node is self and active.binding.action == "filter"
+
     def set_filter(self, text: str) -> None:
         self.state.filter = text
         self.rebuild()
@@ -220,6 +225,13 @@ class SortAndFilter(RowCursor):
             if event.key == "escape" and self.state.filter:
                 event.stop()
                 self.set_filter("")
+            elif self._is_filter_key(event.key):
+                # here, not as a binding: a binding runs only once the key has bubbled up to
+                # the app, after this pane has already taken the keys typed right behind it
+                # ("f" then "eth" at once went "e": export)
+                event.stop()
+                event.prevent_default()
+                self.action_filter()
             return
         text = self.state.filter
         if event.key == "escape":
