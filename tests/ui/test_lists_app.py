@@ -105,7 +105,13 @@ async def test_lists_sections_and_folds_survive_a_restart(make_app, tmp_path: Pa
         pane.move_cursor(row=pane.rows.index(section_key(2)))
         await pilot.press("enter")
         await wait_until(pilot, lambda: SAP not in pane.rows, 5, "Other folded")
-        await pilot.press("s")  # a sort is kept too
+        # s goes through the columns shown (at 80 columns: no Chg, no Volume), and is kept
+        assert pane.visible_columns == ("symbol", "last", "change_pct", "total_gain", "trend")
+        seen = []
+        for _ in range(5):
+            await pilot.press("s")
+            seen.append(app.watchlist.shown.sort)
+        assert seen == ["symbol", "-symbol", "-last", "last", "-change_pct"]
     saved = load_config(tmp_path / "config.toml")
     assert saved.error is None and "# my lists" in (tmp_path / "config.toml").read_text()
     again: TvtuiApp = make_app()
@@ -118,7 +124,8 @@ async def test_lists_sections_and_folds_survive_a_restart(make_app, tmp_path: Pa
             ("Alts", [ETH], False),
             ("Other", [SAP], True),
         ]
-        assert again.watchlist.shown.sort == "symbol" and again.watchlist.shown.currency == "EUR"
+        assert again.watchlist.shown.sort == "-change_pct"
+        assert again.watchlist.shown.currency == "EUR"
         assert [s.name for s in again.watchlist.lists] == ["Stocks", "Crypto"]
         assert SAP not in pane.rows and again.watchlist.positions[BTC][0].fees == 10
 
@@ -153,14 +160,17 @@ async def test_s_sorts_by_each_column_under_live_prices_and_keeps_the_selected_r
     make_app, tmp_path: Path
 ) -> None:
     symbols = [AAPL, BTC, EUR, MSFT, ETH, SAP]
+    columns = [key for key in SORT_CYCLE if key is not None]  # every one the issue names
     (tmp_path / "config.toml").write_text(
-        f'watchlist = {symbols!r}\n\n[[positions]]\nsymbol = "{BTC}"\nquantity = 1\nprice = 1000\n'
+        f'[[watchlists]]\nname = "All"\ncolumns = {[*columns, "trend"]!r}\n\n'
+        f"[[watchlists.sections]]\nsymbols = {symbols!r}\n\n"
+        f'[[positions]]\nsymbol = "{BTC}"\nquantity = 1\nprice = 1000\n'
         f'\n[[positions]]\nsymbol = "{AAPL}"\nquantity = -3\nprice = 150\n'.replace("'", '"')
     )
-    # s: each column in its natural direction (the symbol A-Z, numbers largest first), again
-    # the other way, then the next column ... and round to the manual order
+    # s: each shown column, left to right, in its natural direction (the symbol A-Z, numbers
+    # largest first), again the other way, then the next column ... and round to manual
     cycle = [
-        sort for key in SORT_CYCLE if key is not None
+        sort for key in columns
         for sort in ((key, "-" + key) if key == "symbol" else ("-" + key, key))
     ]  # fmt: skip
     app: TvtuiApp = make_app()

@@ -25,6 +25,7 @@ from tvtui.ui.watchlist_cursor import RowCursor
 from tvtui.ui.watchlist_state import WatchlistState
 from tvtui.ui.watchlist_view import (
     POSITION_SORT,
+    QUOTE_SORT,
     SORT_CYCLE,
     TOTALS,
     build_view,
@@ -154,18 +155,24 @@ class SortAndFilter(RowCursor):
         self.post_message(WatchlistEdited())
 
     def sortable(self) -> tuple[str | None, ...]:
+        """What ``s`` goes through: the manual order, then the shown columns it sorts by, left
+        to right (a column out of sight would sort the rows with no arrow to say why)."""
         held = self.painter.holdings.any_held()
-        return tuple(k for k in SORT_CYCLE if held or k not in POSITION_SORT)
+        keys = (k for k in self.visible_columns if k in SORT_CYCLE or k in QUOTE_SORT)
+        return (None, *(k for k in keys if held or k not in POSITION_SORT))
 
     def action_cycle_sort(self) -> None:
         """``s``: the next column in its natural order, again to reverse it, then the next
         column ... and back to the saved order."""
         key, reverse = parse_sort(self.state.shown.sort)
         cycle = self.sortable()
-        if key is not None and reverse == (key not in ASCENDING_FIRST):  # natural: flip it
-            self.sort_by(("" if reverse else "-") + key)  # the other direction
+        if key in cycle and key is not None and reverse == (key not in ASCENDING_FIRST):
+            self.sort_by(("" if reverse else "-") + key)  # natural so far: the other direction
             return
-        after = cycle[(cycle.index(key) + 1) % len(cycle)] if key in cycle else cycle[1]
+        if key in cycle:
+            after = cycle[(cycle.index(key) + 1) % len(cycle)]
+        else:  # manual, or sorted by a column the cycle does not hold: its first column
+            after = cycle[1] if len(cycle) > 1 else None
         self.sort_by(None if after is None else _natural(after))
 
     def sort_by_column(self, key: str) -> None:
