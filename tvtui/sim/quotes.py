@@ -16,6 +16,7 @@ from typing import Any
 from tvtui.sim import catalog
 from tvtui.sim.catalog import Instrument
 from tvtui.sim.market import Market
+from tvtui.sim.prices import Grid, grid_for
 from tvtui.sim.trades import DAY
 
 Packet = dict[str, Any]
@@ -29,6 +30,7 @@ DEFAULT_FIELDS = (
 #: The 52-week range's fields, and the whole days before today it spans (52 weeks with today).
 RANGE_FIELDS = ("price_52_week_high", "price_52_week_low")
 RANGE_DAYS = 52 * 7 - 1
+_DAILY: Grid = grid_for("1D")  # type: ignore[assignment]  # a resolution it knows
 
 #: market -> (symbol, day) -> (highest high, lowest low) of the whole days before ``day``
 _ranges: weakref.WeakKeyDictionary[Market, dict[tuple[str, int], tuple[float, float] | None]] = (
@@ -36,13 +38,13 @@ _ranges: weakref.WeakKeyDictionary[Market, dict[tuple[str, int], tuple[float, fl
 )
 
 
-def range_before(market: Market, symbol: str, day: int) -> tuple[float, float] | None:
+def range_before(market: Market, inst: Instrument, day: int) -> tuple[float, float] | None:
     """Highest high and lowest low of the daily bars in the ``RANGE_DAYS`` days before ``day``
     (a day's open time); None when the history starts later."""
     cache = _ranges.setdefault(market, {})
-    key = (symbol, day)
+    key = (inst.pro_name, day)
     if key not in cache:
-        bars = market.bars(symbol, "1D", day - RANGE_DAYS * DAY, day)
+        bars = market.history(inst, _DAILY, day, RANGE_DAYS)
         cache[key] = (max(b[2] for b in bars), min(b[3] for b in bars)) if bars else None
     return cache[key]
 
@@ -82,7 +84,7 @@ class QuoteSession:
         quote = self.market.quote(sub.inst, now)
         if sub.ranged:
             high, low = quote["high_price"], quote["low_price"]
-            before = range_before(self.market, sub.inst.pro_name, int(now) // DAY * DAY)
+            before = range_before(self.market, sub.inst, int(now) // DAY * DAY)
             if before is not None:
                 high, low = max(high, before[0]), min(low, before[1])
             quote["price_52_week_high"], quote["price_52_week_low"] = high, low
