@@ -57,6 +57,8 @@ class _Sub:
     static: dict[str, Any] = field(default_factory=dict)  #: catalog fields, filtered
     moving: tuple[str, ...] = ()  #: requested fields that come from the market
     ranged: bool = False  #: the 52-week range was asked for
+    range_day: int = -1  #: the day ``before`` was found for
+    before: tuple[float, float] | None = None  #: the range of the whole days before it
 
 
 @dataclass(slots=True)
@@ -84,7 +86,10 @@ class QuoteSession:
         quote = self.market.quote(sub.inst, now)
         if sub.ranged:
             high, low = quote["high_price"], quote["low_price"]
-            before = range_before(self.market, sub.inst, int(now) // DAY * DAY)
+            day = int(now) // DAY * DAY
+            if day != sub.range_day:
+                sub.range_day, sub.before = day, range_before(self.market, sub.inst, day)
+            before = sub.before
             if before is not None:
                 high, low = max(high, before[0]), min(low, before[1])
             quote["price_52_week_high"], quote["price_52_week_low"] = high, low
