@@ -245,6 +245,7 @@ async def test_the_filter_narrows_as_typed_and_escape_clears_it(make_app) -> Non
             app.post_message(events.Key(key, key))
         await wait_until(pilot, lambda: app.watchlist.filter == "sweth", 5, "the filter 'sweth'")
         assert app.screen is app.main and app.watchlist.shown.sort is None and not pane.rows
+        assert "no symbol matches 'sweth'" in pane.render_line(1).text  # not a blank pane
         await pilot.press("escape")
         await wait_until(pilot, lambda: pane.rows == everything, 5, "every row back again")
 

@@ -208,6 +208,16 @@ class SortAndFilter(RowCursor):
         self.filtering = True
         self._show_filter()
 
+    def empty_hint(self) -> str:
+        """What a pane with no rows says in its first row: why, and the key that fills it
+        (found in tmux: a new list was a blank pane, a filter matching nothing too)."""
+        if self.state.filter:
+            return f"no symbol matches {self.state.filter!r} · Esc clears the filter"
+        keys = (
+            k for k, b in self.screen.active_bindings.items() if b.binding.action == "add_symbol"
+        )
+        return f"an empty list: {next(keys, 'a')} adds a symbol"
+
     def _is_filter_key(self, key: str) -> bool:
         """``key`` is bound (after the keymap) to this pane's filter."""
         active = self.screen.active_bindings.get(key)
