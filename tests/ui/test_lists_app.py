@@ -8,8 +8,12 @@ gain moves with the price. Every wait is on a condition.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
 
 from tests.support import SIZE, holds_for_app, wait_until
 from tvtui.config import load_config
@@ -18,9 +22,9 @@ from tvtui.ui.app import TvtuiApp
 from tvtui.ui.screens.position_entry import PositionEntry
 from tvtui.ui.screens.prompt import Prompt
 from tvtui.ui.watchlist_view import (
+    POSITION_SORT,
     SORT_CYCLE,
     TOTALS,
-    build_view,
     is_symbol,
     section_key,
 )
@@ -77,7 +81,7 @@ async def test_lists_sections_and_folds_survive_a_restart(make_app, tmp_path: Pa
     async with app.run_test() as pilot:
         pane = app.query_one(Watchlist)
         assert app.watchlist.shown.name == "Stocks" and pane.rows == (AAPL, MSFT)
-        await pilot.press("l")  # the next list: its sections and the totals row
+        await pilot.press("w")  # the next list: its sections and the totals row
         await wait_until(pilot, lambda: app.watchlist.shown.name == "Crypto", 5, "Crypto")
         assert pane.rows == (section_key(0), BTC, ETH, section_key(1), SAP, TOTALS)
         # the EUR totals need EUR per USD(T): FX:EURUSD is quoted, never a row
@@ -101,7 +105,13 @@ async def test_lists_sections_and_folds_survive_a_restart(make_app, tmp_path: Pa
         pane.move_cursor(row=pane.rows.index(section_key(2)))
         await pilot.press("enter")
         await wait_until(pilot, lambda: SAP not in pane.rows, 5, "Other folded")
-        await pilot.press("o")  # a sort is kept too
+        # s goes through the columns shown (at 80 columns: no Chg, no Volume), and is kept
+        assert pane.visible_columns == ("symbol", "last", "change_pct", "total_gain", "trend")
+        seen = []
+        for _ in range(5):
+            await pilot.press("s")
+            seen.append(app.watchlist.shown.sort)
+        assert seen == ["symbol", "-symbol", "-last", "last", "-change_pct"]
     saved = load_config(tmp_path / "config.toml")
     assert saved.error is None and "# my lists" in (tmp_path / "config.toml").read_text()
     again: TvtuiApp = make_app()
@@ -114,42 +124,91 @@ async def test_lists_sections_and_folds_survive_a_restart(make_app, tmp_path: Pa
             ("Alts", [ETH], False),
             ("Other", [SAP], True),
         ]
-        assert again.watchlist.shown.sort == "symbol" and again.watchlist.shown.currency == "EUR"
+        assert again.watchlist.shown.sort == "-change_pct"
+        assert again.watchlist.shown.currency == "EUR"
         assert [s.name for s in again.watchlist.lists] == ["Stocks", "Crypto"]
         assert SAP not in pane.rows and again.watchlist.positions[BTC][0].fees == 10
 
 
-async def test_sorting_by_each_column_under_live_prices_keeps_the_selected_row(
+def shown_number(text: str) -> float | None:
+    """A number as a cell shows it ("1,234.50", "+0.12%", "132.93K"); None for a blank."""
+    text = text.strip().replace(",", "").rstrip("%")
+    scale = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}.get(text[-1:], 1.0)
+    text = text[:-1] if scale != 1.0 else text
+    try:
+        return float(text) * scale
+    except ValueError:
+        return None  # "—", "…", "closed", ""
+
+
+def in_shown_order(pane: Watchlist, sort: str) -> bool:
+    """The rows are in the order a person expects from what the sorted column shows: its
+    values rising (falling with "-"), the rows without one last."""
+    key = sort.lstrip("-")
+    symbols = [r for r in pane.rows if is_symbol(r)]
+    if key == "symbol":
+        values: list = list(symbols)
+    else:
+        values = [shown_number(pane.get_cell(s, key).plain) for s in symbols]
+    present = [v for v in values if v is not None]
+    if values[: len(present)] != present:
+        return False  # a blank above a value
+    return present == sorted(present, reverse=sort.startswith("-"))
+
+
+async def test_s_sorts_by_each_column_under_live_prices_and_keeps_the_selected_row(
     make_app, tmp_path: Path
 ) -> None:
     symbols = [AAPL, BTC, EUR, MSFT, ETH, SAP]
+    columns = [key for key in SORT_CYCLE if key is not None]  # every one the issue names
     (tmp_path / "config.toml").write_text(
-        f'watchlist = {symbols!r}\n\n[[positions]]\nsymbol = "{BTC}"\nquantity = 1\nprice = 1000\n'
+        f'[[watchlists]]\nname = "All"\ncolumns = {[*columns, "trend"]!r}\n\n'
+        f"[[watchlists.sections]]\nsymbols = {symbols!r}\n\n"
+        f'[[positions]]\nsymbol = "{BTC}"\nquantity = 1\nprice = 1000\n'
         f'\n[[positions]]\nsymbol = "{AAPL}"\nquantity = -3\nprice = 150\n'.replace("'", '"')
     )
+    # s: each shown column, left to right, in its natural direction (the symbol A-Z, numbers
+    # largest first), again the other way, then the next column ... and round to manual
+    cycle = [
+        sort for key in columns
+        for sort in ((key, "-" + key) if key == "symbol" else ("-" + key, key))
+    ]  # fmt: skip
     app: TvtuiApp = make_app()
-    async with app.run_test() as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         pane = app.query_one(Watchlist)
         await wait_until(pilot, lambda: quoted(app, *symbols), 15, "every quote")
-        for key in [k for k in SORT_CYCLE if k is not None]:
-            for sort in (key, "-" + key):
-                pane.sort_by(sort)
-                chosen = MSFT if key not in ("quantity", "avg_cost") else BTC
-                pane.move_cursor(row=pane.rows.index(chosen))
-                before = pane.resorts
-                # live prices move: the order is kept up to date, the cursor on its symbol
-                await wait_until(
-                    pilot,
-                    lambda: list(pane.rows) == build_view(app.watchlist, pane.painter.holdings),
-                    10,
-                    f"rows sorted by {sort}",
-                )
-                await holds_for_app(
-                    pilot, lambda c=chosen: pane.selected_symbol == c, 0.4, f"{chosen} selected"
-                )
-                assert pane.resorts >= before
-        pane.sort_by(None)  # manual: the saved order, never lost
+        for sort in [*cycle, None]:
+            key = sort.lstrip("-") if sort else None
+            chosen = BTC if key in POSITION_SORT else MSFT
+            pane.move_cursor(row=pane.rows.index(chosen))
+            await pilot.press("s")
+            assert app.watchlist.shown.sort == sort and pane.selected_symbol == chosen
+            if sort is None:
+                break
+            passes = pane.resort_passes
+            # once per column that prices move (its second direction), a re-sort pass under
+            # live prices must have run too
+            live = (
+                key not in ("symbol", "quantity", "avg_cost")
+                and sort == cycle[cycle.index(sort) // 2 * 2 + 1]
+            )
+
+            def sorted_as_shown(c: str = chosen, s: str = sort, p: int = passes, w: bool = live):
+                # the cursor never leaves its symbol while live prices move the rows
+                assert pane.selected_symbol == c, f"{c} no longer selected (sort {s})"
+                return (pane.resort_passes > p or not w) and in_shown_order(pane, s)
+
+            await wait_until(pilot, sorted_as_shown, 10, f"rows sorted by {sort}")
+        # manual: the saved order, never lost
         assert [r for r in pane.rows if is_symbol(r)] == symbols
+        # a click on a column header sorts by it, again reverses it
+        x = pane.header_text().index("Chg %") + 1
+        await pilot.click(Watchlist, offset=(x + 1, 1))  # the border, then the header line
+        await wait_until(pilot, lambda: app.watchlist.shown.sort == "-change_pct", 5, "sorted")
+        assert "Chg % ▼" in pane.header_text()
+        await pilot.click(Watchlist, offset=(x + 1, 1))
+        await wait_until(pilot, lambda: app.watchlist.shown.sort == "change_pct", 5, "reversed")
+        assert "Chg % ▲" in pane.header_text()
 
 
 async def test_the_rows_reorder_at_most_a_few_times_a_second(make_app, tmp_path: Path) -> None:
@@ -180,6 +239,15 @@ async def test_the_filter_narrows_as_typed_and_escape_clears_it(make_app) -> Non
         assert not pane.filtering and pane.rows == (BTC,)
         await pilot.press("escape")
         await wait_until(pilot, lambda: pane.rows == everything, 5, "every row back")
+        # typed at once, as a paste or a fast typist does: every key after f is the filter's
+        # (none sorts, switches the list or opens the export)
+        for key in "fsweth":
+            app.post_message(events.Key(key, key))
+        await wait_until(pilot, lambda: app.watchlist.filter == "sweth", 5, "the filter 'sweth'")
+        assert app.screen is app.main and app.watchlist.shown.sort is None and not pane.rows
+        assert "no symbol matches 'sweth'" in pane.render_line(1).text  # not a blank pane
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pane.rows == everything, 5, "every row back again")
 
 
 async def test_a_lots_gain_moves_with_the_simulators_price(make_app, tmp_path: Path) -> None:
@@ -214,31 +282,16 @@ async def test_a_lot_entered_with_p_is_saved_and_shown(make_app, tmp_path: Path)
         pane.move_cursor(row=pane.rows.index(BTC))
         await pilot.press("p")
         await wait_until(pilot, lambda: isinstance(app.screen, PositionEntry), 5, "the dialog")
+        # the price is the last one with BTC's precision (cents), never cut ("106956")
+        price = app.screen.query_one("#position-price", Input).value
+        assert re.fullmatch(r"\d+\.\d{2}", price), price
         await pilot.press(*"-0.25", "enter", "ctrl+s")
         await wait_until(pilot, lambda: TOTALS in pane.rows, 5, "the totals row")
         assert pane.get_cell(BTC, "quantity").plain == "-0.25"  # a short
     text = (tmp_path / "config.toml").read_text()
     assert "[[positions]]" in text and "quantity = -0.25" in text
-    assert load_config(tmp_path / "config.toml").settings.positions[BTC][0].quantity == -0.25
-
-
-async def test_o_cycles_columns_and_directions_and_a_header_click_sorts(make_app) -> None:
-    app: TvtuiApp = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        pane = app.query_one(Watchlist)
-        await wait_until(pilot, lambda: quoted(app, *app.symbols), 15, "every quote")
-        seen = []
-        for _ in range(6):
-            await pilot.press("o")
-            seen.append(app.watchlist.shown.sort)
-        assert seen == ["symbol", "-symbol", "-last", "last", "-change", "change"]
-        assert "Chg ▲" in pane.header_text()
-        x = pane.header_text().index("Chg %") + 1
-        await pilot.click(Watchlist, offset=(x + 1, 1))  # the border, then the header line
-        await wait_until(pilot, lambda: app.watchlist.shown.sort == "-change_pct", 5, "sorted")
-        await pilot.click(Watchlist, offset=(x + 1, 1))
-        await wait_until(pilot, lambda: app.watchlist.shown.sort == "change_pct", 5, "reversed")
-        assert "Chg % ▲" in pane.header_text()
+    [lot] = load_config(tmp_path / "config.toml").settings.positions[BTC]
+    assert lot.quantity == -0.25 and lot.price == float(price)
 
 
 async def test_columns_chosen_for_a_list_show_in_that_order_and_are_kept(

@@ -42,8 +42,9 @@ def test_every_symbol_is_checked_and_the_refusals_summed_up(sim_env, tmp_path: P
 
 
 async def test_an_imported_list_exports_with_its_positions_and_round_trips(
-    make_app, tmp_path: Path
+    make_app, tmp_path: Path, monkeypatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # the file is typed as a person would: relative to here
     path = tmp_path / "tv.txt"
     path.write_text(FILE)
     (tmp_path / "config.toml").write_text(
@@ -54,7 +55,7 @@ async def test_an_imported_list_exports_with_its_positions_and_round_trips(
         pane = app.query_one(Watchlist)
         app.main.action_import_watchlist()
         await wait_until(pilot, lambda: isinstance(app.screen, Prompt), 5, "the prompt")
-        await pilot.press(*str(path), "enter")
+        await pilot.press(*"tv.txt", "enter")
         await wait_until(pilot, lambda: app.watchlist.shown.name == "tv", 20, "the new list")
         assert pane.rows[:3] == (section_key(0), "BINANCE:BTCUSDT", "BINANCE:ETHUSDT")
         assert TOTALS in pane.rows

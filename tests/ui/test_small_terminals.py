@@ -48,14 +48,18 @@ async def test_z_gives_the_chart_the_screen_and_panes_collapse(make_app) -> None
             pilot, lambda: chart.outer_size.height >= 18, 5, "the chart maximised"
         )  # all but the collapsed panes' title lines
         assert chart.query_one(VolumePlot).display  # room for the volume strip again
-        assert watchlist.outer_size.height == 2 and "w shows it" in watchlist.border_subtitle
+        assert watchlist.outer_size.height == 2 and "W shows it" in watchlist.border_subtitle
         await pilot.press("z")
         await wait_until(pilot, lambda: chart.size.height == before, 5, "the panes back")
-        await pilot.press("w")  # only the watchlist: the chart and indicators grow
+        await pilot.press("W")  # only the watchlist: the chart and indicators grow
         await wait_until(pilot, lambda: watchlist.outer_size.height == 2, 5, "collapsed")
         assert chart.size.height > before
-        await pilot.press("w")
+        await pilot.press("W")
         await wait_until(pilot, lambda: watchlist.outer_size.height > 2, 5, "the watchlist back")
+        indicators = app.query_one(IndicatorPane)
+        await pilot.press("I")  # and the indicator pane
+        await wait_until(pilot, lambda: indicators.outer_size.height == 2, 5, "collapsed")
+        assert "I shows it" in indicators.border_subtitle
 
 
 async def test_the_help_box_fits_80_columns(make_app) -> None:

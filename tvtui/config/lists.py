@@ -42,7 +42,7 @@ from tvtui.market.positions import Lot
 #: Every column a list may show (``columns``) or sort by (``sort``); the UI draws them.
 COLUMN_KEYS: tuple[str, ...] = (
     "symbol", "description", "last", "change", "change_pct", "volume", "trend",
-    "bid", "ask", "high", "low", "open", "prev_close",
+    "bid", "ask", "high", "low", "open", "prev_close", "low_52w", "high_52w",
     "quantity", "avg_cost", "market_value", "day_gain", "total_gain", "total_gain_pct",
 )  # fmt: skip
 DEFAULT_LIST_NAME = "Watchlist"

@@ -15,13 +15,17 @@ import orjson
 
 Message = dict[str, Any]
 
-#: The fields the watchlist and the seed API ask for (the 23 of tradingview-scraper, plus the
-#: day's high/low/open and previous close that a watchlist shows).
+#: The fields the watchlist and the seed API ask for: the 23 of tradingview-scraper, plus what
+#: a watchlist's extra columns show: the day's high/low/open and previous close, bid and ask
+#: (TradingView-API's ``fields: 'all'`` asks for these too), and the 52-week range
+#: (``price_52_week_high`` / ``_low``, in a captured quote-session reply of
+#: swarum/tradingview-api-adapter; a feed that does not send them leaves the columns blank).
 QUOTE_FIELDS: tuple[str, ...] = (
     "ch", "chp", "current_session", "description", "local_description", "language",
     "exchange", "fractional", "is_tradable", "lp", "lp_time", "minmov", "minmove2",
     "original_name", "pricescale", "pro_name", "short_name", "type", "update_mode", "volume",
     "currency_code", "rchp", "rtc", "high_price", "low_price", "open_price", "prev_close_price",
+    "bid", "ask", "price_52_week_high", "price_52_week_low",
 )  # fmt: skip
 
 DEFAULT_TOKEN = "unauthorized_user_token"

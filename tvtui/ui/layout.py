@@ -32,7 +32,7 @@ SHORT_BELOW = 34
 #: What the main screen shows when it fits (hidden, with a message, when it does not).
 MAIN_PANES = ("#watchlist", "#chart", "#indicators", "#status", "Footer")
 #: pane id -> (title, key that toggles it)
-PANE_TITLES = {"watchlist": ("Watchlist", "w"), "indicators": ("Indicators", "s")}
+PANE_TITLES = {"watchlist": ("Watchlist", "W"), "indicators": ("Indicators", "I")}
 
 
 @dataclass

@@ -46,6 +46,8 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("low", "Low", 12, True),
     ("open", "Open", 12, True),
     ("prev_close", "Prev close", 12, True),
+    ("low_52w", "52w low", 12, True),
+    ("high_52w", "52w high", 12, True),
     ("quantity", "Qty", 10, True),
     ("avg_cost", "Avg cost", 12, True),
     ("market_value", "Mkt value", 12, True),
@@ -73,6 +75,8 @@ EXTRA_FIELDS = {
     "low": "low_price",
     "open": "open_price",
     "prev_close": "prev_close_price",
+    "low_52w": "price_52_week_low",
+    "high_52w": "price_52_week_high",
 }
 #: Padding on each side of a cell (as the table had: one space).
 PADDING = 1

@@ -25,6 +25,7 @@ from tvtui.ui.watchlist_cursor import RowCursor
 from tvtui.ui.watchlist_state import WatchlistState
 from tvtui.ui.watchlist_view import (
     POSITION_SORT,
+    QUOTE_SORT,
     SORT_CYCLE,
     TOTALS,
     build_view,
@@ -104,16 +105,19 @@ class SortAndFilter(RowCursor):
         raise NotImplementedError
 
     SORT_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "cycle_sort", "Sort", show=False, id="watchlist.sort"),
+        Binding(
+            "s", "cycle_sort", "Sort: next column, again reverses", show=False, id="watchlist.sort"
+        ),
         Binding("f", "filter", "Filter", show=False, id="watchlist.filter"),
-        Binding("l", "screen.next_list(1)", "Next list", show=False, id="watchlist.next_list"),
-        Binding("L", "screen.next_list(-1)", "Previous list", show=False, id="watchlist.prev_list"),
+        Binding("w", "screen.next_list(1)", "Next watchlist", show=False, id="watchlist.next_list"),
         Binding("ctrl+n", "screen.new_list", "New list", show=False, id="watchlist.new_list"),
         Binding("p", "screen.edit_position", "Position", show=False, id="watchlist.position"),
     ]
 
     def init_sorting(self) -> None:
         self.resorts = 0
+        #: re-sort passes run (each after a flush that may have changed the order)
+        self.resort_passes = 0
         self.filtering = False
         self._resort_due = False
 
@@ -138,6 +142,7 @@ class SortAndFilter(RowCursor):
     def _resort_tick(self) -> None:
         if self._resort_due:
             self._resort_due = False
+            self.resort_passes += 1
             if self.rebuild(everything=False):
                 self.resorts += 1
 
@@ -150,18 +155,24 @@ class SortAndFilter(RowCursor):
         self.post_message(WatchlistEdited())
 
     def sortable(self) -> tuple[str | None, ...]:
+        """What ``s`` goes through: the manual order, then the shown columns it sorts by, left
+        to right (a column out of sight would sort the rows with no arrow to say why)."""
         held = self.painter.holdings.any_held()
-        return tuple(k for k in SORT_CYCLE if held or k not in POSITION_SORT)
+        keys = (k for k in self.visible_columns if k in SORT_CYCLE or k in QUOTE_SORT)
+        return (None, *(k for k in keys if held or k not in POSITION_SORT))
 
     def action_cycle_sort(self) -> None:
-        """``o``: the next column in its natural order, again to reverse it, then the next
+        """``s``: the next column in its natural order, again to reverse it, then the next
         column ... and back to the saved order."""
         key, reverse = parse_sort(self.state.shown.sort)
         cycle = self.sortable()
-        if key is not None and reverse == (key not in ASCENDING_FIRST):  # natural: flip it
-            self.sort_by(("" if reverse else "-") + key)  # the other direction
+        if key in cycle and key is not None and reverse == (key not in ASCENDING_FIRST):
+            self.sort_by(("" if reverse else "-") + key)  # natural so far: the other direction
             return
-        after = cycle[(cycle.index(key) + 1) % len(cycle)] if key in cycle else cycle[1]
+        if key in cycle:
+            after = cycle[(cycle.index(key) + 1) % len(cycle)]
+        else:  # manual, or sorted by a column the cycle does not hold: its first column
+            after = cycle[1] if len(cycle) > 1 else None
         self.sort_by(None if after is None else _natural(after))
 
     def sort_by_column(self, key: str) -> None:
@@ -197,6 +208,21 @@ class SortAndFilter(RowCursor):
         self.filtering = True
         self._show_filter()
 
+    def empty_hint(self) -> str:
+        """What a pane with no rows says in its first row: why, and the key that fills it
+        (found in tmux: a new list was a blank pane, a filter matching nothing too)."""
+        if self.state.filter:
+            return f"no symbol matches {self.state.filter!r} · Esc clears the filter"
+        keys = (
+            k for k, b in self.screen.active_bindings.items() if b.binding.action == "add_symbol"
+        )
+        return f"an empty list: {next(keys, 'a')} adds a symbol"
+
+    def _is_filter_key(self, key: str) -> bool:
+        """``key`` is bound (after the keymap) to this pane's filter."""
+        active = self.screen.active_bindings.get(key)
+        return active is not None and active.node is self and active.binding.action == "filter"
+
     def set_filter(self, text: str) -> None:
         self.state.filter = text
         self.rebuild()
@@ -216,6 +242,13 @@ class SortAndFilter(RowCursor):
             if event.key == "escape" and self.state.filter:
                 event.stop()
                 self.set_filter("")
+            elif self._is_filter_key(event.key):
+                # here, not as a binding: a binding runs only once the key has bubbled up to
+                # the app, after this pane has already taken the keys typed right behind it
+                # ("f" then "eth" at once went "e": export)
+                event.stop()
+                event.prevent_default()
+                self.action_filter()
             return
         text = self.state.filter
         if event.key == "escape":

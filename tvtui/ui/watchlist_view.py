@@ -31,6 +31,8 @@ QUOTE_SORT = {
     "low": "low_price",
     "open": "open_price",
     "prev_close": "prev_close_price",
+    "low_52w": "price_52_week_low",
+    "high_52w": "price_52_week_high",
 }
 POSITION_SORT = ("quantity", "avg_cost", "market_value", "day_gain", "total_gain", "total_gain_pct")
 #: The order ``s`` cycles through (manual first: the saved order).

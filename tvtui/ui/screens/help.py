@@ -42,7 +42,8 @@ def help_rows(
         rows.append((section, display, description, binding_id))
     rows += [
         ("Watchlist", "↑ ↓", "Select a symbol", ""),
-        ("Watchlist", "enter", "Show the selected symbol on the chart", ""),
+        ("Watchlist", "enter", "Show the selected symbol on the chart (or fold a section)", ""),
+        ("Watchlist", "click", "On a column header: sort by it (again: reverse)", ""),
         ("Chart", "click", "Put the cursor on the bar clicked", ""),
         ("Chart", "wheel", "Zoom in (up) / out (down) over the chart", ""),
         (

@@ -102,8 +102,8 @@ MAIN_BINDINGS = [
     Binding("t", "app.cycle_theme(1)", "Next theme", show=False, id="app.cycle_theme"),
     Binding("T", "app.cycle_theme(-1)", "Previous theme", show=False, id="app.cycle_theme_back"),
     Binding("z", "maximise_chart", "Maximise chart", show=False, id="chart.maximise"),
-    Binding("w", "toggle_pane('watchlist')", "Watchlist pane", show=False, id="watchlist.toggle"),
-    Binding("s", "toggle_pane('indicators')", "Indicator pane", show=False, id="indicators.toggle"),
+    Binding("W", "toggle_pane('watchlist')", "Watchlist pane", show=False, id="watchlist.toggle"),
+    Binding("I", "toggle_pane('indicators')", "Indicator pane", show=False, id="indicators.toggle"),
     Binding("A", "new_alert", "New alert (prefilled)", show=False, id="app.new_alert"),
     Binding("ctrl+a", "alert_list", "Alerts: list, pause, edit", show=False, id="app.alerts"),
 ]
@@ -316,7 +316,7 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
         self.query_one(ChartPane).redraw()
 
     def action_toggle_pane(self, pane_id: str) -> None:
-        """``w`` / ``s``: collapse or bring back the watchlist / the indicator pane."""
+        """``W`` / ``I``: collapse or bring back the watchlist / the indicator pane."""
         self.layout_state.toggle(pane_id)
         self.fit_layout()
 

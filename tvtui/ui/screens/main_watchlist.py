@@ -23,6 +23,7 @@ from tvtui.config.lists import ListSpec, SectionSpec, list_name_problem
 from tvtui.config.saving import save_lists
 from tvtui.market.positions import Lot
 from tvtui.ui.background import run_in_background
+from tvtui.ui.format import decimals_for
 from tvtui.ui.safe import guarded
 from tvtui.ui.screens.columns import ColumnChooser
 from tvtui.ui.screens.position_entry import PositionEntry
@@ -49,7 +50,7 @@ RATE_CHECK_EVERY = 1.0
 
 
 class WatchlistActions(_Base):
-    """``a``, ``d``, ``K`` / ``J``, lists (``l``, ctrl+n, the palette), sections, ``p``."""
+    """``a``, ``d``, ``K`` / ``J``, lists (``w``, ctrl+n, the palette), sections, ``p``."""
 
     COMMANDS = {ListCommands}
     #: said once each: why the watchlist is not saved
@@ -164,10 +165,12 @@ class WatchlistActions(_Base):
     # --- lists ---------------------------------------------------------------------------
 
     def action_next_list(self, step: int = 1) -> None:
-        """``l`` / ``L``: the next (previous) list."""
+        """``w``: the next list (after the last, the first again; the palette names them)."""
         state = self.tvtui.watchlist
         if len(state.lists) > 1:
             self.switch_list(state.current + step)
+        else:
+            self.app.notify("The only list: ctrl+n makes another.", timeout=3)
 
     def switch_list(self, index: int) -> None:
         state = self.tvtui.watchlist
@@ -292,7 +295,9 @@ class WatchlistActions(_Base):
         if symbol is None:
             return
         state = self.tvtui.watchlist
-        last = number(state.quotes.get(symbol, {}).get("lp"))
+        quote = state.quotes.get(symbol, {})
+        last = number(quote.get("lp"))
+        decimals = decimals_for(quote, last) if last is not None else None
         lots = state.positions.get(symbol, [])
 
         def done(new: list[Lot] | None) -> None:
@@ -305,7 +310,7 @@ class WatchlistActions(_Base):
             self.watchlist_pane.rebuild(symbol)
             self.watchlist_changed(keep=symbol)
 
-        self.app.push_screen(PositionEntry(symbol, lots, last), done)
+        self.app.push_screen(PositionEntry(symbol, lots, last, decimals), done)
 
     def action_choose_columns(self) -> None:
         """Palette "Columns…": which columns the shown list has, in which order."""

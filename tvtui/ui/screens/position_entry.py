@@ -24,6 +24,14 @@ from tvtui.ui.watchlist_cells import quantity_text
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def plain_number(value: float, decimals: int | None = None) -> str:
+    """``value`` as a person types it: ``decimals`` places (the symbol's precision) when given,
+    else every significant digit; never an exponent (``f"{106956.47:g}"`` is ``106956``)."""
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
+    return f"{value:.10f}".rstrip("0").rstrip(".") or "0"
+
+
 def read_lot(quantity: str, price: str, date: str, fees: str) -> Lot:
     """A lot from the dialog's fields (``ValueError`` saying what is wrong)."""
     try:
@@ -55,24 +63,30 @@ class PositionEntry(ModalScreen[list[Lot] | None]):
         Binding("ctrl+s", "done", "Done", id="position.done"),
     ]
 
-    def __init__(self, symbol: str, lots: list[Lot], last: float | None) -> None:
+    def __init__(
+        self, symbol: str, lots: list[Lot], last: float | None, decimals: int | None = None
+    ) -> None:
         super().__init__()
         self.symbol = symbol
         self.lots = list(lots)
         self.last = last
+        self.decimals = decimals  #: the symbol's price precision (from its quote)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="position-box", classes="dialog"):
             yield Label(f"Position in {self.symbol}", classes="dialog-title", markup=False)
             yield Static("", id="position-lots", markup=False)
             with Horizontal(id="position-fields"):
-                yield Input(placeholder="quantity (-: sold)", id="position-quantity")
-                price = "" if self.last is None else f"{self.last:g}"
+                yield Input(placeholder="quantity", id="position-quantity")
+                price = "" if self.last is None else plain_number(self.last, self.decimals)
                 yield Input(price, placeholder="price", id="position-price")
                 yield Input(placeholder="date YYYY-MM-DD", id="position-date")
                 yield Input(placeholder="fees", id="position-fees")
             yield Static("", id="position-status", markup=False)
-            yield Label("Enter adds the lot · ctrl+s done · Esc cancels", classes="dialog-hint")
+            yield Label(
+                "a negative quantity is a sale · Enter adds the lot · ctrl+s done · Esc cancels",
+                classes="dialog-hint",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add lot", id="position-add", variant="primary")
                 yield Button("Remove last", id="position-remove")
@@ -88,9 +102,10 @@ class PositionEntry(ModalScreen[list[Lot] | None]):
         lines = []
         for lot in self.lots:
             when = f" on {lot.date}" if lot.date else ""
-            fees = f", fees {lot.fees:g}" if lot.fees else ""
+            fees = f", fees {plain_number(lot.fees)}" if lot.fees else ""
             verb = "bought" if lot.quantity > 0 else "sold"
-            lines.append(f"{verb} {quantity_text(abs(lot.quantity))} at {lot.price:g}{when}{fees}")
+            price = plain_number(lot.price)
+            lines.append(f"{verb} {quantity_text(abs(lot.quantity))} at {price}{when}{fees}")
         if self.lots:
             position = position_of(self.lots)
             average = fmt.price(position.average_cost, 4) if position.is_open else "—"

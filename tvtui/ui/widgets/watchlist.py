@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -355,6 +356,9 @@ class Watchlist(SortAndFilter, can_focus=True):
         index = y - HEADER + self.scroll_offset.y
         view = self.view
         if not 0 <= index < len(view):
+            if index == 0 and not view:
+                hint = Segment(f" {self.empty_hint()}", self.rich_style + Style(dim=True))
+                return Strip([hint]).adjust_cell_length(self.size.width, self.rich_style)
             return Strip.blank(self.size.width, self.rich_style)
         symbol = view[index]
         if symbol in self._stale:
