@@ -18,7 +18,8 @@ NUMERIC_QUOTE_FIELDS = frozenset(
     {
         "ch", "chp", "lp", "lp_time", "minmov", "minmove2", "pricescale", "volume", "rchp",
         "rtc", "high_price", "low_price", "open_price", "prev_close_price", "bid", "ask",
-        "bid_size", "ask_size", "rch", "prev_close", "open_time",
+        "bid_size", "ask_size", "rch", "prev_close", "open_time", "price_52_week_high",
+        "price_52_week_low",
     }
 )  # fmt: skip
 
