@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from tests.alerts.test_watcher_sim import SYMBOL, level_ahead
 from tests.support import run_stream
 from tvtui.alerts import AlertLog
+from tvtui.sim import catalog
 
 ALERT_KEYS = {"type", "symbol", "condition", "level", "price", "previous", "time"}
 
@@ -96,22 +98,53 @@ def run_alerts(sim: Any, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_alerts_lists_and_watches_the_configured_alerts(slow_sim, private_dirs: Path) -> None:
-    sim = slow_sim
-    config = private_dirs / "config.toml"
+def list_alerts(capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    """``tvtui alerts`` (the listing is a pure function of the files: run in-process, through
+    the same entry point as ``python -m tvtui alerts``, it costs no interpreter start)."""
+    from tvtui.cli import main
 
-    def configure(level: float) -> None:
-        config.write_text(f"""\
+    capsys.readouterr()
+    assert main(["alerts"]) == 0
+    done = capsys.readouterr()
+    return done.out, done.err
+
+
+def test_alerts_lists_and_watches_the_configured_alerts(
+    sim, private_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two watch runs (the second shows a spent ``once`` alert stays quiet) and three
+    listings. The market runs at 300x and the crossing alerts sit on 19 levels spread over
+    the prices of the next 30 s, so whenever the watch runs some of them are crossed."""
+    config = private_dirs / "config.toml"
+    inst = catalog.lookup(SYMBOL)
+    t0 = int(sim.now())
+    coming = [sim.market.last_price(inst, t) for t in range(t0, t0 + 9000, 15)]
+    levels = [q + 0.005 for q in statistics.quantiles(coming, n=20)]
+
+    def configure(*levels: float) -> None:
+        config.write_text(
+            "".join(
+                f"""\
 [[alerts]]
 symbol = "{SYMBOL}"
 condition = "crossing {level}"
 mode = "every-time"
 note = "watch it"
 
+"""
+                for level in levels
+            )
+            + f"""\
 [[alerts]]
 symbol = "{SYMBOL}"
 condition = "greater-than 1"
 id = "first-quote"
+
+[[alerts]]
+symbol = "{SYMBOL}"
+condition = "greater-than 2"
+id = "paused-one"
+paused = true
 
 [[alerts]]
 symbol = "NASDAQ:NOPE"
@@ -120,37 +153,43 @@ condition = "greater-than 1"
 [[alerts]]
 symbol = "FX:EURUSD"
 condition = "less-than one"
-""")
+"""
+        )
 
     configure(1000.5)
-    listed = run_alerts(sim)
-    assert listed.returncode == 0, listed.stderr
-    assert "alert 4 (FX:EURUSD) left out: The level 'one'" in listed.stderr
-    assert listed.stdout.count("never fired") == 3
-    assert f"{SYMBOL}  crossing 1000.5  every-time  5m  never fired  note: watch it" in (
-        listed.stdout
-    )
+    out, err = list_alerts(capsys)
+    assert "alert 5 (FX:EURUSD) left out: The level 'one'" in err
+    assert out.count("never fired") == 4
+    assert f"{SYMBOL}  crossing 1000.5  every-time  5m  never fired  note: watch it" in out
+    assert f"paused-one  {SYMBOL}  greater-than 2  once  5m  paused  never fired" in out
 
-    level = level_ahead(sim, SYMBOL, 900)
-    configure(level)
-    watched = run_alerts(sim, "--watch", "--seconds", "8")
+    configure(*levels)
+    watched = run_alerts(sim, "--watch", "--seconds", "3")
     assert watched.returncode == 0, watched.stderr
     assert "NASDAQ:NOPE" in watched.stderr and "left out" in watched.stderr
+    assert "1 paused alert(s) left out" in watched.stderr
     rows = lines(watched.stdout)
     assert all(r["type"] == "alert" for r in rows)
+    assert not [r for r in rows if r["id"] == "paused-one"]  # paused: not run
     first = [r for r in rows if r["id"] == "first-quote"]
     assert len(first) == 1 and first[0]["previous"] is None  # the first price is above 1
-    for row in rows:
-        if row["condition"].startswith("crossing"):
-            assert (row["previous"] - level) * (row["price"] - level) < 0
+    crossings = [r for r in rows if r["condition"].startswith("crossing")]
+    assert crossings, "no level crossed in 3 s"
+    for row in crossings:
+        assert row["level"] in levels and row["note"] == "watch it"
+        assert (row["previous"] - row["level"]) * (row["price"] - row["level"]) < 0
+    for level in levels:  # each level's crossings in time order, none twice
+        at = [r["time"] for r in crossings if r["level"] == level]
+        assert at == sorted(set(at))
     assert [(r["id"], r["time"]) for r in AlertLog().recent()] == [
         (r["id"], r["time"]) for r in rows
     ]
-    assert "last fired" in run_alerts(sim).stdout
+    out, _ = list_alerts(capsys)
+    assert "first-quote" in out and "last fired" in out.split("first-quote")[1].split("\n")[0]
 
-    again = run_alerts(sim, "--watch", "--seconds", "3")  # the once alert is spent
+    again = run_alerts(sim, "--watch", "--seconds", "2")  # the once alert is spent
     assert again.returncode == 0, again.stderr
-    assert not [r for r in lines(again.stdout) if r["id"] == "first-quote"]
+    assert not [r for r in lines(again.stdout) if r["id"] in ("first-quote", "paused-one")]
 
 
 def test_alerts_watch_exit_codes(sim, private_dirs: Path) -> None:

@@ -31,6 +31,10 @@ def last_price(app: TvtuiApp, symbol: str) -> Any:
     return None if main is None else main.quote_of(symbol).get("lp")
 
 
+def config_text() -> str:
+    return load_alerts().path.read_text()  # type: ignore[union-attr]
+
+
 def table_rows(screen: AlertList) -> list[list[str]]:
     table = screen.query_one(DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
@@ -61,9 +65,26 @@ async def test_A_opens_a_prefilled_dialog_and_enter_saves_it(make_app) -> None:
     async with second.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+a")
         await wait_until(pilot, lambda: isinstance(second.screen, AlertList), 5, "the list")
-        rows = table_rows(second.screen)  # type: ignore[arg-type]
+        listing: AlertList = second.screen  # type: ignore[assignment]
+        rows = table_rows(listing)
         assert len(rows) == 1 and rows[0][:3] == [BTC, f"crossing {level}", "once"]
         assert rows[0][3] in ("armed", "fired")  # the live price is at the level: it may fire
+        await pilot.press("p")  # paused: in the config file too, so a restart keeps it
+        await wait_until(pilot, lambda: table_rows(listing)[0][3] == "paused", 5, "paused")
+        assert load_alerts().paused == {saved[0].id}
+        assert "paused = true" in config_text()
+
+    third: TvtuiApp = make_app(symbols=[BTC])  # restarted: still paused, out of the engine
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+a")
+        await wait_until(pilot, lambda: isinstance(third.screen, AlertList), 5, "the list")
+        listing = third.screen  # type: ignore[assignment]
+        assert [r[3] for r in table_rows(listing)] == ["paused"]
+        assert third.bridge.alerts.engine.alerts == []
+        await pilot.press("p")  # resumed: running again, and so after the next restart
+        await wait_until(pilot, lambda: table_rows(listing)[0][3] != "paused", 5, "resumed")
+        assert [a.id for a in third.bridge.alerts.engine.alerts] == [saved[0].id]
+        assert load_alerts().paused == set() and "paused" not in config_text()
 
 
 async def test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes(
@@ -79,7 +100,8 @@ async def test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes(
         (text,) = notices(app, BTC)
         assert alert.condition.text in text and "UTC" in text  # symbol, level, time
         (firing,) = app.bridge.alerts.log.recent(5)
-        assert f": {firing['price']:.10g} (from {firing['previous']:.10g}) at " in text
+        # the prices in BTC's own precision (pricescale 100: two decimals, 0.10 not 0.1)
+        assert f": {firing['price']:.2f} (from {firing['previous']:.2f}) at " in text
         assert (firing["previous"] - level) * (firing["price"] - level) < 0  # it crossed
         await pilot.press("ctrl+a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertList), 5, "the list")

@@ -43,20 +43,25 @@ class WorkerAlerts:
     ) -> None:
         self._post = post
         self.problems: list[str] = []
+        paused: set[str] = set()
         if alerts is None:
             loaded = load_alerts()
-            alerts = loaded.alerts
+            alerts, paused = loaded.alerts, loaded.paused
             if loaded.error:
                 self.problems.append(loaded.error)
         self.log = alert_log if alert_log is not None else AlertLog()
         # a ``once`` alert that fired in an earlier run stays spent (the log remembers it)
         fired = self.log.fired_ids()
         self.engine: AlertEngine = AlertEngine()
-        for alert in alerts:
-            self.engine.add(alert, armed=alert.id not in fired)
-        self.watcher = AlertWatcher(on_fire=self._fired, log=self.log, engine=self.engine)
-        #: alerts paused from the list (this run only): out of the engine, kept here
+        #: alerts paused from the list (``paused = true`` in the config, so a restart keeps
+        #: them paused): out of the engine, kept here
         self.paused: dict[str, Alert] = {}
+        for alert in alerts:
+            if alert.id in paused:
+                self.paused[alert.id] = alert
+            else:
+                self.engine.add(alert, armed=alert.id not in fired)
+        self.watcher = AlertWatcher(on_fire=self._fired, log=self.log, engine=self.engine)
         self._subscribed: set[str] = set()  #: alert symbols quoted beyond the watchlist
 
     def _fired(self, firing: Firing) -> None:

@@ -40,18 +40,17 @@ FIRED_TIMEOUT = 15.0
 
 
 def fired_text(firing: Firing) -> str:
-    """What happened, in one line: symbol, condition, price (every digit: ``Firing.message``
-    rounds to six), the price before, the feed's time, the note."""
+    """What happened, in one line: symbol, condition, price and the price before (in the
+    symbol's own decimals, as ``Firing.message``), the feed's time, the note."""
     alert = firing.alert
     try:
         when = datetime.fromtimestamp(firing.time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     except (OverflowError, OSError, ValueError):
         when = "an unknown time"
-    before = "" if firing.previous is None else f" (from {level_text(firing.previous)})"
+    before = "" if firing.previous is None else f" (from {firing.price_text(firing.previous)})"
     note = f" · {alert.note}" if alert.note else ""
-    return (
-        f"{alert.symbol} {alert.condition.text}: {level_text(firing.price)}{before} at {when}{note}"
-    )
+    price = firing.price_text(firing.price)
+    return f"{alert.symbol} {alert.condition.text}: {price}{before} at {when}{note}"
 
 
 def level_text(price: object) -> str:
