@@ -88,15 +88,22 @@ async def test_A_opens_a_prefilled_dialog_and_enter_saves_it(make_app) -> None:
 
 
 async def test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes(
-    make_app, live_sim
+    make_app, live_sim, tmp_path, monkeypatch
 ) -> None:
     # crossed most between 5 s and 25 s from now (real time): the app is up by then
     level = level_ahead(live_sim, BTC, 1200, after=300)
     alert = Alert.parse(BTC, f"crossing {level:.3f}")
+    (tmp_path / "config.toml").write_text('desktop_notifications = "osc777"\n')
     add_alert(alert)
+    terminal = tmp_path / "terminal"  # where a desktop notification would go
+    terminal.write_bytes(b"")
+    monkeypatch.setattr("tvtui.alerts.desktop.TERMINAL", str(terminal))
     app: TvtuiApp = make_app(symbols=[BTC, "NASDAQ:AAPL"])
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: notices(app, BTC), 40, "the alert's notification")
+        # asked for by the config, but a headless app (a test) never writes to a terminal
+        assert app.bridge.alerts.desktop_setting == "osc777"
+        assert terminal.read_bytes() == b""
         (text,) = notices(app, BTC)
         assert alert.condition.text in text and "UTC" in text  # symbol, level, time
         (firing,) = app.bridge.alerts.log.recent(5)

@@ -11,6 +11,10 @@
     id = "btc-110k"                # optional; derived from the rest when absent
     paused = true                  # optional; paused from the alert list (p), kept so
 
+The top-level ``desktop_notifications = "auto"`` (``"off"``, ``"on"``, ``"osc9"``,
+``"osc777"``) says whether a firing also sends a desktop notification through the terminal
+(:mod:`tvtui.alerts.desktop`).
+
 Read strictly, as the rest of the file (:mod:`tvtui.config.settings`): a broken entry gets
 one message naming it (its number, its symbol, what is wrong) and is left out; every other
 entry still works. Adding or removing one edits only its own table (comments and the rest of
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from tvtui.alerts import Alert, AlertError
+from tvtui.alerts.desktop import SETTINGS
 from tvtui.config.saving import atomic_write, table_blocks
 from tvtui.config.settings import DEFAULT_TIMEFRAME, ConfigError, config_path
 from tvtui.feed.timeframes import parse_timeframe
@@ -51,6 +56,8 @@ class LoadedAlerts:
     path: Path | None = None
     #: ids of the alerts with ``paused = true`` (they are in ``alerts`` too; not run)
     paused: set[str] = field(default_factory=set)
+    #: the top-level ``desktop_notifications`` (:data:`tvtui.alerts.desktop.SETTINGS`)
+    desktop: str = "auto"
 
     @property
     def error(self) -> str | None:
@@ -76,7 +83,20 @@ def load_alerts(path: Path | None = None) -> LoadedAlerts:
         return LoadedAlerts([], [f"cannot read the alerts ({reason})"], path)
     paused: set[str] = set()
     alerts, problems = read_alerts(data, paused)
-    return LoadedAlerts(alerts, problems, path, paused)
+    desktop, problem = read_desktop(data)
+    return LoadedAlerts(alerts, problems + problem, path, paused, desktop)
+
+
+def read_desktop(data: dict[str, Any]) -> tuple[str, list[str]]:
+    """The top-level ``desktop_notifications`` switch (default ``"auto"``): a bad value
+    keeps the default and gets one message."""
+    value = data.get("desktop_notifications", "auto")
+    if value is True or value is False:
+        return ("on" if value else "off"), []
+    if isinstance(value, str) and value.strip().lower() in SETTINGS:
+        return value.strip().lower(), []
+    shown = plain(repr(value), 40)
+    return "auto", [f"desktop_notifications is one of {', '.join(SETTINGS)}, not {shown}"]
 
 
 def read_alerts(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tvtui.alerts import Alert, AlertEngine, AlertLog, AlertWatcher, Firing
+from tvtui.alerts.desktop import DesktopNotifier
 from tvtui.config.alerts import load_alerts
 from tvtui.ui import messages as msg
 
@@ -44,9 +45,12 @@ class WorkerAlerts:
         self._post = post
         self.problems: list[str] = []
         paused: set[str] = set()
+        #: the config's ``desktop_notifications`` (``tvtui.alerts.desktop``)
+        self.desktop_setting = "auto"
         if alerts is None:
             loaded = load_alerts()
             alerts, paused = loaded.alerts, loaded.paused
+            self.desktop_setting = loaded.desktop
             if loaded.error:
                 self.problems.append(loaded.error)
         self.log = alert_log if alert_log is not None else AlertLog()
@@ -63,6 +67,16 @@ class WorkerAlerts:
                 self.engine.add(alert, armed=alert.id not in fired)
         self.watcher = AlertWatcher(on_fire=self._fired, log=self.log, engine=self.engine)
         self._subscribed: set[str] = set()  #: alert symbols quoted beyond the watchlist
+        self._desktop: DesktopNotifier | None = None
+        self._desktop_known = False
+
+    def desktop(self) -> DesktopNotifier | None:
+        """The desktop notifier the config and the terminal allow (judged once, at the first
+        firing; the caller checks that the app draws to a real terminal)."""
+        if not self._desktop_known:
+            self._desktop = DesktopNotifier.for_setting(self.desktop_setting)
+            self._desktop_known = True
+        return self._desktop
 
     def _fired(self, firing: Firing) -> None:
         self._post(msg.AlertFired(firing))

@@ -7,9 +7,10 @@ them through the worker's engine (its ``add`` / ``remove`` / ``status`` are safe
 thread) and the config file.
 
 When one fires: a notification saying what happened (symbol, condition, price, time; all
-plain text), and the terminal bell. A desktop notification (OSC 9 / OSC 777) needs an escape
-sequence written to the terminal, and Textual has no public API for that (only
-``App.bell`` and the clipboard write through its driver), so it is not sent.
+plain text), the terminal bell, and a desktop notification (OSC 9 / OSC 777) where the
+terminal shows one (:mod:`tvtui.alerts.desktop`: Textual has no public API for such a
+sequence, so it goes to the controlling terminal in one write; only when the app draws to a
+real terminal, never in the browser nor headless).
 """
 
 from __future__ import annotations
@@ -152,11 +153,21 @@ class AlertActions(_Base):
             chart.alert_levels = levels
             chart.redraw()
 
+    def desktop_notify(self, text: str) -> None:
+        """The firing as a desktop notification, when the app draws to a real terminal that
+        shows one (or the config asks for it); never in the browser nor headless (tests)."""
+        if self.app.is_web or self.app.is_headless:
+            return
+        notifier = self.alerts.desktop()
+        if notifier is not None:
+            notifier.notify("tvtui alert", text)
+
     def on_alert_fired(self, message: msg.AlertFired) -> None:
         """Say what happened (the app's ``notify`` shows it as plain text) and ring."""
         firing = message.firing
         text = fired_text(firing)
         self.app.notify(text, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
         self.app.bell()
+        self.desktop_notify(text)
         self.query_one(Watchlist).mark_alerted(firing.alert.symbol)
         self.alerts_changed()
