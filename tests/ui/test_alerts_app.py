@@ -205,7 +205,7 @@ async def test_an_alert_off_the_watchlist_fires_and_a_broken_entry_is_named(
     make_app, live_sim, tmp_path
 ) -> None:
     eth = "BINANCE:ETHUSDT"  # not on the watchlist, not charted: quoted for its alert alone
-    alert = Alert.parse(eth, f"crossing {level_ahead(live_sim, eth, 600):.3f}")
+    alert = Alert.parse(eth, f"crossing {level_ahead(live_sim, eth, 1200, after=120):.3f}")
     add_alert(alert)
     with (tmp_path / "config.toml").open("a") as config:
         config.write('\n[[alerts]]\nsymbol = "NASDAQ:AAPL"\ncondition = "crosing 200"\n')
@@ -213,7 +213,7 @@ async def test_an_alert_off_the_watchlist_fires_and_a_broken_entry_is_named(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: notices(app, "crosing"), 5, "the broken entry's message")
         assert "alert 2 (NASDAQ:AAPL)" in notices(app, "crosing")[0]
-        await wait_until(pilot, lambda: notices(app, eth), 20, "the ETH alert's notification")
+        await wait_until(pilot, lambda: notices(app, eth), 40, "the ETH alert's notification")
         assert alert.condition.text in notices(app, eth)[0]  # as written: 3832.12, not .120
         assert eth not in app.symbols
 
@@ -224,7 +224,7 @@ async def test_a_fired_alert_marks_its_watchlist_row_until_the_cursor_reaches_it
     from tvtui.ui.widgets.watchlist import Watchlist
 
     eth = "BINANCE:ETHUSDT"  # the second row: not under the cursor, not on the chart
-    add_alert(Alert.parse(eth, f"crossing {level_ahead(live_sim, eth, 600):.3f}"))
+    add_alert(Alert.parse(eth, f"crossing {level_ahead(live_sim, eth, 1200, after=120):.3f}"))
     app: TvtuiApp = make_app(symbols=[BTC, eth])
     async with app.run_test(size=SIZE) as pilot:
         watchlist = app.query_one(Watchlist)
@@ -232,7 +232,7 @@ async def test_a_fired_alert_marks_its_watchlist_row_until_the_cursor_reaches_it
         def mark() -> str:
             return str(watchlist.get_cell(eth, "symbol"))[:2]
 
-        await wait_until(pilot, lambda: notices(app, eth), 20, "the ETH alert's notification")
+        await wait_until(pilot, lambda: notices(app, eth), 40, "the ETH alert's notification")
         await wait_until(pilot, lambda: mark() == "⚑ ", 5, "the row's mark")
         assert str(watchlist.get_cell(BTC, "symbol")).startswith("▶ ")  # the others unmarked
         watchlist.focus()
