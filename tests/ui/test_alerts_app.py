@@ -253,3 +253,27 @@ async def test_an_alert_firing_while_the_list_opens_does_not_end_the_app(make_ap
         screen.refresh_rows()
         await pilot.pause()
         assert app.is_running and app.screen is screen
+
+
+async def test_a_storm_of_firings_is_said_five_times_then_in_one_summary(make_app) -> None:
+    """200 every-time alerts near a busy price fire ~60 times a second: each gets its row
+    mark and its place in the log, but only 5 in 15 s get a toast (and the bell) of their
+    own; the rest are said in one summary a few seconds later."""
+    from tvtui.alerts import Firing
+    from tvtui.ui import messages as msg
+
+    app: TvtuiApp = make_app(symbols=[BTC])
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.main
+        assert main is not None
+        alert = Alert.parse(BTC, "crossing 100", mode="every-time")
+        for k in range(20):
+            firing = Firing(alert, 101.0 + k, 99.0, 1_717_977_600.0 + k, 100.0, decimals=2)
+            main.on_alert_fired(msg.AlertFired(firing))
+        await wait_until(pilot, lambda: notices(app, f"{BTC} crossing 100:"), 5, "the toasts")
+        await pilot.pause()
+        said = notices(app, f"{BTC} crossing 100:")
+        assert len(said) == 5 and ": 101.00 (from 99.00) at" in said[0]
+        await wait_until(pilot, lambda: notices(app, "more alert firings"), 10, "the summary")
+        assert notices(app, "more alert firings") == ["15 more alert firings: ctrl+a lists them"]
+        assert len(notices(app, f"{BTC} crossing 100:")) == 5

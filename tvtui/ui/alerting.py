@@ -14,6 +14,8 @@ The UI thread adds, removes and reads alerts through :attr:`WorkerAlerts.engine`
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,39 @@ log = logging.getLogger(__name__)
 class SubscribeAlerts:
     """Queue item (UI thread -> worker): subscribe the quotes of alert symbols that are not
     on the watchlist (after an alert was added)."""
+
+
+class NoticeGate:
+    """Which firings get a toast, the bell and a desktop notification of their own: at most
+    ``burst`` in any ``window`` seconds. Why: 200 every-time alerts near a busy price fire
+    ~60 times a second (``benchmarks/bench_app_load.py``); a toast and a bell each would
+    bury the screen and deafen the person. The others are counted and said in one summary
+    (the alert list and the log have every one; every row is still marked)."""
+
+    def __init__(
+        self, burst: int = 5, window: float = 15.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst = burst
+        self.window = window
+        self.clock = clock
+        self.held = 0  #: firings not said one by one since the last summary
+        self.summary_due = False  #: a summary is scheduled
+        self._said: deque[float] = deque()
+
+    def admit(self) -> bool:
+        """True when this firing is said on its own; else it is counted in :attr:`held`."""
+        now = self.clock()
+        while self._said and self._said[0] <= now - self.window:
+            self._said.popleft()
+        if len(self._said) < self.burst:
+            self._said.append(now)
+            return True
+        self.held += 1
+        return False
+
+    def take_held(self) -> int:
+        held, self.held, self.summary_due = self.held, 0, False
+        return held
 
 
 class WorkerAlerts:
@@ -68,6 +103,7 @@ class WorkerAlerts:
         self.watcher = AlertWatcher(on_fire=self._fired, log=self.log, engine=self.engine)
         self._subscribed: set[str] = set()  #: alert symbols quoted beyond the watchlist
         self._desktop: DesktopNotifier | None = None
+        self.gate = NoticeGate()  #: which firings the UI says one by one
         self._desktop_known = False
 
     def desktop(self) -> DesktopNotifier | None:

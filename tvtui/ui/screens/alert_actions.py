@@ -38,6 +38,8 @@ else:
 
 #: How long a firing's notification stays up (it also goes to the alert log).
 FIRED_TIMEOUT = 15.0
+#: Seconds between the summaries of the firings a storm held back.
+SUMMARY_DELAY = 3.0
 
 
 def fired_text(firing: Firing) -> str:
@@ -163,11 +165,27 @@ class AlertActions(_Base):
             notifier.notify("tvtui alert", text)
 
     def on_alert_fired(self, message: msg.AlertFired) -> None:
-        """Say what happened (the app's ``notify`` shows it as plain text) and ring."""
+        """Say what happened (the app's ``notify`` shows it as plain text) and ring; in a
+        storm of firings (more than 5 in 15 s) the rest are said in one summary every
+        few seconds (:class:`~tvtui.ui.alerting.NoticeGate`)."""
         firing = message.firing
-        text = fired_text(firing)
-        self.app.notify(text, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
-        self.app.bell()
-        self.desktop_notify(text)
+        gate = self.alerts.gate
+        if gate.admit():
+            text = fired_text(firing)
+            self.app.notify(text, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
+            self.app.bell()
+            self.desktop_notify(text)
+        elif not gate.summary_due:
+            gate.summary_due = True
+            self.set_timer(SUMMARY_DELAY, self.say_held_firings)
         self.query_one(Watchlist).mark_alerted(firing.alert.symbol)
         self.alerts_changed()
+
+    def say_held_firings(self) -> None:
+        """One toast (and one bell) for the firings the gate held back."""
+        held = self.alerts.gate.take_held()
+        if held:
+            text = f"{held} more alert firing{'s' if held > 1 else ''}: ctrl+a lists them"
+            self.app.notify(text, title="Alerts", severity="warning", timeout=FIRED_TIMEOUT)
+            self.app.bell()
+            self.desktop_notify(text)
