@@ -74,16 +74,20 @@ async def test_A_opens_a_prefilled_dialog_and_enter_saves_it(make_app) -> None:
         assert load_alerts().paused == {saved[0].id}
         assert "paused = true" in config_text()
 
+    add_alert(Alert.parse(BTC, "greater-than 900000"))  # a second one, after it
     third: TvtuiApp = make_app(symbols=[BTC])  # restarted: still paused, out of the engine
     async with third.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+a")
         await wait_until(pilot, lambda: isinstance(third.screen, AlertList), 5, "the list")
         listing = third.screen  # type: ignore[assignment]
-        assert [r[3] for r in table_rows(listing)] == ["paused"]
-        assert third.bridge.alerts.engine.alerts == []
+        assert [r[3] for r in table_rows(listing)] == ["paused", "armed"]  # config order
+        assert [a.condition.text for a in third.bridge.alerts.engine.alerts] == [
+            "greater-than 900000"
+        ]
         await pilot.press("p")  # resumed: running again, and so after the next restart
         await wait_until(pilot, lambda: table_rows(listing)[0][3] != "paused", 5, "resumed")
-        assert [a.id for a in third.bridge.alerts.engine.alerts] == [saved[0].id]
+        assert table_rows(listing)[0][1] == f"crossing {level}"  # it keeps its row
+        assert saved[0].id in [a.id for a in third.bridge.alerts.engine.alerts]
         assert load_alerts().paused == set() and "paused" not in config_text()
 
 

@@ -88,6 +88,7 @@ class WorkerAlerts:
             self.desktop_setting = loaded.desktop
             if loaded.error:
                 self.problems.append(loaded.error)
+        alerts = list(alerts)
         self.log = alert_log if alert_log is not None else AlertLog()
         # a ``once`` alert that fired in an earlier run stays spent (the log remembers it)
         fired = self.log.fired_ids()
@@ -103,8 +104,17 @@ class WorkerAlerts:
         self.watcher = AlertWatcher(on_fire=self._fired, log=self.log, engine=self.engine)
         self._subscribed: set[str] = set()  #: alert symbols quoted beyond the watchlist
         self._desktop: DesktopNotifier | None = None
-        self.gate = NoticeGate()  #: which firings the UI says one by one
         self._desktop_known = False
+        self.gate = NoticeGate()  #: which firings the UI says one by one
+        #: alert id -> its place in the list: config order, then as added
+        self._places: dict[str, int] = {a.id: k for k, a in enumerate(alerts)}
+
+    def place(self, alert_id: str, instead_of: str | None = None) -> int:
+        """The place of ``alert_id`` in the alert list: a new one goes after the others,
+        or where ``instead_of`` was (an edit)."""
+        if instead_of is not None and instead_of in self._places:
+            self._places[alert_id] = self._places[instead_of]
+        return self._places.setdefault(alert_id, len(self._places))
 
     def desktop(self) -> DesktopNotifier | None:
         """The desktop notifier the config and the terminal allow (judged once, at the first

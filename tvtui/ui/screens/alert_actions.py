@@ -118,6 +118,7 @@ class AlertActions(_Base):
         if replaced is not None:
             alerts.engine.remove(replaced.id)
             alerts.paused.pop(replaced.id, None)
+            alerts.place(alert.id, instead_of=replaced.id)  # the edit keeps its row
         alerts.engine.add(alert)
         self.tvtui.bridge.inbox.put(SubscribeAlerts())  # its quotes, if off the watchlist
         self.app.notify(f"Alert saved: {alert.text}", title="Alerts", timeout=4)

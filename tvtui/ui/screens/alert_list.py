@@ -109,7 +109,9 @@ class AlertList(ModalScreen[None]):
             out.append((alert, state, when(stamp)))
         for alert in self.alerts.paused.values():
             out.append((alert, "paused", when(last.get(alert.id))))
-        return out
+        # a paused or resumed alert keeps its place (the engine appends a resumed one)
+        place = self.alerts.place
+        return sorted(out, key=lambda entry: place(entry[0].id))
 
     def refresh_rows(self) -> None:
         found = self.query(DataTable)
