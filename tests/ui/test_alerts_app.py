@@ -281,4 +281,4 @@ async def test_a_storm_of_firings_is_said_five_times_then_in_one_summary(make_ap
         assert len(said) == 5 and ": 101.00 (from 99.00) at" in said[0]
         await wait_until(pilot, lambda: notices(app, "more alert firings"), 30, "the summary")
         assert notices(app, "more alert firings") == ["15 more alert firings: ctrl+a lists them"]
-        assert len(toasts()) == 5
+        assert len(toasts()) <= 5  # none more one by one (the first may have timed out)
