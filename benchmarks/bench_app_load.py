@@ -18,6 +18,13 @@ Measured inside the headless app (``run_test`` at 160x45):
 - memory: resident set size when the burst starts, half-way and at the end (flat: the second
   half adds less than 5 MB; the first half includes caches filling once).
 
+An alerts run (issue 13) is the 50-symbol run again with 200 alerts over those 50 symbols
+(4 each, as ``bench_alerts.py``'s "typical" places: crossing, crossing-up, entering-channel,
+moving-up-%, every-time, at levels 0.05-1 % from each symbol's price when the burst starts),
+added to the app's engine as the "new alert" dialog adds them: judged in the stream worker on
+every update, each firing a notification, the bell and a watchlist row mark on the UI thread.
+Its figures stand next to the run without alerts (``--alerts`` runs just those two).
+
 A third run is the 500-symbol list as a trader with positions keeps it (issue 15): a named list
 from the config, a lot on every symbol (position columns and the totals row), sorted by change
 % descending, so every flush may reorder it. Besides the figures above it counts the re-sorts
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import tempfile
 import time
 from typing import Any
@@ -128,6 +136,34 @@ async def _started(pilot: Any, app: Any, symbols: list[str]) -> None:
         await pilot.pause(0.5)
 
 
+#: The alerts run: 4 alerts per symbol, as fractions of its price (bench_alerts "typical").
+ALERT_PLACES = (1.0005, 0.998, 1.003, 1.01, 0.3)
+
+
+def _add_alerts(app: Any, symbols: list[str]) -> int:
+    """4 alerts per symbol around its last price, into the running app's engine (what the
+    dialog's save does, without its 200 "saved" toasts); how many were added."""
+    from tvtui.alerts import Alert
+
+    cross, up, low, high, percent = ALERT_PLACES
+    engine = app.bridge.alerts.engine
+    added = 0
+    for symbol in symbols:
+        p = app.main.quote_of(symbol).get("lp")
+        if not isinstance(p, float | int):
+            continue
+        for text in (
+            f"crossing {p * cross:.2f}",
+            f"crossing-up {p * up:.2f}",
+            f"entering-channel {p * low:.2f} {p * high:.2f}",
+            f"moving-up-% {percent} 5",
+        ):
+            engine.add(Alert.parse(symbol, text, mode="every-time", timeframe="1m"))
+            added += 1
+    app.main.alerts_changed()  # the charted symbol's levels as lines
+    return added
+
+
 async def _run(
     env: dict[str, str],
     sim: SimProcess,
@@ -135,6 +171,7 @@ async def _run(
     symbols: list[str],
     burst: int,
     positions: bool = False,
+    alerts: bool = False,
 ) -> dict[str, Any]:
     from tvtui.config import load_config
     from tvtui.ui.app import TvtuiApp
@@ -155,6 +192,7 @@ async def _run(
         )
         async with app.run_test(size=(160, 45)) as pilot:
             await _started(pilot, app, symbols)
+            added = _add_alerts(app, symbols) if alerts else 0
             idle = await _measure(app, 3.0, keys=True)
             sim.burst(burst)
             await pilot.pause(1.0)
@@ -172,7 +210,13 @@ async def _run(
             }
             sim.burst(0)
             app.bridge.stop()
-    return {"idle": idle, "loaded": loaded, "rss": (rss_start, rss_mid, rss_end)}
+            fired = len(app.bridge.alerts.log.recent(1_000_000)) if alerts else 0
+    return {
+        "idle": idle,
+        "loaded": loaded,
+        "rss": (rss_start, rss_mid, rss_end),
+        "alerts": (added, fired),
+    }
 
 
 def _figures(
@@ -197,6 +241,9 @@ def _figures(
                 met=loaded["resorts"] <= 4,
             )
         )
+    added, fired = result.get("alerts", (0, 0))
+    if added:
+        rate += f", {added} alerts, {fired} firings (idle included)"
     return [
         *sorting,
         Figure(f"app load{label}: received rate", rate, f"burst_rate {burst} ticks/s"),
@@ -226,19 +273,26 @@ def _figures(
     ]
 
 
-def run(quick: bool = False, large: bool = True) -> list[Figure]:
+def run(quick: bool = False, large: bool = True, alerts: bool = True) -> list[Figure]:
     seconds = 5.0 if quick else 20.0
     figures: list[Figure] = []
-    variants = [(SYMBOLS, BURST, "", False)]
+    variants = [(SYMBOLS, BURST, "", False, False)]
+    if alerts:
+        variants.append((SYMBOLS, BURST, " 200 alerts", False, True))
     if large:
-        variants.append((LARGE, LARGE_BURST, " 500 symbols", False))
-        variants.append((LARGE, LARGE_BURST, " 500 symbols sorted, positions", True))
-    for symbols, burst, label, positions in variants:
+        variants.append((LARGE, LARGE_BURST, " 500 symbols", False, False))
+        variants.append((LARGE, LARGE_BURST, " 500 symbols sorted, positions", True, False))
+    for symbols, burst, label, positions, with_alerts in variants:
         with SimProcess(burst=0, stamp=False, extra=len(symbols) - len(REAL)) as sim:
-            result = asyncio.run(_run(sim.env, sim, seconds, symbols, burst, positions))
+            result = asyncio.run(
+                _run(sim.env, sim, seconds, symbols, burst, positions, with_alerts)
+            )
         figures += _figures(result, seconds, burst, label, large=symbols is LARGE)
     return figures
 
 
 if __name__ == "__main__":
-    common.main(run)
+    if "--alerts" in sys.argv[1:]:  # the 50 symbols without, then with, the 200 alerts
+        common.main(lambda quick: run(quick, large=False))
+    else:
+        common.main(run)

@@ -4,7 +4,8 @@
 the alert log); ``tvtui alerts --watch`` runs them on the feed, for a server or a
 cron-started session, printing one JSON line per firing (the ``alert`` lines of ``tvtui
 stream --follow``) and appending each to the alert log. A ``once`` alert that is in the log
-already fired: it stays quiet, also in later runs.
+already fired: it stays quiet, also in later runs; a paused one (``paused = true``, from the
+app's alert list) is listed but not run.
 
 Exit codes and messages as ``tvtui stream`` (:mod:`tvtui.headless`): 0 ok, 2 bad input (no
 alert to run), 3 every alert's symbol unknown or the token refused, 4 network unreachable,
@@ -71,8 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if loaded.error:
             _say(loaded.error)
         if not args.watch:
-            return _list(loaded.alerts, AlertLog(), sys.stdout)
-        return _watch(loaded.alerts, args.seconds, sys.stdout)
+            return _list(loaded.alerts, AlertLog(), sys.stdout, loaded.paused)
+        running = [a for a in loaded.alerts if a.id not in loaded.paused]
+        if loaded.paused:
+            _say(f"{len(loaded.paused)} paused alert(s) left out (paused = true)")
+        return _watch(running, args.seconds, sys.stdout)
     except CliError as exc:
         _say(redact(str(exc), token))
         return exc.code
@@ -88,8 +92,9 @@ def _when(stamp: float) -> str:
     return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _list(alerts: list[Alert], log: AlertLog, out: IO[str]) -> int:
-    """One line per alert: id, symbol, condition, mode, timeframe, expiry, last firing, note."""
+def _list(alerts: list[Alert], log: AlertLog, out: IO[str], paused: set[str]) -> int:
+    """One line per alert: id, symbol, condition, mode, timeframe, expiry, paused, last
+    firing, note."""
     last: dict[str, float] = {}
     for row in log.recent(10_000):
         if isinstance(row.get("id"), str):
@@ -101,6 +106,8 @@ def _list(alerts: list[Alert], log: AlertLog, out: IO[str]) -> int:
         parts = [alert.id, alert.symbol, alert.condition.text, alert.mode.value, alert.timeframe]
         if alert.expires is not None:
             parts.append(f"expires {_when(alert.expires)}")
+        if alert.id in paused:
+            parts.append("paused")
         fired = last.get(alert.id)
         parts.append(f"last fired {_when(fired)}" if fired is not None else "never fired")
         if alert.note:

@@ -137,3 +137,31 @@ def test_a_whole_file_rewrite_keeps_the_alerts_and_the_chart_type(private_dirs: 
     assert again.settings.watchlist == ["FX:EURUSD", "NASDAQ:AAPL"]
     assert again.settings.chart_type == "line"
     assert load_alerts(path).alerts == before
+
+
+def test_pausing_is_kept_in_the_alerts_table_and_only_that_line_changes(
+    private_dirs: Path,
+) -> None:
+    from tvtui.config.alerts import set_paused
+
+    path = private_dirs / "config.toml"
+    text = (
+        '# mine\n\n[[alerts]]  # btc\nsymbol = "BINANCE:BTCUSDT"\ncondition = "crossing 1"\n'
+        '\n[[alerts]]\nsymbol = "NASDAQ:AAPL"\ncondition = "crossing 2"  # keep me\n'
+    )
+    path.write_text(text)
+    btc, aapl = load_alerts().alerts
+    assert set_paused(aapl.id, True) is True
+    paused = text.replace(
+        '[[alerts]]\nsymbol = "NASDAQ', '[[alerts]]\npaused = true\nsymbol = "NASDAQ'
+    )
+    assert path.read_text() == paused
+    loaded = load_alerts()
+    assert loaded.paused == {aapl.id} and [a.id for a in loaded.alerts] == [btc.id, aapl.id]
+    assert set_paused(aapl.id, True) is True and path.read_text() == paused  # no second line
+    assert set_paused(aapl.id, False) is True and path.read_text() == text
+    assert set_paused("nope", True) is False and path.read_text() == text
+    path.write_text(text.replace("# btc\n", "# btc\npaused = 1\n"))
+    loaded = load_alerts()
+    assert [a.id for a in loaded.alerts] == [aapl.id]
+    assert "alert 1 (BINANCE:BTCUSDT) left out: 'paused' must be true or false" in loaded.error

@@ -222,3 +222,29 @@ def test_the_band_fast_path_fires_exactly_as_judging_every_price(path, cuts, onc
     assert [key(f) for f in got] == expected
     for f in got:  # the feed's integer times come out as the alert line's numbers
         assert isinstance(f.time, float) and f.row()["time"] == int(f.time)
+
+
+def test_a_firings_message_shows_the_price_in_the_symbols_own_precision() -> None:
+    """``Firing.message`` (the notification, a script's ``on_fire``) keeps every digit the
+    symbol quotes with: 106120.23 is not rounded to 106120, and a pricescale of 100 shows
+    two decimals (106120.2 as 106120.20); without a pricescale every significant digit."""
+    from tvtui.alerts import AlertWatcher
+    from tvtui.feed.events import QuoteUpdate
+
+    def fire(price: float, **quote: object) -> str:
+        watcher = AlertWatcher([every("crossing 106120", symbol="BINANCE:BTCUSDT")])
+        fired = []
+        for t, lp in ((1.0, 106119.5), (2.0, price)):
+            changes = {"lp": lp, "lp_time": t, **quote}
+            event = QuoteUpdate(symbol="BINANCE:BTCUSDT", changes=changes, quote=dict(changes))
+            fired += watcher.feed_all([event])
+        (firing,) = fired
+        assert firing.price == price
+        return firing.message
+
+    assert "crossing 106120: 106120.23 at 1970-01-01 00:00:02 UTC" in fire(106120.23)
+    assert ": 106120.23 at" in fire(106120.23, pricescale=100)
+    assert ": 106120.20 at" in fire(106120.2, pricescale=100)
+    assert ": 106120.2 at" in fire(106120.2)
+    assert ": 106120.2000 at" in fire(106120.2, pricescale=10_000)
+    assert ": 106120.2 at" in fire(106120.2, pricescale="100")  # not a number: every digit

@@ -164,6 +164,9 @@ class Firing:
     previous: float | None
     time: float
     level: float | list[float] | None = None
+    #: decimals of the symbol's prices (from its quote's ``pricescale``) for a price
+    #: condition, when the feed said; ``None``: every significant digit
+    decimals: int | None = field(default=None, compare=False)
 
     def row(self) -> dict[str, Any]:
         """The alert line of ``tvtui stream --follow`` and of the alert log."""
@@ -184,9 +187,38 @@ class Firing:
             row["note"] = self.alert.note
         return row
 
+    def price_text(self, value: float | None) -> str:
+        """``value`` (the price, the one before) as the symbol shows its prices: its own
+        decimals when known (106120.2 with a pricescale of 100 is ``106120.20``), else every
+        significant digit (never ``:g``'s six: 106120.23 is not ``106120``)."""
+        return price_text(value, self.decimals)
+
     @property
     def message(self) -> str:
         """One sentence for a notification: symbol, condition, price, time."""
-        when = datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        try:
+            when = datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        except (OverflowError, OSError, ValueError):
+            when = "an unknown time"
         note = f" ({self.alert.note})" if self.alert.note else ""
-        return f"{self.alert.symbol} {self.alert.condition.text}: {self.price:g} at {when}{note}"
+        price = self.price_text(self.price)
+        return f"{self.alert.symbol} {self.alert.condition.text}: {price} at {when}{note}"
+
+
+def decimals_of(scale: object) -> int | None:
+    """Decimals of a quote's ``pricescale`` (100 -> 2, 1 -> 0); ``None`` for anything but
+    a power of ten from 1 to 10**10 (the value comes from the network)."""
+    if scale.__class__ is int or scale.__class__ is float:
+        for decimals in range(11):
+            if scale == 10**decimals:
+                return decimals
+    return None
+
+
+def price_text(value: float | None, decimals: int | None = None) -> str:
+    """A price with ``decimals`` places, or every significant digit with no exponent."""
+    if value is None or not math.isfinite(value):
+        return str(value)
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
+    return f"{value:.10g}" if abs(value) < 1e10 else f"{value:.0f}"

@@ -24,10 +24,10 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from tvtui.alerts.alert import Alert, Firing
+from tvtui.alerts.alert import Alert, Firing, decimals_of
 from tvtui.alerts.conditions import STUDY_IDS, AlertError, Source
 from tvtui.alerts.engine import AlertEngine, Point
 from tvtui.alerts.judge import INF
@@ -252,7 +252,12 @@ class AlertWatcher:
         t = quote.get("lp_time")
         t = float(t) if t.__class__ is int else _number(t)
         firings = self.engine.on_price(event.symbol, price, t)
-        return self._report(firings) if firings else firings
+        if not firings:
+            return firings
+        decimals = decimals_of(quote.get("pricescale"))
+        if decimals is not None:  # the message shows the price as the symbol shows it
+            firings = [replace(f, decimals=decimals) for f in firings]
+        return self._report(firings)
 
     def _points(self, event: StudyData) -> list[Firing]:
         study = self._studies.get(event.study_id)

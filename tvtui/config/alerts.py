@@ -9,6 +9,11 @@
     expires = 2026-12-31T18:00:00Z # a TOML date-time or ISO text (no zone: UTC); optional
     note = "take profit"           # optional
     id = "btc-110k"                # optional; derived from the rest when absent
+    paused = true                  # optional; paused from the alert list (p), kept so
+
+The top-level ``desktop_notifications = "auto"`` (``"off"``, ``"on"``, ``"osc9"``,
+``"osc777"``) says whether a firing also sends a desktop notification through the terminal
+(:mod:`tvtui.alerts.desktop`).
 
 Read strictly, as the rest of the file (:mod:`tvtui.config.settings`): a broken entry gets
 one message naming it (its number, its symbol, what is wrong) and is left out; every other
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,12 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from tvtui.alerts import Alert, AlertError
+from tvtui.alerts.desktop import SETTINGS
 from tvtui.config.saving import atomic_write, table_blocks
 from tvtui.config.settings import DEFAULT_TIMEFRAME, ConfigError, config_path
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.feed.untrusted import plain
 
-KEYS = ("symbol", "condition", "mode", "timeframe", "expires", "note", "id")
+KEYS = ("symbol", "condition", "mode", "timeframe", "expires", "note", "id", "paused")
 #: More alerts than this in one file are left out (a file is untrusted; each costs work on
 #: every update of its symbol).
 MAX_ALERTS = 1000
@@ -47,6 +54,10 @@ class LoadedAlerts:
     alerts: list[Alert] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
+    #: ids of the alerts with ``paused = true`` (they are in ``alerts`` too; not run)
+    paused: set[str] = field(default_factory=set)
+    #: the top-level ``desktop_notifications`` (:data:`tvtui.alerts.desktop.SETTINGS`)
+    desktop: str = "auto"
 
     @property
     def error(self) -> str | None:
@@ -70,12 +81,29 @@ def load_alerts(path: Path | None = None) -> LoadedAlerts:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return LoadedAlerts([], [f"cannot read the alerts ({reason})"], path)
-    alerts, problems = read_alerts(data)
-    return LoadedAlerts(alerts, problems, path)
+    paused: set[str] = set()
+    alerts, problems = read_alerts(data, paused)
+    desktop, problem = read_desktop(data)
+    return LoadedAlerts(alerts, problems + problem, path, paused, desktop)
 
 
-def read_alerts(data: dict[str, Any]) -> tuple[list[Alert], list[str]]:
-    """Every valid alert of a parsed TOML document, and a sentence per broken entry."""
+def read_desktop(data: dict[str, Any]) -> tuple[str, list[str]]:
+    """The top-level ``desktop_notifications`` switch (default ``"auto"``): a bad value
+    keeps the default and gets one message."""
+    value = data.get("desktop_notifications", "auto")
+    if value is True or value is False:
+        return ("on" if value else "off"), []
+    if isinstance(value, str) and value.strip().lower() in SETTINGS:
+        return value.strip().lower(), []
+    shown = plain(repr(value), 40)
+    return "auto", [f"desktop_notifications is one of {', '.join(SETTINGS)}, not {shown}"]
+
+
+def read_alerts(
+    data: dict[str, Any], paused: set[str] | None = None
+) -> tuple[list[Alert], list[str]]:
+    """Every valid alert of a parsed TOML document, and a sentence per broken entry; the
+    ids of the paused ones are added to ``paused`` when given."""
     entries = data.get("alerts", [])
     if not isinstance(entries, list):
         return [], ["'alerts' must be [[alerts]] tables (symbol, condition, ...)"]
@@ -98,6 +126,8 @@ def read_alerts(data: dict[str, Any]) -> tuple[list[Alert], list[str]]:
             continue
         seen.add(alert.id)
         alerts.append(alert)
+        if paused is not None and entry.get("paused") is True:
+            paused.add(alert.id)
     if len(entries) > MAX_ALERTS:
         problems.append(f"only the first {MAX_ALERTS} alerts are used")
     return alerts, problems
@@ -122,6 +152,8 @@ def alert_from_table(entry: object, default_timeframe: str = DEFAULT_TIMEFRAME) 
     for key in ("mode", "timeframe", "note", "id"):
         if key in entry and not isinstance(entry[key], str):
             raise AlertError(f"{key!r} must be text, not {type(entry[key]).__name__}")
+    if "paused" in entry and not isinstance(entry["paused"], bool):
+        raise AlertError(f"'paused' must be true or false, not {plain(repr(entry['paused']), 40)}")
     expires = entry.get("expires")
     if expires is not None and not isinstance(expires, str | datetime | int | float):
         raise AlertError(f"'expires' must be a date and time, not {type(expires).__name__}")
@@ -139,7 +171,7 @@ def alert_from_table(entry: object, default_timeframe: str = DEFAULT_TIMEFRAME) 
 _EXAMPLE = {"symbol": "BINANCE:BTCUSDT", "condition": "crossing-up 110000"}
 
 
-def render_alert(alert: Alert) -> str:
+def render_alert(alert: Alert, paused: bool = False) -> str:
     """The ``[[alerts]]`` table for ``alert`` (its id written, so edits keep it)."""
     lines = [
         "[[alerts]]",
@@ -154,6 +186,8 @@ def render_alert(alert: Alert) -> str:
     if alert.note:
         lines.append(f"note = {_toml_str(alert.note)}")
     lines.append(f"id = {_toml_str(alert.id)}")
+    if paused:
+        lines.append("paused = true")
     return "\n".join(lines) + "\n"
 
 
@@ -199,6 +233,45 @@ def remove_alert(alert_id: str, path: Path | None = None) -> bool:
     return removed
 
 
+def set_paused(alert_id: str, paused: bool, path: Path | None = None) -> bool:
+    """Write ``paused = true`` into the ``[[alerts]]`` table of ``alert_id`` (or take it
+    out): the alert list's pause survives a restart. Only that table's ``paused`` line
+    changes (its comments stay). False when no table has that id; ``ConfigError`` as
+    :func:`add_alert`."""
+    path = config_path() if path is None else path
+    found = False
+
+    def edit(text: str, alerts: list[Alert]) -> str:
+        nonlocal found
+        default_tf = _default_timeframe(text)
+        out = []
+        for header, body in table_blocks(text):
+            if not found and header == "[[alerts]]" and _block_id(body, default_tf) == alert_id:
+                found = True
+                body = _with_paused(body, paused)
+            out.append(body)
+        return "".join(out)
+
+    def check(before: list[Alert], after: list[Alert]) -> bool:
+        return [a.id for a in after] == [a.id for a in before]
+
+    _edit(path, edit, check, lambda state: not found or (alert_id in state) is paused)
+    return found
+
+
+_PAUSED_LINE = re.compile(r"^[ \t]*paused[ \t]*=.*(?:\n|$)", re.MULTILINE)
+
+
+def _with_paused(block: str, paused: bool) -> str:
+    """``block`` (one ``[[alerts]]`` table) with its ``paused`` line set or removed."""
+    block = _PAUSED_LINE.sub("", block)
+    if not paused:
+        return block
+    header_end = block.find("\n") + 1 or len(block)
+    head = block[:header_end] if block[:header_end].endswith("\n") else block[:header_end] + "\n"
+    return head + "paused = true\n" + block[header_end:]
+
+
 def _block_id(block: str, default_tf: str) -> str | None:
     try:
         data = tomllib.loads(block)
@@ -213,8 +286,9 @@ def _default_timeframe(text: str) -> str:
     return DEFAULT_TIMEFRAME
 
 
-def _edit(path: Path, edit: Any, check: Any) -> None:
-    """Read, edit, verify that the result reads back as ``check`` says, write atomically."""
+def _edit(path: Path, edit: Any, check: Any, check_paused: Any = None) -> None:
+    """Read, edit, verify that the result reads back as ``check`` (and ``check_paused``,
+    given the paused ids) says, write atomically."""
     target = Path(os.path.realpath(path))
     with _folder_lock(target.parent):
         try:
@@ -228,9 +302,12 @@ def _edit(path: Path, edit: Any, check: Any) -> None:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML ({exc}); nothing was saved") from None
         new_text = edit(text, before)
+        paused: set[str] = set()
         try:
-            after, _ = read_alerts(tomllib.loads(new_text))
+            after, _ = read_alerts(tomllib.loads(new_text), paused)
         except tomllib.TOMLDecodeError:
+            after = None
+        if check_paused is not None and not check_paused(paused):
             after = None
         if after is None or not check(before, after):  # pragma: no cover - a bug of ours
             raise ConfigError(f"the edit of {path} did not read back; nothing was saved")

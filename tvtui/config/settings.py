@@ -67,6 +67,7 @@ _TOP_KEYS = {
     "chart_type",
     # read by tvtui.config.alerts (each entry validated there, one message per broken one)
     "alerts",
+    "desktop_notifications",
 }
 _EXPORT_KEYS = {"format", "folder"}
 

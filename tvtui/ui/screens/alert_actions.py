@@ -7,9 +7,10 @@ them through the worker's engine (its ``add`` / ``remove`` / ``status`` are safe
 thread) and the config file.
 
 When one fires: a notification saying what happened (symbol, condition, price, time; all
-plain text), and the terminal bell. A desktop notification (OSC 9 / OSC 777) needs an escape
-sequence written to the terminal, and Textual has no public API for that (only
-``App.bell`` and the clipboard write through its driver), so it is not sent.
+plain text), the terminal bell, and a desktop notification (OSC 9 / OSC 777) where the
+terminal shows one (:mod:`tvtui.alerts.desktop`: Textual has no public API for such a
+sequence, so it goes to the controlling terminal in one write; only when the app draws to a
+real terminal, never in the browser nor headless).
 """
 
 from __future__ import annotations
@@ -37,21 +38,22 @@ else:
 
 #: How long a firing's notification stays up (it also goes to the alert log).
 FIRED_TIMEOUT = 15.0
+#: Seconds between the summaries of the firings a storm held back.
+SUMMARY_DELAY = 3.0
 
 
 def fired_text(firing: Firing) -> str:
-    """What happened, in one line: symbol, condition, price (every digit: ``Firing.message``
-    rounds to six), the price before, the feed's time, the note."""
+    """What happened, in one line: symbol, condition, price and the price before (in the
+    symbol's own decimals, as ``Firing.message``), the feed's time, the note."""
     alert = firing.alert
     try:
         when = datetime.fromtimestamp(firing.time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     except (OverflowError, OSError, ValueError):
         when = "an unknown time"
-    before = "" if firing.previous is None else f" (from {level_text(firing.previous)})"
+    before = "" if firing.previous is None else f" (from {firing.price_text(firing.previous)})"
     note = f" · {alert.note}" if alert.note else ""
-    return (
-        f"{alert.symbol} {alert.condition.text}: {level_text(firing.price)}{before} at {when}{note}"
-    )
+    price = firing.price_text(firing.price)
+    return f"{alert.symbol} {alert.condition.text}: {price}{before} at {when}{note}"
 
 
 def level_text(price: object) -> str:
@@ -116,6 +118,7 @@ class AlertActions(_Base):
         if replaced is not None:
             alerts.engine.remove(replaced.id)
             alerts.paused.pop(replaced.id, None)
+            alerts.place(alert.id, instead_of=replaced.id)  # the edit keeps its row
         alerts.engine.add(alert)
         self.tvtui.bridge.inbox.put(SubscribeAlerts())  # its quotes, if off the watchlist
         self.app.notify(f"Alert saved: {alert.text}", title="Alerts", timeout=4)
@@ -153,11 +156,37 @@ class AlertActions(_Base):
             chart.alert_levels = levels
             chart.redraw()
 
+    def desktop_notify(self, text: str) -> None:
+        """The firing as a desktop notification, when the app draws to a real terminal that
+        shows one (or the config asks for it); never in the browser nor headless (tests)."""
+        if self.app.is_web or self.app.is_headless:
+            return
+        notifier = self.alerts.desktop()
+        if notifier is not None:
+            notifier.notify("tvtui alert", text)
+
     def on_alert_fired(self, message: msg.AlertFired) -> None:
-        """Say what happened (the app's ``notify`` shows it as plain text) and ring."""
+        """Say what happened (the app's ``notify`` shows it as plain text) and ring; in a
+        storm of firings (more than 5 in 15 s) the rest are said in one summary every
+        few seconds (:class:`~tvtui.ui.alerting.NoticeGate`)."""
         firing = message.firing
-        text = fired_text(firing)
-        self.app.notify(text, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
-        self.app.bell()
+        gate = self.alerts.gate
+        if gate.admit():
+            text = fired_text(firing)
+            self.app.notify(text, title="Alert", severity="warning", timeout=FIRED_TIMEOUT)
+            self.app.bell()
+            self.desktop_notify(text)
+        elif not gate.summary_due:
+            gate.summary_due = True
+            self.set_timer(SUMMARY_DELAY, self.say_held_firings)
         self.query_one(Watchlist).mark_alerted(firing.alert.symbol)
         self.alerts_changed()
+
+    def say_held_firings(self) -> None:
+        """One toast (and one bell) for the firings the gate held back."""
+        held = self.alerts.gate.take_held()
+        if held:
+            text = f"{held} more alert firing{'s' if held > 1 else ''}: ctrl+a lists them"
+            self.app.notify(text, title="Alerts", severity="warning", timeout=FIRED_TIMEOUT)
+            self.app.bell()
+            self.desktop_notify(text)

@@ -1,11 +1,11 @@
 """The alert list (``ctrl+a``, the command palette): every alert with its state, and the recent
 firings from the alert log below.
 
-State: ``armed``, ``paused`` (this run: out of the engine until resumed), ``fired`` (a
-``once`` alert that fired, here or in an earlier run). Keys: ``p`` pause / resume, ``d``
-delete (from the config file too), ``e`` / Enter edit (the "new alert" dialog, filled with
-it), ``n`` a new one. Config values and the log are untrusted text: every cell is plain
-``Text``, never markup.
+State: ``armed``, ``paused`` (out of the engine until resumed; kept in the config file,
+so a restart keeps it), ``fired`` (a ``once`` alert that fired, here or in an earlier run).
+Keys: ``p`` pause / resume, ``d`` delete (from the config file too), ``e`` / Enter edit (the
+"new alert" dialog, filled with it), ``n`` a new one. Config values and the log are
+untrusted text: every cell is plain ``Text``, never markup.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from tvtui.alerts import Alert
-from tvtui.config.alerts import remove_alert
+from tvtui.config.alerts import remove_alert, set_paused
 from tvtui.config.settings import ConfigError
 from tvtui.feed.untrusted import plain
 from tvtui.ui.alerting import WorkerAlerts
@@ -109,7 +109,9 @@ class AlertList(ModalScreen[None]):
             out.append((alert, state, when(stamp)))
         for alert in self.alerts.paused.values():
             out.append((alert, "paused", when(last.get(alert.id))))
-        return out
+        # a paused or resumed alert keeps its place (the engine appends a resumed one)
+        place = self.alerts.place
+        return sorted(out, key=lambda entry: place(entry[0].id))
 
     def refresh_rows(self) -> None:
         found = self.query(DataTable)
@@ -148,14 +150,23 @@ class AlertList(ModalScreen[None]):
         return None if status is None else status.alert
 
     def action_pause(self) -> None:
+        """Pause or resume the selected alert, in the config file too (``paused = true``):
+        a restart keeps it as it is now. When the file cannot be written, nothing changes."""
         alert = self.selected()
         if alert is None:
             return
-        if self.alerts.paused.pop(alert.id, None) is not None:
-            self.alerts.engine.add(alert)
-        else:
+        pausing = alert.id not in self.alerts.paused
+        try:
+            set_paused(alert.id, pausing)
+        except ConfigError as exc:
+            self.query_one("#alert-list-note", Static).update(Text(plain(str(exc), 300)))
+            return
+        if pausing:
             self.alerts.engine.remove(alert.id)
             self.alerts.paused[alert.id] = alert
+        else:
+            self.alerts.paused.pop(alert.id, None)
+            self.alerts.engine.add(alert)
         self.refresh_rows()
 
     def action_delete(self) -> None:
