@@ -120,7 +120,10 @@ async def test_three_plotted_studies_on_a_paid_account_each_keep_a_readable_plot
         picture = pane.blocks()["STD;RSI"].query_one(StudyPlot)._picture
         rsi = "".join(seg.text for strip in picture.strips for seg in strip)  # type: ignore[union-attr]
         assert "70.00" in rsi and "30.00" in rsi  # both levels, not a lone "30.00"
-        assert all(b.outer_size.height == 1 for b in (pane.blocks()[p] for p in ids[3:]))
+        # SMA and EMA are drawn on the chart, their legend over the candles: no room here
+        assert not any(pane.blocks()[p].display for p in ids[3:])
+        legend = str(app.query_one("#overlay-legend").render())
+        assert "SMA 9" in legend and "EMA 9" in legend
 
 
 async def test_space_then_enter_typed_at_once_applies_the_toggle(make_app, tmp_path: Path) -> None:
