@@ -75,13 +75,15 @@ def search(query: str, endpoints: Endpoints) -> Found:
     return Found(query, rows, shown(status, 200))
 
 
-def row_text(info: IndicatorInfo, premium: bool, chosen: int = 0) -> Text:
-    """``Stochastic RSI   built-in`` (``community``; ``premium`` when TradingView refused it
-    for the plan; ``✓`` when chosen). Names come from the server: plain text."""
+def row_text(info: IndicatorInfo, premium: bool, chosen: bool = False) -> Text:
+    """``✓ built-in   Stochastic RSI``: ``community`` for a public script, ``premium`` when
+    TradingView refused it for the plan, ``✓`` when chosen. The kind comes first, so it is
+    seen at any width. Names come from the server: plain text."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("✓ " if chosen else "  ", style="bold")
-    text.append(shown(info.name, 80))
-    text.append("  built-in" if info.built_in else "  community", style="dim")
+    text.append("built-in  " if info.built_in else "community ", style="dim")
     if premium:
-        text.append("  premium", style="bold yellow")
+        text.append("premium", style="bold reverse")
+        text.append(" ")
+    text.append(shown(info.name, 80))
     return text

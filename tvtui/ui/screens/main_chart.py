@@ -210,4 +210,8 @@ class ChartActions(_Base):
                 self.set_indicators(pine_ids)
 
         account = "an anonymous account" if app.anonymous else "this account"
-        app.push_screen(IndicatorScreen(app.indicator_ids, app.study_limit, account), chosen)
+        names = self.query_one(IndicatorPane).names
+        screen = IndicatorScreen(
+            app.indicator_ids, app.study_limit, account, app.endpoints, self.premium, names
+        )
+        app.push_screen(screen, chosen)
