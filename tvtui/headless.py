@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
-import os
 import queue
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -49,6 +46,19 @@ from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.feed.symbols import SymbolLookupError, SymbolNotFoundError, validate_symbol
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
 from tvtui.feed.untrusted import plain
+from tvtui.headless_output import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    CliError,
+    PlainFormatter,
+    csv_text,
+    json_text,
+    open_output,
+    write_text,
+)
 from tvtui.stream import (
     AuthenticationError,
     DataNotFoundError,
@@ -58,17 +68,19 @@ from tvtui.stream import (
 )
 from tvtui.stream.arguments import check_candles
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-EXIT_NOT_FOUND = 3
-EXIT_UNREACHABLE = 4
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
+#: ``tvtui alerts`` (headless_alerts.py) takes these from here.
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_UNREACHABLE",
+    "CliError",
+    "PlainFormatter",
+    "inbox_items",
+    "json_text",
+    "main",
+]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,36 +144,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-class PlainFormatter(logging.Formatter):
-    """Log lines as plain text: a server reason quoted in a warning cannot put an escape
-    sequence on the terminal (``ESC ] 52`` would set the clipboard)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return plain(super().format(record), 4000, multiline=True)
-
-
-#: Characters a JSON text must not carry raw to a terminal: JSON escapes C0 itself; these are
-#: DEL, C1 (a lone 0x9b is CSI), bidi controls and lone surrogates (unencodable).
-_JSON_UNSAFE = {
-    code: f"\\u{code:04x}"
-    for code in (
-        0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A), *range(0xD800, 0xE000),
-    )
-}  # fmt: skip
-
-
-def json_text(value: Any, **kwargs: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False)`` with every character a terminal could act
-    on written as a ``\\uXXXX`` escape: the same JSON value, safe to print."""
-    return json.dumps(value, ensure_ascii=False, **kwargs).translate(_JSON_UNSAFE)
-
-
-def csv_text(text: str) -> str:
-    """A CSV table with no control character left raw (line breaks between rows kept)."""
-    return "\n".join(plain(line, len(line) + 1) for line in text.split("\n"))
-
-
 def _run(args: argparse.Namespace) -> int:
     try:
         tf = parse_timeframe(args.timeframe)
@@ -183,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
         metas = [fetch_indicator(pine_id, version, endpoints) for pine_id, version in wanted]
         hidden = [fetch_indicator(p, "last", endpoints) for p in studies_needed(alerts, metas)]
     if args.follow:
-        with _open_output(args.output) as out:
+        with open_output(args.output) as out:
             return _follow(out, symbol, tf.name, args.candles, metas, args.seconds, endpoints,
                            AlertWatcher(alerts) if alerts else None, hidden)  # fmt: skip
     with _errors(), Streamer(endpoints=endpoints, timeout=args.seconds or args.timeout) as s:
@@ -199,7 +181,7 @@ def _run(args: argparse.Namespace) -> int:
                 f"The feed sent a bar the CSV cannot hold ({exc}); try --format json",
                 EXIT_UNREACHABLE,
             ) from None
-    _write(args.output, text)
+    write_text(args.output, text)
     return EXIT_OK
 
 
@@ -219,68 +201,6 @@ def _errors() -> Iterator[None]:
         raise CliError(str(exc), EXIT_NOT_FOUND) from None
     except ValueError as exc:
         raise CliError(str(exc), EXIT_BAD_INPUT) from None
-
-
-def _write(path: Path | None, text: str) -> None:
-    """stdout, or ``path`` written atomically (a temp file in the same folder, then rename)."""
-    if path is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-    except OSError as exc:
-        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-
-
-@contextlib.contextmanager
-def _open_output(path: Path | None) -> Iterator[IO[str]]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-    try:
-        yield handle
-        handle.close()
-    except OSError as exc:  # a full disk (or a lost mount) mid-stream: say so, no traceback
-        with contextlib.suppress(OSError):
-            handle.close()
-        _trim_partial_line(path)
-        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-    finally:
-        with contextlib.suppress(OSError):
-            handle.close()
-
-
-def _trim_partial_line(path: Path) -> None:
-    """Cut ``path`` back to its last complete line, so a reader never meets half a JSON
-    object after a write failed mid-line (best effort: the disk is in trouble already)."""
-    with contextlib.suppress(OSError), path.open("r+b") as f:
-        end = f.seek(0, os.SEEK_END)
-        pos = end
-        while pos > 0:
-            start = max(0, pos - 65536)
-            f.seek(start)
-            newline = f.read(pos - start).rfind(b"\n")
-            if newline >= 0:
-                f.truncate(start + newline + 1)
-                return
-            pos = start
-        f.truncate(0)
 
 
 def inbox_items(inbox: queue.Queue[Any], seconds: float | None) -> Iterator[Any]:
