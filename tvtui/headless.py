@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tvtui.alerts import Alert, AlertWatcher, studies_needed
+from tvtui.config.studies import parse_study
 from tvtui.export import result_csv
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints, redact, resolve_token
@@ -64,9 +65,8 @@ from tvtui.stream import (
     DataNotFoundError,
     FeedUnavailableError,
     Streamer,
-    check_indicators,
 )
-from tvtui.stream.arguments import check_candles
+from tvtui.stream.arguments import check_candles, check_indicator_requests
 
 #: ``tvtui alerts`` (headless_alerts.py) takes these from here.
 __all__ = [
@@ -98,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
         "--candles", "-n", type=int, default=10, help="number of bars, 1 to 20000 (default 10)"
     )
     parser.add_argument(
-        "--indicator", "-i", action="append", default=[], metavar="ID@VERSION",
-        help="an indicator such as STD;RSI@37.0 (repeatable; version defaults to 'last')",
+        "--indicator", "-i", action="append", default=[], metavar="STUDY",
+        help="an indicator with its inputs, as in the config: 'RSI length=7', "
+        "'SMA length=50', 'STD;RSI@37.0' (repeatable; version defaults to 'last')",
     )  # fmt: skip
     parser.add_argument("--format", "-f", choices=("json", "csv"), default="json")
     parser.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
@@ -119,12 +120,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _indicators(specs: Sequence[str]) -> list[tuple[str, str]]:
-    pairs = []
+def _indicators(specs: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """``--indicator`` values in the config's syntax (``config/studies.py``) as the library's
+    requests; a ``ValueError`` for a malformed one (the inputs are checked against the
+    metadata before anything is sent)."""
+    requests = []
     for spec in specs:
-        pine_id, _, version = spec.partition("@")
-        pairs.append((pine_id, version or "last"))
-    return check_indicators(pairs)
+        ref = parse_study(spec)
+        named = spec.split(maxsplit=1)[0].partition("@")[0]
+        # a script id as the library takes it (``RSI`` alone is refused, naming ``STD;RSI``)
+        requests.append((ref.pine_id if ";" in named else named, ref.version, ref.overrides))
+    checked = check_indicator_requests(requests)
+    return [(r.pine_id, r.version, r.inputs) for r in checked]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,7 +169,7 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_BAD_INPUT) from None
     with _errors():
         symbol = validate_symbol(args.symbol, endpoints)
-        metas = [fetch_indicator(pine_id, version, endpoints) for pine_id, version in wanted]
+        metas = [fetch_indicator(p, version, endpoints).with_inputs(i) for p, version, i in wanted]
         hidden = [fetch_indicator(p, "last", endpoints) for p in studies_needed(alerts, metas)]
     if args.follow:
         with open_output(args.output) as out:
@@ -174,7 +181,7 @@ def _run(args: argparse.Namespace) -> int:
     text = json_text(result, indent=2) + "\n"
     if args.format == "csv":
         try:
-            text = csv_text(result_csv(result, {m.pine_id: m.plot_titles for m in metas}))
+            text = csv_text(result_csv(result, {m.label: m.plot_titles for m in metas}))
         except (ValueError, OverflowError, OSError) as exc:
             # e.g. a bar time of 1e12 s: no calendar date to write in the time column
             raise CliError(
@@ -300,14 +307,16 @@ class _LineWriter:
                 meta = self.studies[study_id]
                 for point in event.points:
                     values = {str(k): v for k, v in enumerate(point.values)}
-                    row = {"type": "study", **base, "indicator": meta.pine_id,
+                    row = {"type": "study", **base, "indicator": meta.label,
                            "timestamp": int(point.time), "values": values,
                            "titles": meta.plot_titles[: len(point.values)]}  # fmt: skip
+                    if meta.overrides:
+                        row["inputs"] = meta.overrides
                     if not self._line(row):
                         return False
             case StudyError(study_id=study_id) if study_id in self.studies:
                 return self._line({"type": "status", "state": "study_error",
-                                   "indicator": self.studies[study_id].pine_id,
+                                   "indicator": self.studies[study_id].label,
                                    "message": event.reason})  # fmt: skip
             case QuoteUpdate(status="ok"):
                 return self._line({"type": "quote", "symbol": event.symbol,
