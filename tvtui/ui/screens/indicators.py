@@ -84,6 +84,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
     IndicatorScreen .input-row { height: 1; }
     IndicatorScreen .input-name { width: 18; }
     IndicatorScreen .input-row Input, IndicatorScreen .input-row Select { width: 1fr; }
+    IndicatorScreen .input-row Input { background: $boost; }
     IndicatorScreen .input-row Checkbox { width: auto; }
     IndicatorScreen .input-error { color: $error; height: auto; padding-left: 18; }
     IndicatorScreen .-invalid { color: $error; }

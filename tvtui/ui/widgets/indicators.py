@@ -236,9 +236,20 @@ class IndicatorPane(VerticalScroll):
         self._title()
 
     def _title(self) -> None:
-        names = ", ".join(self.names.get(k) or fallback_name(k) for k in self.order)
+        names = ", ".join(self.short_title(k) for k in self.order)
         # names come from the config file and the server: plain text
         self.border_title = Text("Indicators · ") + Text(safe_text(names or "none", 200))
+
+    def short_title(self, key: str) -> str:
+        """The pane title's word for ``key``: the name alone (``RSI``, ``Stoch RSI``) for a
+        study with its defaults, the legend (``SMA 50``) for one with inputs changed."""
+        name = self.names.get(key) or fallback_name(key)
+        if " " in key:  # inputs changed: they tell two of one indicator apart
+            return name
+        words = name.split()
+        while len(words) > 1 and words[-1].replace(".", "", 1).isdigit():
+            words.pop()
+        return " ".join(words)
 
     def set_name(self, key: str, name: str) -> None:
         """The legend title of ``key`` from its metadata (``SMA 50``, ``Stoch RSI 5 3 14 14``)."""
