@@ -108,3 +108,20 @@ async def test_search_pick_stoch_rsi_set_k_apply_and_restart(
         assert again.indicator_ids == ["STD;MACD", STOCH_RSI]
         pane = again.query_one(IndicatorPane)
         await wait_until(pilot, lambda: "Stoch RSI 5" in str(pane.border_title), 10, "title")
+
+
+async def test_a_premium_only_indicator_is_labelled_in_the_pane_and_the_chooser(
+    make_app, tmp_path: Path
+) -> None:
+    (tmp_path / "config.toml").write_text('indicators = ["RSI", "STD;Aroon"]\n')
+    app: TvtuiApp = make_app(symbols=["BINANCE:BTCUSDT"])
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(IndicatorPane)
+        await wait_until(pilot, lambda: bool(pane.blocks()["STD;Aroon"].error), 10, "refusal")
+        assert "premium only" in str(pane.blocks()["STD;Aroon"]._legend)
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
+        chooser = app.screen
+        assert isinstance(chooser, IndicatorScreen)
+        await pilot.press(*"aroon")
+        await wait_until(pilot, lambda: "built-in  premium Aroon" in _rows(chooser), 10, "row")

@@ -33,6 +33,14 @@ def is_premium_refusal(reason: str) -> bool:
     return PREMIUM_REASON in reason
 
 
+def refusal_text(reason: str) -> str:
+    """A refusal as a person reads it: TradingView's ``study_not_auth`` says the indicator
+    needs a paid plan (its words kept after it)."""
+    if is_premium_refusal(reason):
+        return f"premium only: this account's plan does not include it ({reason})"
+    return reason
+
+
 @dataclass(frozen=True)
 class Found:
     """One search's answer: the rows, and what to say about where they came from."""

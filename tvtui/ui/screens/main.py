@@ -35,7 +35,7 @@ from tvtui.ui.messages import OlderBarsLoaded
 from tvtui.ui.safe import guarded
 from tvtui.ui.screens.alert_actions import AlertActions
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
-from tvtui.ui.screens.indicator_search import is_premium_refusal
+from tvtui.ui.screens.indicator_search import is_premium_refusal, refusal_text
 from tvtui.ui.screens.main_chart import ChartActions
 from tvtui.ui.screens.main_watchlist import WatchlistActions
 from tvtui.ui.screens.symbol_entry import SymbolEntry
@@ -257,10 +257,11 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
     def on_study_failed(self, message: msg.StudyFailed) -> None:
         if is_premium_refusal(message.reason):
             self.premium.add(study_pine_id(message.pine_id))
+        reason = refusal_text(message.reason)
         if indicators := self._pane(IndicatorPane):
-            indicators.fail(message.pine_id, message.reason)
+            indicators.fail(message.pine_id, reason)
         if is_overlay(message.pine_id) and (chart := self._pane(ChartPane)):
-            chart.overlay_failed(message.pine_id, message.reason)
+            chart.overlay_failed(message.pine_id, reason)
 
     @guarded
     def on_study_limit(self, message: msg.StudyLimit) -> None:
