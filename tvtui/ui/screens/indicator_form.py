@@ -151,7 +151,7 @@ class InputsForm(VerticalScroll):
             text = value if isinstance(value, str) else format_value(value).removesuffix(".0")
             if spec.type == "float" and isinstance(value, float):
                 text = format_value(value)
-            widget = Input(text, compact=True, id=f"in-{spec.id}", select_on_focus=False)
+            widget = Input(text, compact=True, id=f"in-{spec.id}")  # Tab in: typing replaces
         widget.tooltip = spec.describe()
         return Horizontal(name, widget, classes="input-row")
 
