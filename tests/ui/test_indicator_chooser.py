@@ -125,3 +125,17 @@ async def test_a_premium_only_indicator_is_labelled_in_the_pane_and_the_chooser(
         assert isinstance(chooser, IndicatorScreen)
         await pilot.press(*"aroon")
         await wait_until(pilot, lambda: "built-in  premium Aroon" in _rows(chooser), 10, "row")
+
+
+def test_a_catalogue_that_cannot_be_fetched_says_so_and_searches_the_known_ones(
+    unused_tcp_port: int,
+) -> None:
+    from tvtui.feed.endpoints import Endpoints
+    from tvtui.ui.screens.indicator_search import search
+
+    dead = f"http://127.0.0.1:{unused_tcp_port}"
+    endpoints = Endpoints.from_env({"TVTUI_PINE_URL": dead, "TVTUI_SEARCH_URL": dead})
+    found = search("ma", endpoints)
+    assert found.failed and found.status.startswith("Could not fetch the indicator list")
+    assert "showing the known ones" in found.status
+    assert [r.pine_id for r in found.rows] == ["STD;MACD", "STD;SMA", "STD;EMA"]
