@@ -160,7 +160,7 @@ def legend_name(
     changed values follow the short name."""
     default = SHORT_NAMES.get(ref.pine_id)
     base = short_name or (default.split()[0] if default else None)
-    base = base or ref.pine_id.split(";", 1)[-1].replace("_", " ")
+    base = base or ref.pine_id.removeprefix("STD;").replace("_", " ")
     specs = list(specs)
     given = ref.overrides
     if not specs:
