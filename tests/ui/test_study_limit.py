@@ -78,6 +78,12 @@ async def test_keys_typed_quickly_in_the_chooser_all_count(make_app) -> None:
         _burst(app, "down", "down", "enter")  # the third row (Stochastic RSI), added
         await wait_until(pilot, lambda: len(chooser.entries) == 3, 5, "the added study")
         assert chooser.entries[-1].ref.pine_id == "STD;Stochastic_RSI"
+        # typed and Enter at once, before the search answered: the best match of the new
+        # text is added, never the highlighted row of the previous results
+        search.value = ""
+        _burst(app, *"commodity", "enter")
+        await wait_until(pilot, lambda: len(chooser.entries) == 4, 5, "the second study")
+        assert chooser.entries[-1].ref.pine_id == "STD;CCI"
 
 
 async def test_the_chooser_shows_the_limit_and_will_not_apply_past_it(make_app) -> None:

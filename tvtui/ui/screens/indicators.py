@@ -15,6 +15,7 @@ workers; nothing here waits for the network on the UI thread.
 from __future__ import annotations
 
 import itertools
+from contextlib import suppress
 from typing import Any
 
 from rich.text import Text
@@ -33,6 +34,7 @@ from tvtui.feed.catalog import IndicatorInfo
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import IndicatorError, fetch_indicator
 from tvtui.ui.safe import shown
+from tvtui.ui.screens.indicator_css import CHOOSER_CSS
 from tvtui.ui.screens.indicator_form import Chosen, InputsForm, input_problem
 from tvtui.ui.screens.indicator_search import Found, row_text, search
 
@@ -59,40 +61,7 @@ class ChosenList(OptionList):
 class IndicatorScreen(ModalScreen[list[str] | None]):
     """Returns the chosen study keys in display order, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    IndicatorScreen #indicator-box {
-        width: 120; max-width: 100%; height: 40; max-height: 100%; padding: 0 1;
-        border: round $primary; background: $surface;
-    }
-    IndicatorScreen #indicator-head { height: 1; }
-    IndicatorScreen #indicator-title { width: auto; text-style: bold; }
-    IndicatorScreen #indicator-count { width: 1fr; text-align: right; }
-    IndicatorScreen #indicator-count.-error { color: $error; text-style: bold; }
-    IndicatorScreen #indicator-search { background: $boost; }
-    IndicatorScreen #indicator-body { height: 1fr; }
-    IndicatorScreen #indicator-left { width: 1fr; }
-    IndicatorScreen #indicator-right { width: 1fr; margin-left: 1; }
-    IndicatorScreen OptionList {
-        height: 1fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    IndicatorScreen #indicator-chosen { height: auto; max-height: 8; min-height: 2; }
-    IndicatorScreen #catalog-status { height: 1; color: $foreground-muted; }
-    IndicatorScreen #catalog-status.-error { color: $warning; }
-    IndicatorScreen .section { height: 1; color: $foreground-muted; text-style: bold; }
-    IndicatorScreen InputsForm { height: 1fr; }
-    IndicatorScreen .input-fields { height: auto; }
-    IndicatorScreen .input-row { height: 1; }
-    IndicatorScreen .input-name { width: 18; }
-    IndicatorScreen .input-row Input, IndicatorScreen .input-row Select { width: 1fr; }
-    IndicatorScreen .input-row Input { background: $boost; }
-    IndicatorScreen .input-row Checkbox { width: auto; }
-    IndicatorScreen .input-error { color: $error; height: auto; padding-left: 18; }
-    IndicatorScreen .-invalid { color: $error; }
-    IndicatorScreen #indicator-problem { height: auto; color: $error; }
-    IndicatorScreen .dialog-hint { height: 1; }
-    IndicatorScreen #indicator-buttons { height: 1; align: right middle; }
-    IndicatorScreen #indicator-buttons Button { margin-left: 2; }
-    """
+    DEFAULT_CSS = CHOOSER_CSS
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="indicators.cancel"),
@@ -127,6 +96,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         self.names = dict(names or {})
         self.found: Found | None = None
         self._search_timer: Timer | None = None
+        self._add_when_found = False  #: Enter came before the search's answer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="indicator-box"):  # not .dialog: it is wider and taller
@@ -220,20 +190,28 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
     def run_search(self, query: str) -> None:
         found = search(query, self.endpoints)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_found, found)
+            self._answer(self._show_found, found)
+
+    def _query(self) -> str:
+        return self.query_one("#indicator-search", Input).value.strip()[:100]
 
     def _show_found(self, found: Found) -> None:
-        if self.query_one("#indicator-search", Input).value.strip()[:100] != found.query:
+        if self._query() != found.query:
             return  # typed on meanwhile: the newer search answers
         self.found = found
         status = self.query_one("#catalog-status", Static)
         status.update(found.status)
         status.set_class(found.failed, "-error")
-        self._show_results()
+        self._show_results(top=True)
+        if self._add_when_found:  # Enter was pressed before these results were in
+            self._add_when_found = False
+            self.action_add()
 
-    def _show_results(self) -> None:
+    def _show_results(self, top: bool = False) -> None:
+        """The rows of the latest search (``top``: a new search, the best match highlighted;
+        else the highlight stays where it was)."""
         results = self.query_one(ResultList)
-        highlighted = results.highlighted
+        highlighted = 0 if top else results.highlighted
         chosen = {e.ref.pine_id for e in self.entries}
         rows = self.found.rows if self.found else []
         results.set_options(
@@ -256,8 +234,16 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
 
     @on(Input.Submitted, "#indicator-search")
     def _search_enter(self, event: Input.Submitted) -> None:
+        """Enter adds the highlighted result; typed before the search answered, the best
+        match of what was typed once it does (never a row of the previous search)."""
         event.stop()
-        self.action_add()
+        if self.found is not None and self.found.query == self._query():
+            self.action_add()
+            return
+        self._add_when_found = True
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.run_search(self._query())
 
     def _highlighted_row(self) -> IndicatorInfo | None:
         results = self.query_one(ResultList)
@@ -339,10 +325,15 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         try:
             indicator = fetch_indicator(entry.ref.pine_id, entry.ref.version, self.endpoints, 5.0)
         except IndicatorError as exc:
-            self.app.call_from_thread(self._inputs_failed, entry, exc.reason or str(exc))
+            self._answer(self._inputs_failed, entry, exc.reason or str(exc))
             return
         specs = list(indicator.input_specs)
-        self.app.call_from_thread(self._inputs_loaded, entry, specs, indicator.short_name)
+        self._answer(self._inputs_loaded, entry, specs, indicator.short_name)
+
+    def _answer(self, callback: Any, *args: Any) -> None:
+        """A worker's answer, on the UI thread; dropped when the app has closed meanwhile."""
+        with suppress(RuntimeError):  # "App is not running": nobody is waiting for it
+            self.app.call_from_thread(callback, *args)
 
     def _inputs_failed(self, entry: Chosen, reason: str) -> None:
         entry.problem = f"Could not fetch its inputs: {reason}"
