@@ -112,11 +112,11 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
                 with Vertical(id="indicator-left"):
                     yield Static("Catalogue", classes="section")
                     yield ResultList(id="indicator-results")
-                    yield Static("searching…", id="catalog-status")
                 with Vertical(id="indicator-right"):
                     yield Static("Chosen (Del removes)", classes="section")
                     yield ChosenList(id="indicator-chosen")
                     yield InputsForm(id="indicator-form")
+            yield Static("searching…", id="catalog-status")
             yield Static("", id="indicator-problem")
             yield Static(HINT, classes="dialog-hint")
             with Horizontal(id="indicator-buttons"):
