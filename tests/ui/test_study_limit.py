@@ -84,6 +84,12 @@ async def test_keys_typed_quickly_in_the_chooser_all_count(make_app) -> None:
         _burst(app, *"commodity", "enter")
         await wait_until(pilot, lambda: len(chooser.entries) == 4, 5, "the second study")
         assert chooser.entries[-1].ref.pine_id == "STD;CCI"
+        search.value = ""  # arrows typed ahead count from the new search's best match too
+        _burst(app, *"moving average", "down", "down", "enter")
+        await wait_until(pilot, lambda: len(chooser.entries) == 5, 5, "the third study")
+        found = chooser.found
+        assert found is not None and found.query == "moving average"
+        assert chooser.entries[-1].ref.pine_id == found.rows[2].pine_id
 
 
 async def test_the_chooser_shows_the_limit_and_will_not_apply_past_it(make_app) -> None:

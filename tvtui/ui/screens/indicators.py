@@ -97,6 +97,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         self.found: Found | None = None
         self._search_timer: Timer | None = None
         self._add_when_found = False  #: Enter came before the search's answer
+        self._moves_ahead = 0  #: ↑ ↓ typed before it (counted from its best match)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="indicator-box"):  # not .dialog: it is wider and taller
@@ -203,6 +204,10 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         status.update(found.status)
         status.set_class(found.failed, "-error")
         self._show_results(top=True)
+        results = self.query_one(ResultList)
+        if self._moves_ahead and found.rows:
+            results.highlighted = min(max(self._moves_ahead, 0), len(found.rows) - 1)
+        self._moves_ahead = 0
         if self._add_when_found:  # Enter was pressed before these results were in
             self._add_when_found = False
             self.action_add()
@@ -228,9 +233,14 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
             return
         moves = {"down": "cursor_down", "up": "cursor_up", "pagedown": "page_down",
                  "pageup": "page_up"}  # fmt: skip
-        if event.key in moves:
-            getattr(self.query_one(ResultList), f"action_{moves[event.key]}")()
-            event.stop()
+        if event.key not in moves:
+            return
+        event.stop()
+        if self.found is None or self.found.query != self._query():
+            # typed ahead of the search's answer: counted from its best match once it is in
+            self._moves_ahead += {"down": 1, "up": -1}.get(event.key, 0)
+            return
+        getattr(self.query_one(ResultList), f"action_{moves[event.key]}")()
 
     @on(Input.Submitted, "#indicator-search")
     def _search_enter(self, event: Input.Submitted) -> None:
