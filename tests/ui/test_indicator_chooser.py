@@ -45,7 +45,7 @@ async def test_search_pick_stoch_rsi_set_k_apply_and_restart(
         limit = chooser.query_one("#indicator-count", Static)
         assert _text(limit) == "2 of 2 indicators"  # shown before it is hit
         await pilot.press(*"stoch")
-        found = lambda: chooser.found is not None and chooser.found.query == "stoch"  # noqa: E731
+        found = lambda: chooser.answered() and chooser.found.query == "stoch"  # noqa: E731
         await wait_until(pilot, found, 10, "the search's rows")
         rows = _rows(chooser)
         # the whole catalogue, not the six known names: built-ins and a community script

@@ -184,8 +184,8 @@ async def _chooser_still(pilot: Pilot[int], rows: int = 0) -> None:
 
     screen = pilot.app.screen
     assert isinstance(screen, IndicatorScreen)
-    await _wait(pilot, lambda: screen.found is not None and len(screen.found.rows) > rows,
-                10, "the catalogue")  # fmt: skip
+    await _wait(pilot, lambda: screen.found is not None and not screen.found.provisional
+                and len(screen.found.rows) > rows, 10, "the catalogue")  # fmt: skip
     await _wait(pilot, lambda: all(e.specs is not None for e in screen.entries), 10, "inputs")
     for widget in screen.query(Input):
         widget.cursor_blink = False
@@ -203,8 +203,8 @@ async def chooser_inputs(pilot: Pilot[int]) -> None:
     await pilot.press(*"stoch")
     screen = pilot.app.screen
     assert isinstance(screen, IndicatorScreen)
-    await _wait(pilot, lambda: screen.found is not None and screen.found.query == "stoch",
-                10, "the search")  # fmt: skip
+    await _wait(pilot, lambda: screen.found is not None and screen.found.query == "stoch"
+                and not screen.found.provisional, 10, "the search")  # fmt: skip
     await pilot.press("down", "down", "enter")
     await _chooser_still(pilot)
     form = screen.query_one(InputsForm)

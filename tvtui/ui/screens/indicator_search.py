@@ -49,6 +49,14 @@ class Found:
     rows: list[IndicatorInfo]
     status: str
     failed: bool = False
+    #: the known ones, shown while the catalogue is being fetched (not the search's answer)
+    provisional: bool = False
+
+
+def meanwhile(query: str) -> Found:
+    """What the chooser shows while the catalogue has not answered yet (a slow or absent
+    network can take several seconds): the known indicators matching ``query``."""
+    return Found(query, known_rows(query), "searching the catalogue…", provisional=True)
 
 
 def known_rows(query: str) -> list[IndicatorInfo]:

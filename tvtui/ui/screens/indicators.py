@@ -1,15 +1,13 @@
 """Choose the chart's indicators: search TradingView's catalogue, keep a chosen list, set each
-chosen study's inputs.
+chosen study's inputs (the same indicator twice with other inputs is two study keys,
+``config/studies.py``).
 
-Keyboard first: the search field has the focus; ``↓`` (or Tab) goes to the results, Enter
-adds the highlighted one; Tab goes on to the chosen list (Delete removes, Enter applies) and
-to the highlighted study's inputs form (Enter applies); Escape cancels. The same indicator
-may be chosen twice with other inputs (SMA 50 and SMA 200): each chosen study is a study key
-(``config/studies.py``). Apply is refused, saying why, while an input is invalid, when two
-chosen studies are the same, or past the account's per-chart limit (what to remove).
-
-The catalogue and each indicator's metadata come from the library (cached, paced) on thread
-workers; nothing here waits for the network on the UI thread.
+Keyboard first: in the search field ``↑`` ``↓`` move the results' highlight and Enter adds it
+(keys typed ahead of the search's answer count from its best match); Tab goes on to the results,
+the chosen list (Del removes, Enter applies) and the highlighted study's inputs (Enter
+applies); Escape cancels. Apply is refused, saying why, while an input is invalid, when two
+chosen studies are the same, or past the account's per-chart limit (what to remove). The
+catalogue and the metadata come from the library (cached, paced) on thread workers.
 """
 
 from __future__ import annotations
@@ -36,8 +34,9 @@ from tvtui.feed.studies import IndicatorError, fetch_indicator
 from tvtui.ui.safe import shown
 from tvtui.ui.screens.indicator_css import CHOOSER_CSS
 from tvtui.ui.screens.indicator_form import Chosen, InputsForm, input_problem
-from tvtui.ui.screens.indicator_search import Found, row_text, search
+from tvtui.ui.screens.indicator_search import Found, known_rows, meanwhile, row_text, search
 
+PLACEHOLDER = "Search every indicator (e.g. stoch)"
 #: How long typing pauses before the catalogue is searched (one search per pause).
 SEARCH_DELAY = 0.2
 HINT = "↑↓ Enter: add · Tab: move · Del: remove · Enter/^S: apply · Esc: cancel"
@@ -104,11 +103,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
             with Horizontal(id="indicator-head"):
                 yield Label("Indicators  ", id="indicator-title")
                 yield Static("", id="indicator-count")
-            yield Input(
-                placeholder="Search every indicator (e.g. stoch)",
-                id="indicator-search",
-                compact=True,
-            )
+            yield Input(placeholder=PLACEHOLDER, id="indicator-search", compact=True)
             with Horizontal(id="indicator-body"):
                 with Vertical(id="indicator-left"):
                     yield Static("Catalogue", classes="section")
@@ -126,6 +121,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
 
     def on_mount(self) -> None:
         self._show_chosen(0)
+        self._show_found(meanwhile(""))
         self.run_search("")
         for entry in self.entries:
             self.load_inputs(entry)
@@ -182,6 +178,11 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
 
     @on(Input.Changed, "#indicator-search")
     def _typed(self, event: Input.Changed) -> None:
+        query, found = event.value.strip()[:100], self.found
+        if found is not None and found.failed:  # offline: the known ones are the answer
+            self._show_found(Found(query, known_rows(query), found.status, failed=True))
+        elif found is None or found.provisional:  # the catalogue has not answered yet
+            self._show_found(meanwhile(query))
         if self._search_timer is not None:
             self._search_timer.stop()
         query = event.value
@@ -196,6 +197,11 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
     def _query(self) -> str:
         return self.query_one("#indicator-search", Input).value.strip()[:100]
 
+    def answered(self) -> bool:
+        """The rows shown are the catalogue's answer to what is typed now."""
+        found = self.found
+        return found is not None and not found.provisional and found.query == self._query()
+
     def _show_found(self, found: Found) -> None:
         if self._query() != found.query:
             return  # typed on meanwhile: the newer search answers
@@ -204,6 +210,8 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         status.update(found.status)
         status.set_class(found.failed, "-error")
         self._show_results(top=True)
+        if found.provisional:
+            return  # arrows and Enter typed meanwhile wait for the real answer
         results = self.query_one(ResultList)
         if self._moves_ahead and found.rows:
             results.highlighted = min(max(self._moves_ahead, 0), len(found.rows) - 1)
@@ -236,7 +244,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         if event.key not in moves:
             return
         event.stop()
-        if self.found is None or self.found.query != self._query():
+        if not self.answered():
             # typed ahead of the search's answer: counted from its best match once it is in
             self._moves_ahead += {"down": 1, "up": -1}.get(event.key, 0)
             return
@@ -247,7 +255,7 @@ class IndicatorScreen(ModalScreen[list[str] | None]):
         """Enter adds the highlighted result; typed before the search answered, the best
         match of what was typed once it does (never a row of the previous search)."""
         event.stop()
-        if self.found is not None and self.found.query == self._query():
+        if self.answered():
             self.action_add()
             return
         self._add_when_found = True
