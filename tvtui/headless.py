@@ -19,18 +19,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
-import os
 import queue
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from tvtui.alerts import Alert, AlertWatcher, studies_needed
+from tvtui.config.studies import parse_study
 from tvtui.export import result_csv
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints, redact, resolve_token
@@ -49,26 +47,40 @@ from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
 from tvtui.feed.symbols import SymbolLookupError, SymbolNotFoundError, validate_symbol
 from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
 from tvtui.feed.untrusted import plain
+from tvtui.headless_output import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    CliError,
+    PlainFormatter,
+    csv_text,
+    json_text,
+    open_output,
+    write_text,
+)
 from tvtui.stream import (
     AuthenticationError,
     DataNotFoundError,
     FeedUnavailableError,
     Streamer,
-    check_indicators,
 )
-from tvtui.stream.arguments import check_candles
+from tvtui.stream.arguments import check_candles, check_indicator_requests
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-EXIT_NOT_FOUND = 3
-EXIT_UNREACHABLE = 4
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
+#: ``tvtui alerts`` (headless_alerts.py) takes these from here.
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_UNREACHABLE",
+    "CliError",
+    "PlainFormatter",
+    "inbox_items",
+    "json_text",
+    "main",
+]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
         "--candles", "-n", type=int, default=10, help="number of bars, 1 to 20000 (default 10)"
     )
     parser.add_argument(
-        "--indicator", "-i", action="append", default=[], metavar="ID@VERSION",
-        help="an indicator such as STD;RSI@37.0 (repeatable; version defaults to 'last')",
+        "--indicator", "-i", action="append", default=[], metavar="STUDY",
+        help="an indicator with its inputs, as in the config: 'RSI length=7', "
+        "'SMA length=50', 'STD;RSI@37.0' (repeatable; version defaults to 'last')",
     )  # fmt: skip
     parser.add_argument("--format", "-f", choices=("json", "csv"), default="json")
     parser.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
@@ -107,12 +120,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _indicators(specs: Sequence[str]) -> list[tuple[str, str]]:
-    pairs = []
+def _indicators(specs: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """``--indicator`` values in the config's syntax (``config/studies.py``) as the library's
+    requests; a ``ValueError`` for a malformed one (the inputs are checked against the
+    metadata before anything is sent)."""
+    requests = []
     for spec in specs:
-        pine_id, _, version = spec.partition("@")
-        pairs.append((pine_id, version or "last"))
-    return check_indicators(pairs)
+        ref = parse_study(spec)
+        named = spec.split(maxsplit=1)[0].partition("@")[0]
+        # a script id as the library takes it (``RSI`` alone is refused, naming ``STD;RSI``)
+        requests.append((ref.pine_id if ";" in named else named, ref.version, ref.overrides))
+    checked = check_indicator_requests(requests)
+    return [(r.pine_id, r.version, r.inputs) for r in checked]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,36 +149,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-
-
-class PlainFormatter(logging.Formatter):
-    """Log lines as plain text: a server reason quoted in a warning cannot put an escape
-    sequence on the terminal (``ESC ] 52`` would set the clipboard)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return plain(super().format(record), 4000, multiline=True)
-
-
-#: Characters a JSON text must not carry raw to a terminal: JSON escapes C0 itself; these are
-#: DEL, C1 (a lone 0x9b is CSI), bidi controls and lone surrogates (unencodable).
-_JSON_UNSAFE = {
-    code: f"\\u{code:04x}"
-    for code in (
-        0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A), *range(0xD800, 0xE000),
-    )
-}  # fmt: skip
-
-
-def json_text(value: Any, **kwargs: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False)`` with every character a terminal could act
-    on written as a ``\\uXXXX`` escape: the same JSON value, safe to print."""
-    return json.dumps(value, ensure_ascii=False, **kwargs).translate(_JSON_UNSAFE)
-
-
-def csv_text(text: str) -> str:
-    """A CSV table with no control character left raw (line breaks between rows kept)."""
-    return "\n".join(plain(line, len(line) + 1) for line in text.split("\n"))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -180,10 +169,10 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_BAD_INPUT) from None
     with _errors():
         symbol = validate_symbol(args.symbol, endpoints)
-        metas = [fetch_indicator(pine_id, version, endpoints) for pine_id, version in wanted]
+        metas = [fetch_indicator(p, version, endpoints).with_inputs(i) for p, version, i in wanted]
         hidden = [fetch_indicator(p, "last", endpoints) for p in studies_needed(alerts, metas)]
     if args.follow:
-        with _open_output(args.output) as out:
+        with open_output(args.output) as out:
             return _follow(out, symbol, tf.name, args.candles, metas, args.seconds, endpoints,
                            AlertWatcher(alerts) if alerts else None, hidden)  # fmt: skip
     with _errors(), Streamer(endpoints=endpoints, timeout=args.seconds or args.timeout) as s:
@@ -192,14 +181,14 @@ def _run(args: argparse.Namespace) -> int:
     text = json_text(result, indent=2) + "\n"
     if args.format == "csv":
         try:
-            text = csv_text(result_csv(result, {m.pine_id: m.plot_titles for m in metas}))
+            text = csv_text(result_csv(result, {m.label: m.plot_titles for m in metas}))
         except (ValueError, OverflowError, OSError) as exc:
             # e.g. a bar time of 1e12 s: no calendar date to write in the time column
             raise CliError(
                 f"The feed sent a bar the CSV cannot hold ({exc}); try --format json",
                 EXIT_UNREACHABLE,
             ) from None
-    _write(args.output, text)
+    write_text(args.output, text)
     return EXIT_OK
 
 
@@ -219,68 +208,6 @@ def _errors() -> Iterator[None]:
         raise CliError(str(exc), EXIT_NOT_FOUND) from None
     except ValueError as exc:
         raise CliError(str(exc), EXIT_BAD_INPUT) from None
-
-
-def _write(path: Path | None, text: str) -> None:
-    """stdout, or ``path`` written atomically (a temp file in the same folder, then rename)."""
-    if path is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-    except OSError as exc:
-        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-
-
-@contextlib.contextmanager
-def _open_output(path: Path | None) -> Iterator[IO[str]]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-    try:
-        yield handle
-        handle.close()
-    except OSError as exc:  # a full disk (or a lost mount) mid-stream: say so, no traceback
-        with contextlib.suppress(OSError):
-            handle.close()
-        _trim_partial_line(path)
-        raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-    finally:
-        with contextlib.suppress(OSError):
-            handle.close()
-
-
-def _trim_partial_line(path: Path) -> None:
-    """Cut ``path`` back to its last complete line, so a reader never meets half a JSON
-    object after a write failed mid-line (best effort: the disk is in trouble already)."""
-    with contextlib.suppress(OSError), path.open("r+b") as f:
-        end = f.seek(0, os.SEEK_END)
-        pos = end
-        while pos > 0:
-            start = max(0, pos - 65536)
-            f.seek(start)
-            newline = f.read(pos - start).rfind(b"\n")
-            if newline >= 0:
-                f.truncate(start + newline + 1)
-                return
-            pos = start
-        f.truncate(0)
 
 
 def inbox_items(inbox: queue.Queue[Any], seconds: float | None) -> Iterator[Any]:
@@ -380,14 +307,16 @@ class _LineWriter:
                 meta = self.studies[study_id]
                 for point in event.points:
                     values = {str(k): v for k, v in enumerate(point.values)}
-                    row = {"type": "study", **base, "indicator": meta.pine_id,
+                    row = {"type": "study", **base, "indicator": meta.label,
                            "timestamp": int(point.time), "values": values,
                            "titles": meta.plot_titles[: len(point.values)]}  # fmt: skip
+                    if meta.overrides:
+                        row["inputs"] = meta.overrides
                     if not self._line(row):
                         return False
             case StudyError(study_id=study_id) if study_id in self.studies:
                 return self._line({"type": "status", "state": "study_error",
-                                   "indicator": self.studies[study_id].pine_id,
+                                   "indicator": self.studies[study_id].label,
                                    "message": event.reason})  # fmt: skip
             case QuoteUpdate(status="ok"):
                 return self._line({"type": "quote", "symbol": event.symbol,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
-from textual.widgets import SelectionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from tests.support import wait_until
 from tvtui.config import load_config
@@ -55,20 +55,41 @@ async def test_a_refused_study_retried_on_a_new_time_frame_is_refused_again_not_
         assert abs(rsi.region.height - pane.blocks()["STD;MACD"].region.height) <= 1
 
 
+def _burst(app: TvtuiApp, *keys: str) -> None:
+    """Keys in one burst, as a terminal delivers fast typing: no waiting between them."""
+    chars = {"enter": "\r", "delete": None, "down": None, "up": None, "tab": "\t"}
+    for key in keys:
+        app.post_message(events.Key(key, chars.get(key, key)))
+
+
 async def test_keys_typed_quickly_in_the_chooser_all_count(make_app) -> None:
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("i")
-        await pilot.press("space", "down", "space")  # untick RSI and MACD: room for two
-        # one burst, as a terminal delivers fast typing: no waiting between the keys
-        burst = ["down", "down", "space", "down", "space"]
-        for key in burst:
-            app.post_message(events.Key(key, " " if key == "space" else None))
-        chooser = app.screen.query_one(SelectionList)
-        await wait_until(pilot, lambda: chooser.highlighted == 4, 5, "the cursor on EMA")
-        await pilot.pause()  # the last space handled too
-        assert sorted(chooser.selected) == ["STD;EMA", "STD;SMA"]
+        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
+        chooser = app.screen
+        assert isinstance(chooser, IndicatorScreen)
+        _burst(app, *"stoch")
+        search = chooser.query_one("#indicator-search", Input)
+        await wait_until(pilot, lambda: search.value == "stoch", 5, "the text")
+        results = chooser.query_one("#indicator-results", OptionList)
+        await wait_until(pilot, lambda: results.option_count == 4, 10, "the results")
+        _burst(app, "down", "down", "enter")  # the third row (Stochastic RSI), added
+        await wait_until(pilot, lambda: len(chooser.entries) == 3, 5, "the added study")
+        assert chooser.entries[-1].ref.pine_id == "STD;Stochastic_RSI"
+        # typed and Enter at once, before the search answered: the best match of the new
+        # text is added, never the highlighted row of the previous results
+        search.value = ""
+        _burst(app, *"commodity", "enter")
+        await wait_until(pilot, lambda: len(chooser.entries) == 4, 5, "the second study")
+        assert chooser.entries[-1].ref.pine_id == "STD;CCI"
+        search.value = ""  # arrows typed ahead count from the new search's best match too
+        _burst(app, *"moving average", "down", "down", "enter")
+        await wait_until(pilot, lambda: len(chooser.entries) == 5, 5, "the third study")
+        found = chooser.found
+        assert found is not None and found.query == "moving average"
+        assert chooser.entries[-1].ref.pine_id == found.rows[2].pine_id
 
 
 async def test_the_chooser_shows_the_limit_and_will_not_apply_past_it(make_app) -> None:
@@ -76,17 +97,22 @@ async def test_the_chooser_shows_the_limit_and_will_not_apply_past_it(make_app) 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
         chooser = app.screen
         assert isinstance(chooser, IndicatorScreen)
-        count = chooser.query_one("#indicator-limit", Static)
-        assert str(count.render()) == "2 of 2 in use"
-        await pilot.press("down", "down", "space")  # tick CCI: one too many
-        assert "3 of 2 in use: untick 1" in str(count.render())
-        assert "anonymous" in str(count.render())
-        await pilot.press("enter")
+        count = chooser.query_one("#indicator-count", Static)
+        assert str(count.render()) == "2 of 2 indicators"
+        await pilot.press(*"commodity")
+        results = chooser.query_one("#indicator-results", OptionList)
+        await wait_until(pilot, lambda: results.option_count == 1, 10, "CCI")
+        await pilot.press("enter")  # add CCI: one too many
+        assert str(count.render()) == "3 of 2 indicators: remove 1"
+        await pilot.press("ctrl+s")
         assert app.screen is chooser  # not applied: the server would refuse CCI
+        problem = str(chooser.query_one("#indicator-problem", Static).render())
+        assert "An anonymous account runs 2 per chart: remove 1" in problem
         assert app.indicator_ids == ["STD;RSI", "STD;MACD"]
-        await pilot.press("up", "up", "space", "enter")  # untick RSI, apply
+        await pilot.press("tab", "tab", "up", "up", "delete", "enter")  # remove RSI, apply
         assert app.screen is not chooser
         assert app.indicator_ids == ["STD;MACD", "STD;CCI"]
 
@@ -120,17 +146,23 @@ async def test_three_plotted_studies_on_a_paid_account_each_keep_a_readable_plot
         picture = pane.blocks()["STD;RSI"].query_one(StudyPlot)._picture
         rsi = "".join(seg.text for strip in picture.strips for seg in strip)  # type: ignore[union-attr]
         assert "70.00" in rsi and "30.00" in rsi  # both levels, not a lone "30.00"
-        assert all(b.outer_size.height == 1 for b in (pane.blocks()[p] for p in ids[3:]))
+        # SMA and EMA are drawn on the chart, their legend over the candles: no room here
+        assert not any(pane.blocks()[p].display for p in ids[3:])
+        legend = str(app.query_one("#overlay-legend").render())
+        assert "SMA 9" in legend and "EMA 9" in legend
 
 
-async def test_space_then_enter_typed_at_once_applies_the_toggle(make_app, tmp_path: Path) -> None:
+async def test_delete_then_enter_typed_at_once_applies_the_removal(
+    make_app, tmp_path: Path
+) -> None:
     (tmp_path / "config.toml").write_text('indicators = ["RSI", "MACD", "SMA"]\n')
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("i")
         await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
-        for key, char in (("space", " "), ("enter", "\r")):  # untick RSI, apply: one burst
-            app.post_message(events.Key(key, char))
+        app.screen.query_one("#indicator-chosen", OptionList).focus()
+        await pilot.pause()
+        _burst(app, "delete", "enter")  # remove RSI (the first), apply: one burst
         await wait_until(pilot, lambda: not isinstance(app.screen, IndicatorScreen), 5, "apply")
         assert app.indicator_ids == ["STD;MACD", "STD;SMA"]

@@ -23,6 +23,9 @@ from typing import Any
 import platformdirs
 
 from tvtui.config.lists import ListSpec, Positions, read_lists, read_positions, single_list
+from tvtui.config.studies import KNOWN_INDICATORS as KNOWN_INDICATORS  # re-exported
+from tvtui.config.studies import normalise
+from tvtui.config.studies import pine_id as pine_id  # re-exported
 from tvtui.feed.timeframes import parse_timeframe
 from tvtui.feed.untrusted import is_plain
 
@@ -38,15 +41,6 @@ DEFAULT_WATCHLIST: tuple[str, ...] = (
     "KRX:005930",
 )
 
-#: Short names a person can write in ``indicators`` for the standard TradingView scripts.
-KNOWN_INDICATORS: dict[str, str] = {
-    "RSI": "STD;RSI",
-    "MACD": "STD;MACD",
-    "CCI": "STD;CCI",
-    "SMA": "STD;SMA",
-    "EMA": "STD;EMA",
-    "BB": "STD;Bollinger_Bands",
-}
 DEFAULT_INDICATORS: tuple[str, ...] = ("STD;RSI", "STD;MACD")
 EXPORT_FORMATS: tuple[str, ...] = ("json", "csv")
 DEFAULT_THEME = "tvtui-dark"
@@ -87,11 +81,6 @@ def config_path() -> Path:
 def default_export_dir() -> Path:
     """Where exports go unless told otherwise: ``./export``, as the headless library does."""
     return Path.cwd() / "export"
-
-
-def pine_id(name: str) -> str:
-    """``RSI`` -> ``STD;RSI``; a full pine id (``STD;MACD``, ``PUB;abc``) passes through."""
-    return KNOWN_INDICATORS.get(name.strip().upper(), name.strip())
 
 
 @dataclass
@@ -246,9 +235,11 @@ def _read_timeframe(value: Any, settings: Settings) -> list[str]:
 
 
 def _read_indicators(value: Any, settings: Settings) -> list[str]:
-    names = _list_of_str(value, "indicators")
-    settings.indicators = list(dict.fromkeys(pine_id(n) for n in names if n.strip()))
-    return []
+    """Each entry a study (``"RSI"``, ``"SMA length=50"``: ``config/studies.py``), kept as its
+    key; an entry that is not one is left out with a sentence saying why."""
+    keys, problems = normalise(_list_of_str(value, "indicators"))
+    settings.indicators = keys
+    return problems
 
 
 def _read_theme(value: Any, settings: Settings) -> list[str]:

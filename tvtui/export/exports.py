@@ -112,6 +112,7 @@ def export_session(
     fmt: str = "json",
     directory: str | os.PathLike[str] = "export",
     now: datetime | None = None,
+    studies: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Path:
     """Write the visible session as ``tvtui_<EXCHANGE-SYMBOL>_<timeframe>_<stamp>.<fmt>``
     (``tvtui_FX-EURUSD_5m_20240610-152034.json``); its path.
@@ -120,11 +121,17 @@ def export_session(
     :meth:`SessionView.to_result`). CSV: one row per bar with the indicator plots as extra
     columns, plus a sidecar ``<same stem>.meta.json`` holding the metadata, the quote and what
     each indicator column is, because a CSV table has no place for them.
+
+    ``studies`` (by the indicator's key in ``view.studies``: ``STD;SMA length=50``) records
+    what each indicator is: ``{"pine_id", "name", "inputs"}``, in the metadata's
+    ``indicators`` (the same indicator twice with other inputs is two keys, two columns).
     """
     fmt = check_format(fmt)
     moment = as_utc(now)
     result = view.to_result()
     metadata = session_metadata(view, len(result["ohlc"]), moment)
+    if studies:
+        metadata["indicators"] = {key: dict(value) for key, value in studies.items()}
     quote = dict(view.quote)
     stem = (
         f"tvtui_{session_name(view.symbol)}_{safe_timeframe(view.timeframe)}_{file_stamp(moment)}"

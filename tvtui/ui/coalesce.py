@@ -139,9 +139,11 @@ class Coalescer:
         self._studies_dirty.clear()
         return [msg.ChartReset(target.generation, target.symbol, target.timeframe)]
 
-    def add_study(self, study_id: str, pine_id: str, titles: list[str]) -> None:
+    def add_study(self, study_id: str, key: str, titles: list[str]) -> None:
+        """Study ``study_id`` is ``key`` in the app (``STD;SMA length=50``): its messages name
+        it so, so the same indicator twice with other inputs stays two studies."""
         if self.chart is not None:
-            self.chart.studies[study_id] = StudySeries(pine_id, titles)
+            self.chart.studies[study_id] = StudySeries(key, titles)
 
     def remove_study(self, study_id: str) -> None:
         if self.chart is not None:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.screen import Screen
 
+from tvtui.config.studies import parse_study
 from tvtui.config.watchlist_file import Section, format_watchlist
 from tvtui.market.session import SessionView
+from tvtui.ui.chart.overlay_legend import fallback_name
 from tvtui.ui.safe import shown
 from tvtui.ui.screens.export import ExportRequest, ExportScreen
 from tvtui.ui.widgets.chart import ChartPane
@@ -42,11 +44,11 @@ def visible_session(
     )
     view.candles.apply(chart.bars)
     blocks = indicators.blocks()
-    for pine_id in indicators.order:
-        block = blocks.get(pine_id)
+    for key in indicators.order:  # study keys: the same indicator twice is two series
+        block = blocks.get(key)
         if block is None:
             continue
-        series = view.study(pine_id, block.titles)
+        series = view.study(key, block.titles)
         series.apply(block.points)
         series.error = block.error
     view.update_quote(quote)
@@ -125,6 +127,19 @@ class ExportActions(_Base):
             chart, self.query_one(IndicatorPane), self.quote_of(chart.symbol), app.mode
         )
 
+    def study_records(self) -> dict[str, dict[str, Any]]:
+        """What each exported indicator is (by its key): pine id, legend title, inputs."""
+        pane = self.query_one(IndicatorPane)
+        records: dict[str, dict[str, Any]] = {}
+        for key in pane.order:
+            try:
+                ref = parse_study(key)
+            except ValueError:
+                continue
+            name = pane.names.get(key) or fallback_name(key)
+            records[key] = {"pine_id": ref.pine_id, "name": name, "inputs": ref.overrides}
+        return records
+
     def action_export(self) -> None:
         app = self.tvtui
         chart = self.query_one(ChartPane)
@@ -140,7 +155,7 @@ class ExportActions(_Base):
             if request.what == "watchlist":
                 self.write_watchlist(watchlist_table(self.query_one(Watchlist)), request, screen)
             else:
-                self.write_export(self.session_view(), request, screen)
+                self.write_export(self.session_view(), request, screen, self.study_records())
 
         state = app.watchlist
         held = sum(1 for s in state.symbols if state.positions.get(s))
@@ -162,12 +177,18 @@ class ExportActions(_Base):
         )
 
     @work(thread=True, exit_on_error=False, group="export", description="export")
-    def write_export(self, view: SessionView, request: ExportRequest, screen: ExportScreen) -> None:
+    def write_export(
+        self,
+        view: SessionView,
+        request: ExportRequest,
+        screen: ExportScreen,
+        studies: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         """Write on a thread; the dialog closes on success and shows the reason on failure."""
         from tvtui.export import ExportError, export_session
 
         self._write(
-            lambda: export_session(view, request.fmt, request.folder),
+            lambda: export_session(view, request.fmt, request.folder, studies=studies),
             screen,
             f"Exported {request.fmt.upper()}",
             ExportError,

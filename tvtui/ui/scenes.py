@@ -174,7 +174,48 @@ async def chooser_at_limit(pilot: Pilot[int]) -> None:
     await settle(pilot)
     await pilot.press("i")
     await _wait(pilot, lambda: isinstance(pilot.app.screen, IndicatorScreen), 5, "the chooser")
+    await _chooser_still(pilot)
     await pilot.pause(0.2)
+
+
+async def _chooser_still(pilot: Pilot[int], rows: int = 0) -> None:
+    """The chooser's catalogue (and every chosen study's inputs) in, no cursor blinking."""
+    from tvtui.ui.screens.indicators import IndicatorScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, IndicatorScreen)
+    await _wait(pilot, lambda: screen.found is not None and not screen.found.provisional
+                and len(screen.found.rows) > rows, 10, "the catalogue")  # fmt: skip
+    await _wait(pilot, lambda: all(e.specs is not None for e in screen.entries), 10, "inputs")
+    for widget in screen.query(Input):
+        widget.cursor_blink = False
+
+
+async def chooser_inputs(pilot: Pilot[int]) -> None:
+    """``i``, "stoch", Stochastic RSI added, its K length changed: the inputs form."""
+    from tvtui.ui.screens.indicator_form import InputsForm
+    from tvtui.ui.screens.indicators import IndicatorScreen
+
+    await settle(pilot)
+    await pilot.press("i")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, IndicatorScreen), 5, "the chooser")
+    await _chooser_still(pilot)
+    await pilot.press(*"stoch")
+    screen = pilot.app.screen
+    assert isinstance(screen, IndicatorScreen)
+    await _wait(pilot, lambda: screen.found is not None and screen.found.query == "stoch"
+                and not screen.found.provisional, 10, "the search")  # fmt: skip
+    await pilot.press("down", "down", "enter")
+    await _chooser_still(pilot)
+    form = screen.query_one(InputsForm)
+    await _wait(pilot, lambda: form.fields is not None and form.entry is screen.entries[-1],
+                5, "the form")  # fmt: skip
+    assert form.fields is not None
+    field = form.fields.query_one("#in-in_0", Input)
+    field.value = "5"
+    field.cursor_blink = False
+    await _wait(pilot, lambda: "k=5" in screen.entries[-1].key, 5, "the new K")
+    await pilot.pause(0.3)
 
 
 async def _chart_keys(pilot: Pilot[int], *keys: str) -> None:
@@ -244,6 +285,7 @@ SIZED_SCENES: dict[str, tuple[str, str | None, Callable[[Pilot[int]], Awaitable[
     "three-studies": (PAID_TOKEN, None, three_studies),
     "fx-eurusd": ("unauthorized_user_token", "FX:EURUSD", main_view),
     "chooser-at-limit": ("unauthorized_user_token", None, chooser_at_limit),
+    "chooser-inputs": ("unauthorized_user_token", None, chooser_inputs),
     "chart-cursor": ("unauthorized_user_token", None, chart_cursor),
     "heikin-ashi": ("unauthorized_user_token", None, heikin_ashi),
     "line-chart": ("unauthorized_user_token", None, line_chart),

@@ -21,6 +21,7 @@ from typing import Any
 
 from tvtui.config import LoadedConfig, atomic_write
 from tvtui.config.settings import CHART_TYPES
+from tvtui.config.studies import normalise
 from tvtui.feed.timeframes import parse_timeframe
 
 STATE_NAME = "state.json"
@@ -70,7 +71,8 @@ def load_state(config: LoadedConfig) -> Remembered:
         state.chart_type = data["chart_type"]
     indicators = data.get("indicators")
     if isinstance(indicators, list) and len(indicators) <= 50:
-        state.indicators = [i for i in indicators if _text(i)]
+        # each a study key (``STD;SMA length=50``); a broken entry is dropped, never an error
+        state.indicators = normalise(i for i in indicators if isinstance(i, str))[0]
     return state
 
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from textual.message import Message
 
+from tvtui.config.studies import study_key
 from tvtui.feed import events as ev
 from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.studies import Indicator
@@ -124,7 +125,7 @@ class StreamBridge:
         self._handle: Any = None
         self._watched: list[str] = []
         self._previewing: set[str] = set()
-        self._studies: dict[str, str] = {}  # pine_id -> study_id
+        self._studies: dict[str, str] = {}  # study key (ChartStudy.key) -> study_id
         self._wanted_studies: list[Indicator] = []
         self._series_failed = False  # the server refused the series: modify_series would fail
         #: the watchlist's trend history: chart session -> (symbol, handle), asked once each
@@ -281,10 +282,10 @@ class StreamBridge:
         """A study the server refused is no longer ours: forget it (and tell the server and
         the client's replay list), so the next sync sends it again, e.g. once another study
         freed its slot. A refusal for the per-chart limit tells how many studies fit."""
-        pine_id = next((p for p, s in self._studies.items() if s == event.study_id), None)
-        if pine_id is None:
+        key = next((k for k, s in self._studies.items() if s == event.study_id), None)
+        if key is None:
             return []
-        del self._studies[pine_id]
+        del self._studies[key]
         if self._client is not None and self._handle is not None:
             self._client.remove_study(self._handle, event.study_id)
         self.coalescer.remove_study(event.study_id)
@@ -380,15 +381,16 @@ class StreamBridge:
         client = self._client
         if client is None or self._handle is None:
             return []
-        wanted = {ind.pine_id: ind for ind in self._wanted_studies}
-        for pine_id, study_id in list(self._studies.items()):
-            if pine_id not in wanted:
+        wanted = {study_key(ind): ind for ind in self._wanted_studies}
+        for key, study_id in list(self._studies.items()):
+            if key not in wanted:
                 client.remove_study(self._handle, study_id)
                 self.coalescer.remove_study(study_id)
-                del self._studies[pine_id]
-        for pine_id, indicator in wanted.items():
-            if pine_id not in self._studies:
+                del self._studies[key]
+        for key, indicator in wanted.items():
+            if key not in self._studies:
                 study_id = client.add_study(self._handle, indicator)
-                self._studies[pine_id] = study_id
-                self.coalescer.add_study(study_id, pine_id, list(indicator.plot_titles))
+                self._studies[key] = study_id
+                # the coalescer's messages name the study by its key (StudyChanged.pine_id)
+                self.coalescer.add_study(study_id, key, list(indicator.plot_titles))
         return []

@@ -17,7 +17,8 @@ from tvtui.ui.chart.alert_lines import draw_alert_levels
 from tvtui.ui.chart.candles import draw_candles, draw_ohlc, draw_polyline, draw_volume, line_points
 from tvtui.ui.chart.cells import AXIS, Dots, Grid
 from tvtui.ui.chart.heikin import heikin_ashi_range
-from tvtui.ui.chart.lines import LINE_COLOURS, aligned
+from tvtui.ui.chart.lines import aligned
+from tvtui.ui.chart.overlay_legend import plot_colours, plot_count
 from tvtui.ui.chart.scale import AXIS_COLUMNS, LABEL_WIDTH, Prices, pad_label, padded_range
 from tvtui.ui.chart.view import Window
 
@@ -32,7 +33,8 @@ class ChartData:
     bars: list[Bar]
     quote: dict[str, Any]
     seconds: int
-    #: pine id -> (plot titles, points): studies drawn over the candles (SMA, EMA, BB)
+    #: study key -> (plot titles, points): studies drawn over the candles (SMA 50, BB ...),
+    #: in the order chosen (their colours follow it)
     overlays: dict[str, tuple[list[str], list[StudyPoint]]]
     window: Window
     chart_type: str = "candles"
@@ -51,17 +53,16 @@ class ChartData:
 
 
 def overlay_lines(data: ChartData) -> list[tuple[str, list[float | None]]]:
-    """(colour key, values per visible bar) of every overlay study's plots."""
+    """(colour key, values per visible bar) of every overlay study's plots, in the colours
+    their legend names (``overlay_legend.plot_colours``: one per plot, in the chosen order)."""
     times = data.window.times[data.window.start : data.window.end]
     out = []
-    colour = 0
-    for titles, points in data.overlays.values():
-        width = max((len(p.values) for p in points[-3:]), default=len(titles))
-        for k in range(width):
+    colours = plot_colours(data.overlays)
+    for key, (titles, points) in data.overlays.items():
+        for k in range(plot_count(titles, points)):
             values = aligned(points, times, k)
             if any(v is not None for v in values):
-                out.append((LINE_COLOURS[colour % len(LINE_COLOURS)], values))
-                colour += 1
+                out.append((colours[(key, k)], values))
     return out
 
 

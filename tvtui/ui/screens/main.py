@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from tvtui.config.studies import study_pine_id
 from tvtui.feed.events import LinkState
 from tvtui.ui import messages as msg
 from tvtui.ui.exporting import ExportActions
@@ -34,11 +35,12 @@ from tvtui.ui.messages import OlderBarsLoaded
 from tvtui.ui.safe import guarded
 from tvtui.ui.screens.alert_actions import AlertActions
 from tvtui.ui.screens.help import HelpRow, HelpScreen, help_rows
+from tvtui.ui.screens.indicator_search import is_premium_refusal, refusal_text
 from tvtui.ui.screens.main_chart import ChartActions
 from tvtui.ui.screens.main_watchlist import WatchlistActions
 from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, ChartPane
-from tvtui.ui.widgets.indicators import OVERLAYS, IndicatorPane
+from tvtui.ui.widgets.indicators import IndicatorPane, is_overlay
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
 
@@ -129,6 +131,8 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
         super().__init__()
         self.generation = 0
         self.metadata_failed: set[str] = set()
+        #: pine ids TradingView refused for the plan this session (the chooser labels them)
+        self.premium: set[str] = set()
         self.layout_state = LayoutState()
 
     @property
@@ -246,13 +250,18 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
             indicators.set_points(
                 message.generation, message.pine_id, message.titles, message.points
             )
-        if message.pine_id in OVERLAYS and (chart := self._pane(ChartPane)):
+        if is_overlay(message.pine_id) and (chart := self._pane(ChartPane)):
             chart.set_overlay(message.generation, message.pine_id, message.titles, message.points)
 
     @guarded
     def on_study_failed(self, message: msg.StudyFailed) -> None:
+        if is_premium_refusal(message.reason):
+            self.premium.add(study_pine_id(message.pine_id))
+        reason = refusal_text(message.reason)
         if indicators := self._pane(IndicatorPane):
-            indicators.fail(message.pine_id, message.reason)
+            indicators.fail(message.pine_id, reason)
+        if is_overlay(message.pine_id) and (chart := self._pane(ChartPane)):
+            chart.overlay_failed(message.pine_id, reason)
 
     @guarded
     def on_study_limit(self, message: msg.StudyLimit) -> None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from tvtui.feed.studies import Indicator, IndicatorError, fetch_indicator
+from tvtui.config.studies import ChartStudy, load_study, study_key, study_legend
+from tvtui.feed.studies import Indicator, IndicatorError
 from tvtui.ui import format as fmt
 from tvtui.ui import messages as msg
 from tvtui.ui.background import run_in_background
@@ -44,6 +45,8 @@ class ChartActions(_Base):
     generation: int = 0
     #: studies whose metadata could not be fetched; fetched again once the link is back
     metadata_failed: set[str]
+    #: pine ids refused for the account's plan (``study_not_auth``)
+    premium: set[str]
 
     if TYPE_CHECKING:
 
@@ -146,32 +149,35 @@ class ChartActions(_Base):
 
     # --- indicators ----------------------------------------------------------------------------
 
-    def set_indicators(self, pine_ids: list[str]) -> None:
-        """Exactly these studies (pine ids), in this order, on the chart and its panes."""
+    def set_indicators(self, keys: list[str]) -> None:
+        """Exactly these studies (study keys: ``STD;RSI``, ``STD;SMA length=50``), in this
+        order, on the chart and its panes."""
         app = self.tvtui
-        app.indicator_ids = list(pine_ids)
+        app.indicator_ids = list(keys)
         app.remember()
         self.query_one(IndicatorPane).set_studies(app.indicator_ids)
         self.query_one(ChartPane).keep_overlays(app.indicator_ids)
-        self.load_indicators(list(pine_ids))
+        self.load_indicators(list(keys))
 
-    def load_indicators(self, pine_ids: list[str]) -> Worker[None]:
-        """Fetch the studies' metadata (HTTP) in the background; an ``IndicatorsLoaded``
-        message brings them back. Returns the worker (tests await it)."""
+    def load_indicators(self, keys: list[str]) -> Worker[None]:
+        """Fetch the studies' metadata (HTTP) in the background and apply their inputs; an
+        ``IndicatorsLoaded`` message brings them back. Returns the worker (tests await it)."""
         endpoints = self.tvtui.endpoints
 
         def fetch() -> tuple[list[Indicator], list[tuple[str, str]]]:
             loaded: list[Indicator] = []
             failed: list[tuple[str, str]] = []
-            for pine_id in pine_ids:
+            for key in keys:
                 try:
-                    loaded.append(fetch_indicator(pine_id, "last", endpoints, METADATA_TIMEOUT))
+                    loaded.append(load_study(key, endpoints, METADATA_TIMEOUT))
                 except IndicatorError as exc:
-                    failed.append((pine_id, exc.reason or str(exc)))
+                    failed.append((key, exc.reason or str(exc)))
+                except ValueError as exc:  # an input it does not have, a value out of range
+                    failed.append((key, str(exc)))
             return loaded, failed
 
         def answer(result: tuple[list[Indicator], list[tuple[str, str]]]) -> msg.IndicatorsLoaded:
-            return msg.IndicatorsLoaded(pine_ids, *result)
+            return msg.IndicatorsLoaded(keys, *result)
 
         return run_in_background(
             self, fetch, answer, name="tvtui-indicators", description="Indicators"
@@ -183,11 +189,18 @@ class ChartActions(_Base):
             return  # chosen again meanwhile
         app.bridge.set_studies(message.loaded)
         pane = self.query_one(IndicatorPane)
-        self.metadata_failed = {pine_id for pine_id, _ in message.failed}
+        self.metadata_failed = {key for key, _ in message.failed}
+        chart = self.query_one(ChartPane)
         for indicator in message.loaded:  # sent (again): a refused one is retried now
-            pane.clear_error(indicator.pine_id)
-        for pine_id, reason in message.failed:
-            pane.fail(pine_id, reason)
+            key = study_key(indicator)
+            pane.clear_error(key)
+            chart.overlay_failed(key, None)
+            if isinstance(indicator, ChartStudy):
+                pane.set_name(key, study_legend(indicator))
+        chart.set_overlay_names(pane.names)
+        for key, reason in message.failed:
+            pane.fail(key, reason)
+            chart.overlay_failed(key, reason)
 
     def action_choose_indicators(self) -> None:
         app = self.tvtui
@@ -197,4 +210,8 @@ class ChartActions(_Base):
                 self.set_indicators(pine_ids)
 
         account = "an anonymous account" if app.anonymous else "this account"
-        app.push_screen(IndicatorScreen(app.indicator_ids, app.study_limit, account), chosen)
+        names = self.query_one(IndicatorPane).names
+        screen = IndicatorScreen(
+            app.indicator_ids, app.study_limit, account, app.endpoints, self.premium, names
+        )
+        app.push_screen(screen, chosen)

@@ -10,6 +10,7 @@ builder thread. The pane keeps every bar it was sent, which is what the export w
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Static
 
@@ -25,6 +27,7 @@ from tvtui.feed.timeframes import VALID_NAMES, parse_timeframe
 from tvtui.ui import format as fmt
 from tvtui.ui.chart.candles import CHART_TYPE_NAMES, CHART_TYPE_SHORT, CHART_TYPES
 from tvtui.ui.chart.cells import Grid
+from tvtui.ui.chart.overlay_legend import OverlayLegend, is_overlay
 from tvtui.ui.chart.price_chart import ChartData, price_picture, volume_picture
 from tvtui.ui.chart.readout import readout
 from tvtui.ui.chart.scale import AXIS_COLUMNS
@@ -112,7 +115,11 @@ class ChartPane(Vertical):
         self.times: list[float] = []
         self.quote: dict[str, Any] = {}
         self.problem: str | None = None
+        #: study key -> (titles, points) of the overlays, in the order chosen (their colours)
         self.overlays: dict[str, tuple[list[str], list[StudyPoint]]] = {}
+        self.overlay_keys: list[str] = []
+        self.overlay_names: dict[str, str] = {}  #: legend titles (``SMA 50``) by key
+        self.overlay_errors: dict[str, str] = {}  #: why an overlay has no line
         self.title_plain = ""
         self.chart_type = chart_type if chart_type in CHART_TYPES else "candles"
         self.view = Viewport()
@@ -135,6 +142,7 @@ class ChartPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="chart-message")
+        yield OverlayLegend(id="overlay-legend")
         yield CandlePlot(self, id="candles")
         yield VolumePlot(self, id="volume")
 
@@ -183,19 +191,39 @@ class ChartPane(Vertical):
         return True
 
     def set_overlay(
-        self, generation: int, pine_id: str, titles: list[str], points: list[StudyPoint]
+        self, generation: int, key: str, titles: list[str], points: list[StudyPoint]
     ) -> None:
-        """Draw ``pine_id``'s lines over the candles (SMA, EMA, Bollinger Bands)."""
+        """Draw study ``key``'s lines over the candles (SMA 50, EMA, Bollinger Bands)."""
         if generation == self.generation:
-            self.overlays = {**self.overlays, pine_id: (titles, points)}
+            self.overlay_errors.pop(key, None)
+            held = {**self.overlays, key: (titles, points)}
+            self.overlays = {k: held[k] for k in self.overlay_keys if k in held}
             self._redraw()
 
-    def keep_overlays(self, pine_ids: list[str]) -> None:
-        """Drop overlays no longer chosen."""
-        kept = {p: v for p, v in self.overlays.items() if p in pine_ids}
-        if kept.keys() != self.overlays.keys():
+    def keep_overlays(self, keys: list[str]) -> None:
+        """The studies chosen (study keys, in order): overlays no longer chosen go, the
+        legend lists the chosen overlays in this order."""
+        self.overlay_keys = [k for k in keys if is_overlay(k)]
+        kept = {k: self.overlays[k] for k in self.overlay_keys if k in self.overlays}
+        self.overlay_errors = {k: v for k, v in self.overlay_errors.items() if k in kept}
+        if list(kept) != list(self.overlays):
             self.overlays = kept
             self._redraw()
+        self.show_legend()
+
+    def set_overlay_names(self, names: dict[str, str]) -> None:
+        self.overlay_names = dict(names)  # legend titles (``SMA 50``) by study key
+        self.show_legend()
+
+    def overlay_failed(self, key: str, reason: str | None) -> None:
+        """Why overlay ``key`` has no line (None: it is being sent again)."""
+        self.overlay_errors[key] = reason or ""
+        self.show_legend()
+
+    def show_legend(self) -> None:
+        """The overlay legend at the cursor bar (else the newest), in the lines' colours."""
+        with suppress(NoMatches):  # not composed yet
+            self.query_one(OverlayLegend).show_for(self)
 
     def set_quote(self, quote: dict[str, Any] | None) -> None:
         """The symbol's quote; its ``pricescale`` sets the decimals shown, so when that
@@ -275,6 +303,7 @@ class ChartPane(Vertical):
         self._redraw()
 
     def _redraw(self) -> None:
+        self.show_legend()
         if self.is_mounted:
             window = self.window_for()
             if not window.same_as(self.window):

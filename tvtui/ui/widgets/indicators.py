@@ -19,44 +19,46 @@ from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
+from tvtui.config.studies import SHORT_NAMES, study_pine_id
 from tvtui.feed.events import StudyPoint
 from tvtui.market.studies import clean_value
 from tvtui.ui.chart.cells import Grid
 from tvtui.ui.chart.lines import LINE_COLOURS, point_at
+from tvtui.ui.chart.overlay_legend import OVERLAYS, fallback_name, is_overlay
 from tvtui.ui.chart.study_chart import StudyData, is_histogram, study_picture, study_value
 from tvtui.ui.chart.view import Viewport, Window
 from tvtui.ui.safe import shown as safe_text
 from tvtui.ui.themes import rich_colour
 from tvtui.ui.widgets.plots import PlotSpec, ThemedPlot
 
-__all__ = ["IndicatorPane", "StudyBlock", "StudyData", "StudyPlot", "study_value"]
+__all__ = [
+    "OVERLAYS",
+    "SHORT_NAMES",
+    "IndicatorPane",
+    "StudyBlock",
+    "StudyData",
+    "StudyPlot",
+    "is_overlay",
+    "study_value",
+]
 
 #: Fixed ranges and guide levels for bounded oscillators.
 LEVELS: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "STD;RSI": (0.0, 100.0, (30.0, 70.0)),
     "STD;Stochastic": (0.0, 100.0, (20.0, 80.0)),
+    "STD;Stochastic_RSI": (0.0, 100.0, (20.0, 80.0)),
     "STD;Money_Flow": (0.0, 100.0, (20.0, 80.0)),
-}
-SHORT_NAMES = {
-    "STD;RSI": "RSI 14",
-    "STD;MACD": "MACD 12 26 9",
-    "STD;SMA": "SMA 9",
-    "STD;EMA": "EMA 9",
-    "STD;Bollinger_Bands": "BB 20 2",
 }
 #: Rows a plotted study keeps at least (legend and plot), and on a short terminal.
 MIN_STUDY_ROWS = 4
 MIN_STUDY_ROWS_SHORT = 4
 #: Fewer terminal rows than this: a short terminal (as ui/layout.py's SHORT_BELOW).
 SHORT_ROWS = 34
-#: Studies drawn over the candles (same scale as price) instead of in a plot of their own;
-#: their block here is just the legend line.
-OVERLAYS = frozenset({"STD;SMA", "STD;EMA", "STD;Bollinger_Bands"})
-
-
 #: Studies with a scale of their own (0-100 oscillators, CCI): TradingView shows them with
 #: two decimals. Every other study's metadata says ``format: inherit``: the symbol's precision.
-OWN_PRECISION = frozenset({"STD;RSI", "STD;Stochastic", "STD;Money_Flow", "STD;CCI"})
+OWN_PRECISION = frozenset(
+    {"STD;RSI", "STD;Stochastic", "STD;Stochastic_RSI", "STD;Money_Flow", "STD;CCI"}
+)
 
 
 def titles_for(titles: list[str], point: StudyPoint) -> list[str]:
@@ -75,7 +77,7 @@ class StudyPlot(ThemedPlot):
         if not block.points or not pane.times:
             return None
         return StudyData(
-            block.pine_id,
+            block.key,
             list(block.titles),
             block.points,
             pane.window_for(self.size.width),
@@ -90,10 +92,14 @@ class StudyPlot(ThemedPlot):
 class StudyBlock(Vertical):
     """Legend + plot of one study, or the reason it cannot be shown."""
 
-    def __init__(self, pane: IndicatorPane, pine_id: str, **kwargs: Any) -> None:
+    def __init__(self, pane: IndicatorPane, key: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pane = pane
-        self.pine_id = pine_id
+        #: the study's identity (``STD;SMA length=50``) and its indicator (``STD;SMA``)
+        self.key = key
+        self.pine_id = study_pine_id(key)
+        self.overlay = self.pine_id in OVERLAYS
+        self.display = not self.overlay  # the chart shows it, with its legend
         self.titles: list[str] = []
         self.points: list[StudyPoint] = []
         self.error: str | None = None
@@ -113,7 +119,7 @@ class StudyBlock(Vertical):
     @property
     def one_line(self) -> bool:
         """Refused, loading or drawn over the candles: just the legend line."""
-        return bool(self.error) or not self.points or self.pine_id in OVERLAYS
+        return bool(self.error) or not self.points or self.overlay
 
     @property
     def decimals(self) -> int:
@@ -124,7 +130,8 @@ class StudyBlock(Vertical):
 
     @property
     def name_text(self) -> str:
-        return SHORT_NAMES.get(self.pine_id, self.pine_id.removeprefix("STD;").replace("_", " "))
+        """The legend's title: from the metadata once loaded (``set_name``), else the key's."""
+        return self.pane.names.get(self.key) or fallback_name(self.key)
 
     def shown_point(self) -> StudyPoint:
         """The point the legend shows: the cursor bar's (a blank one when the study has no
@@ -154,7 +161,7 @@ class StudyBlock(Vertical):
             text.append("  loading…", style="dim")
             plot.display = False
         else:
-            overlay = self.pine_id in OVERLAYS
+            overlay = self.overlay
             plot.display = not overlay
             self.set_class(overlay, "-overlay")
             if overlay:
@@ -192,6 +199,8 @@ class IndicatorPane(VerticalScroll):
         self.generation = 0
         self.times: list[float] = []
         self.order: list[str] = []
+        #: legend titles by study key (``SMA 50``), from the metadata (``set_name``)
+        self.names: dict[str, str] = {}
         #: the chart's window (its bars in its columns, its cursor): None until it posts one
         self.window: Window | None = None
         #: decimals of the chart symbol's prices (from its ``pricescale``), once known
@@ -201,27 +210,56 @@ class IndicatorPane(VerticalScroll):
         yield Static("No indicators (press i to choose)", id="indicators-empty")
 
     def blocks(self) -> dict[str, StudyBlock]:
-        return {b.pine_id: b for b in self.query(StudyBlock)}
+        """The blocks by study key."""
+        return {b.key: b for b in self.query(StudyBlock)}
 
-    def set_studies(self, pine_ids: list[str]) -> None:
-        """Show blocks for exactly ``pine_ids`` (new ones say 'loading')."""
-        self.order = list(pine_ids)
+    def set_studies(self, keys: list[str]) -> None:
+        """Show blocks for exactly ``keys`` (study keys; new ones say 'loading')."""
+        self.order = list(keys)
         existing = self.blocks()
-        for pine_id, block in existing.items():
-            if pine_id not in pine_ids:
+        for key, block in existing.items():
+            if key not in keys:
                 block.remove()
-        for pine_id in pine_ids:
-            if pine_id not in existing:
-                self.mount(StudyBlock(self, pine_id, classes="study"))
+        for key in keys:
+            if key not in existing:
+                self.mount(StudyBlock(self, key, classes="study"))
+        self.names = {k: v for k, v in self.names.items() if k in keys}
         self.call_after_refresh(self.fit_blocks)
-        self.query_one("#indicators-empty").display = not pine_ids
-        self.border_title = Text("Indicators · ") + Text(  # ids come from the config file
-            safe_text(
-                ", ".join(SHORT_NAMES.get(p, p.removeprefix("STD;")).split()[0] for p in pine_ids)
-                or "none",
-                200,
-            )
+        own = [k for k in keys if not is_overlay(k)]
+        empty = self.query_one("#indicators-empty", Static)
+        empty.display = not own
+        empty.update(
+            "Overlays are on the chart; no oscillators (press i to choose)"
+            if keys
+            else "No indicators (press i to choose)"
         )
+        self._title()
+
+    def _title(self) -> None:
+        names = ", ".join(self.short_title(k) for k in self.order)
+        # names come from the config file and the server: plain text
+        self.border_title = Text("Indicators · ") + Text(safe_text(names or "none", 200))
+
+    def short_title(self, key: str) -> str:
+        """The pane title's word for ``key``: the name alone (``RSI``, ``Stoch RSI``) for a
+        study with its defaults, the legend (``SMA 50``) for one with inputs changed."""
+        name = self.names.get(key) or fallback_name(key)
+        if " " in key:  # inputs changed: they tell two of one indicator apart
+            return name
+        words = name.split()
+        while len(words) > 1 and words[-1].replace(".", "", 1).isdigit():
+            words.pop()
+        return " ".join(words)
+
+    def set_name(self, key: str, name: str) -> None:
+        """The legend title of ``key`` from its metadata (``SMA 50``, ``Stoch RSI 5 3 14 14``)."""
+        if self.names.get(key) == name:
+            return
+        self.names[key] = name
+        self._title()
+        block = self.blocks().get(key)
+        if block is not None:
+            block.refresh_block()
 
     def reset(self, generation: int, keep_errors: set[str] | frozenset[str] = frozenset()) -> None:
         """A new chart: forget the points; errors stay only for ``keep_errors`` (studies that
@@ -231,7 +269,7 @@ class IndicatorPane(VerticalScroll):
         self.window = None
         for block in self.blocks().values():
             block.points = []
-            if block.pine_id not in keep_errors:
+            if block.key not in keep_errors:
                 block.error = None
             block.refresh_block()
 
@@ -265,7 +303,7 @@ class IndicatorPane(VerticalScroll):
                 continue
             if self.cursor_time != before:
                 block.refresh_block()
-            elif block.pine_id not in OVERLAYS:
+            elif not block.overlay:
                 block.query_one(StudyPlot).redraw()
 
     def fit_blocks(self) -> None:
@@ -273,7 +311,7 @@ class IndicatorPane(VerticalScroll):
         rest evenly among the plotted ones, each at least :data:`MIN_STUDY_ROWS` (fewer on a
         short terminal); past that the pane scrolls. Done here because ``fr`` heights in a
         scrolling container gave every study the whole pane."""
-        blocks = list(self.query(StudyBlock))
+        blocks = [b for b in self.query(StudyBlock) if not b.overlay]
         plotted = [b for b in blocks if not b.one_line]
         room = self.scrollable_content_region.height - (len(blocks) - len(plotted))
         least = MIN_STUDY_ROWS_SHORT if self.app.size.height < SHORT_ROWS else MIN_STUDY_ROWS
@@ -306,15 +344,15 @@ class IndicatorPane(VerticalScroll):
         if window is not None and window.times is times:
             self.window = window
         for block in self.blocks().values():
-            if block.points:
+            if block.points and not block.overlay:
                 block.query_one(StudyPlot).redraw()
 
     def set_points(
-        self, generation: int, pine_id: str, titles: list[str], points: list[StudyPoint]
+        self, generation: int, key: str, titles: list[str], points: list[StudyPoint]
     ) -> None:
         if generation != self.generation:
             return
-        block = self.blocks().get(pine_id)
+        block = self.blocks().get(key)
         if block is None:
             return
         block.titles = titles
@@ -322,15 +360,15 @@ class IndicatorPane(VerticalScroll):
         block.error = None
         block.refresh_block()
 
-    def clear_error(self, pine_id: str) -> None:
+    def clear_error(self, key: str) -> None:
         """The study is being sent again: 'loading…' until its points or a new refusal."""
-        block = self.blocks().get(pine_id)
+        block = self.blocks().get(key)
         if block is not None and block.error:
             block.error = None
             block.refresh_block()
 
-    def fail(self, pine_id: str, reason: str) -> None:
-        block = self.blocks().get(pine_id)
+    def fail(self, key: str, reason: str) -> None:
+        block = self.blocks().get(key)
         if block is not None:
             block.error = reason
             block.refresh_block()
