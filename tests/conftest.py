@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.feed.helpers import Collector
 from tests.support import SimEnv, app_for
@@ -34,6 +35,11 @@ from tvtui.feed.endpoints import Endpoints
 from tvtui.sim import SimConfig, Simulator
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import frozen_sim_config
+
+# No per-example deadline for property tests: Hypothesis's default (200 ms) is a timing
+# assertion, which a busy machine fails (seen: the wire and decoder properties beside a hog).
+settings.register_profile("tvtui", deadline=None)
+settings.load_profile("tvtui")
 
 SIM_DEFAULTS: dict[str, Any] = {
     "seed": 7,
@@ -161,6 +167,7 @@ def make_client() -> Iterator[Callable[..., FeedClient]]:
 SLOW_FIRST: dict[str, float] = {
     "test_drops_6s_after_each_open_and_20s_refusals_tvtui_stream_follow_keeps_every_bar": 60,
     "test_random_server_text_everywhere_leaves_the_app_running_and_the_screen_clean": 35,
+    "test_drops_never_fire_one_crossing_twice_nor_miss_one": 31,
     "test_drops_every_2s_for_30s_lose_nothing_and_restore_everything": 29,
     "test_a_20s_outage_counts_down_then_backfills_the_gap": 23,
     "test_heartbeats_without_a_hello_do_not_keep_a_link_connecting": 22,  # while it xfails

@@ -145,8 +145,6 @@ async def test_the_app_merges_another_instances_change_when_it_saves(
 async def test_markup_and_escapes_in_an_indicator_id_stay_text_in_the_pane_and_chooser(
     app_sim, tmp_path: Path
 ) -> None:
-    from textual.widgets import SelectionList
-
     from tvtui.ui.widgets.indicators import IndicatorPane
 
     (tmp_path / "config.toml").write_text(
@@ -157,7 +155,9 @@ async def test_markup_and_escapes_in_an_indicator_id_stay_text_in_the_pane_and_c
         pane = app.query_one(IndicatorPane)
         await wait_until(pilot, lambda: "[/]x" in str(pane.border_title), 5, "the pane title")
         await pilot.press("i")
-        await wait_until(pilot, lambda: bool(app.screen.query(SelectionList)), 5, "the chooser")
+        await wait_until(
+            pilot, lambda: bool(app.screen.query("#indicator-chosen")), 5, "the chooser"
+        )
         await wait_until(pilot, lambda: "[/]x" in app.export_screenshot(), 5, "the id listed")
         screen = app.export_screenshot()
         assert not attacks_in(screen) and not CONTROL_RE.search(screen.replace("\n", ""))

@@ -22,10 +22,6 @@ SIZE = (160, 45)
 BTC = "BINANCE:BTCUSDT"
 
 
-def notices(app: TvtuiApp, needle: str) -> list[str]:
-    return [n.message for n in app._notifications if needle in f"{n.title} {n.message}"]
-
-
 def last_price(app: TvtuiApp, symbol: str) -> Any:
     main = app.main
     return None if main is None else main.quote_of(symbol).get("lp")
@@ -59,7 +55,7 @@ async def test_A_opens_a_prefilled_dialog_and_enter_saves_it(make_app) -> None:
         saved = load_alerts().alerts
         assert [(a.symbol, a.condition.text) for a in saved] == [(BTC, f"crossing {level}")]
         assert [a.id for a in app.bridge.alerts.engine.alerts] == [saved[0].id]
-        assert notices(app, "Alert saved")
+        assert app.told_about("Alert saved")
 
     second: TvtuiApp = make_app(symbols=[BTC])  # a restart: the alert comes from the config
     async with second.run_test(size=SIZE) as pilot:
@@ -104,11 +100,11 @@ async def test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes(
     monkeypatch.setattr("tvtui.alerts.desktop.TERMINAL", str(terminal))
     app: TvtuiApp = make_app(symbols=[BTC, "NASDAQ:AAPL"])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: notices(app, BTC), 40, "the alert's notification")
+        await wait_until(pilot, lambda: app.told_about(BTC), 40, "the alert's notification")
         # asked for by the config, but a headless app (a test) never writes to a terminal
         assert app.bridge.alerts.desktop_setting == "osc777"
         assert terminal.read_bytes() == b""
-        (text,) = notices(app, BTC)
+        (text,) = app.told_about(BTC)
         assert alert.condition.text in text and "UTC" in text  # symbol, level, time
         (firing,) = app.bridge.alerts.log.recent(5)
         # the prices in BTC's own precision (pricescale 100: two decimals, 0.10 not 0.1)
@@ -215,10 +211,10 @@ async def test_an_alert_off_the_watchlist_fires_and_a_broken_entry_is_named(
         config.write('\n[[alerts]]\nsymbol = "NASDAQ:AAPL"\ncondition = "crosing 200"\n')
     app: TvtuiApp = make_app(symbols=[BTC])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: notices(app, "crosing"), 5, "the broken entry's message")
-        assert "alert 2 (NASDAQ:AAPL)" in notices(app, "crosing")[0]
-        await wait_until(pilot, lambda: notices(app, eth), 40, "the ETH alert's notification")
-        assert alert.condition.text in notices(app, eth)[0]  # as written: 3832.12, not .120
+        await wait_until(pilot, lambda: app.told_about("crosing"), 5, "the broken entry's message")
+        assert "alert 2 (NASDAQ:AAPL)" in app.told_about("crosing")[0]
+        await wait_until(pilot, lambda: app.told_about(eth), 40, "the ETH alert's notification")
+        assert alert.condition.text in app.told_about(eth)[0]  # as written: 3832.12, not .120
         assert eth not in app.symbols
 
 
@@ -236,7 +232,7 @@ async def test_a_fired_alert_marks_its_watchlist_row_until_the_cursor_reaches_it
         def mark() -> str:
             return str(watchlist.get_cell(eth, "symbol"))[:2]
 
-        await wait_until(pilot, lambda: notices(app, eth), 40, "the ETH alert's notification")
+        await wait_until(pilot, lambda: app.told_about(eth), 40, "the ETH alert's notification")
         await wait_until(pilot, lambda: mark() == "⚑ ", 5, "the row's mark")
         assert str(watchlist.get_cell(BTC, "symbol")).startswith("▶ ")  # the others unmarked
         watchlist.focus()
@@ -274,11 +270,11 @@ async def test_a_storm_of_firings_is_said_five_times_then_in_one_summary(make_ap
         for k in range(20):
             firing = Firing(alert, 101.0 + k, 99.0, 1_717_977_600.0 + k, 100.0, decimals=2)
             main.on_alert_fired(msg.AlertFired(firing))
-        toasts = lambda: notices(app, f"{BTC} crossing 100:")  # noqa: E731
+        toasts = lambda: app.told_about(f"{BTC} crossing 100:")  # noqa: E731
         await wait_until(pilot, lambda: len(toasts()) >= 5, 10, "the toasts")
         await pilot.pause()
         said = toasts()
         assert len(said) == 5 and ": 101.00 (from 99.00) at" in said[0]
-        await wait_until(pilot, lambda: notices(app, "more alert firings"), 30, "the summary")
-        assert notices(app, "more alert firings") == ["15 more alert firings: ctrl+a lists them"]
+        await wait_until(pilot, lambda: app.told_about("more alert firings"), 30, "the summary")
+        assert app.told_about("more alert firings") == ["15 more alert firings: ctrl+a lists them"]
         assert len(toasts()) <= 5  # none more one by one (the first may have timed out)

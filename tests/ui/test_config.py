@@ -130,3 +130,21 @@ def test_every_problem_is_reported_at_once_and_every_valid_setting_kept(tmp_path
     with pytest.raises(ConfigError):
         save_watchlist(loaded, ["NASDAQ:AAPL"])
     assert path.read_text() == text
+
+
+def test_a_whole_file_rewrite_keeps_the_alerts_and_the_desktop_notification_switch() -> None:
+    """The fallback that rewrites config.toml whole (when an in-place edit cannot round-trip)
+    keeps what other parts of tvtui read from it: ``[[alerts]]`` and the top-level switch."""
+    from tvtui.config import Settings
+    from tvtui.config.saving import render_settings
+
+    previous = (
+        'desktop_notifications = "off"\nwatchlist = ["BINANCE:BTCUSDT"]\n\n'
+        '[[alerts]]\nsymbol = "BINANCE:BTCUSDT"\ncondition = "crossing-up"\nlevel = 110000\n'
+    )
+    data = tomllib.loads(render_settings(Settings(), ["FX:EURUSD"], previous=previous))
+    assert data["desktop_notifications"] == "off"
+    assert data["watchlist"] == ["FX:EURUSD"]
+    assert data["alerts"] == [
+        {"symbol": "BINANCE:BTCUSDT", "condition": "crossing-up", "level": 110000}
+    ]

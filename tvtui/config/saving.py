@@ -274,6 +274,7 @@ def render_settings(
         f"format = {_toml_str(settings.export_format)}",
         f"folder = {_toml_str(str(settings.export_dir))}",
     ]
+    lines[5:5] = _kept_top_keys(previous)
     if settings.keymap:
         lines += ["", "[keymap]"]
         lines += [f"{_toml_str(k)} = {_toml_str(v)}" for k, v in settings.keymap.items()]
@@ -281,6 +282,23 @@ def render_settings(
     for block in kept:
         lines += ["", block]
     return "\n".join(lines) + "\n"
+
+
+#: Top-level keys that other parts of tvtui read from the file (not :class:`Settings` fields):
+#: a whole-file rewrite copies them from the file it replaces.
+KEPT_TOP_KEYS = ("desktop_notifications",)
+
+
+def _kept_top_keys(previous: str) -> list[str]:
+    try:
+        data = tomllib.loads(previous)
+    except tomllib.TOMLDecodeError:
+        return []
+    return [
+        f"{key} = {_toml_str(value)}"
+        for key in KEPT_TOP_KEYS
+        if isinstance(value := data.get(key), str)
+    ]
 
 
 def atomic_write(path: Path, text: str) -> None:
