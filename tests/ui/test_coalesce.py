@@ -172,3 +172,31 @@ def test_the_quote_interval_follows_what_a_flush_costs_the_ui() -> None:
         c.feed(_quote("NASDAQ:AAPL", 100.0 + i), i / 1000)
         out += [m for m in c.flush(i / 1000) if isinstance(m, msg.QuotesChanged)]
     assert 1 / QUOTE_INTERVAL - 2 <= len(out) <= 1 / QUOTE_INTERVAL + 2
+
+
+def test_behind_a_dialog_quotes_and_bars_go_out_with_the_stats_and_all_at_once_after() -> None:
+    """A dialog over the main screen: Textual re-tints the screen beneath for every change
+    there, so its updates come once a second, together; back in front, what was held at once."""
+    c = Coalescer(quote_interval=0.025)
+    c.watch(["NASDAQ:AAPL"])
+    _chart(c)
+    c.feed(_series([_bar(60.0, 100.0)], update="history"), 0.0)
+    c.flush(0.0)  # the first stats flush: the next is due at 1.0
+    c.set_behind(True, 0.0)
+    flushes: list[tuple[float, list[str]]] = []
+    for i in range(1, 41):  # a quote and a forming bar every 50 ms for 2 s
+        now = i * 0.05
+        c.feed(_quote("NASDAQ:AAPL", 100.0 + i), now)
+        c.feed(_series([_bar(60.0, 100.0 + i)]), now)
+        names = sorted({type(m).__name__ for m in c.flush(now)})
+        if names:
+            flushes.append((round(now, 2), names))
+        assert c.next_due(now) > 0  # what is held never makes the worker spin
+    assert flushes == [
+        (1.0, ["CandlesChanged", "FeedStats", "QuotesChanged"]),
+        (2.0, ["CandlesChanged", "FeedStats", "QuotesChanged"]),
+    ]
+    c.feed(_quote("NASDAQ:AAPL", 7.0), 2.01)
+    c.set_behind(False, 2.02)  # back in front: the held quote goes out at once
+    (quotes,) = [m for m in c.flush(2.02) if isinstance(m, msg.QuotesChanged)]
+    assert quotes.quotes["NASDAQ:AAPL"]["lp"] == 7.0

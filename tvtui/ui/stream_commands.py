@@ -84,6 +84,13 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Behind:
+    """The main screen is behind a dialog (or back in front): pace its live updates."""
+
+    behind: bool = True
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the loop."""
 
@@ -98,5 +105,6 @@ Command = (
     | Reconnect
     | QuoteCost
     | Pause
+    | Behind
     | Stop
 )

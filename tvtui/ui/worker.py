@@ -34,6 +34,7 @@ from tvtui.ui.coalesce import TREND_POINTS, TREND_TIMEFRAME, ChartTarget, Coales
 from tvtui.ui.older_bars import OlderBars
 from tvtui.ui.stream_commands import (
     PREVIEW_TIMEOUT,
+    Behind,
     Command,
     EndPreview,
     LoadOlderBars,
@@ -341,6 +342,8 @@ class StreamBridge:
                 self.coalescer.quote_cost(float(seconds))
             case Pause(paused):
                 self.paused = bool(paused)
+            case Behind(behind):
+                self.coalescer.set_behind(behind, self._clock())
             case Stop():
                 pass
         return []

@@ -39,6 +39,7 @@ from tvtui.ui.screens.indicator_search import is_premium_refusal, refusal_text
 from tvtui.ui.screens.main_chart import ChartActions
 from tvtui.ui.screens.main_watchlist import WatchlistActions
 from tvtui.ui.screens.symbol_entry import SymbolEntry
+from tvtui.ui.stream_commands import Behind
 from tvtui.ui.widgets.chart import TIMEFRAME_KEYS, ChartPane
 from tvtui.ui.widgets.indicators import IndicatorPane, is_overlay
 from tvtui.ui.widgets.status import StatusLine
@@ -168,6 +169,14 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
             self.open_symbol(first)
         self.set_indicators(app.indicator_ids)
         self.report_alert_problems()  # screens/alert_actions.py
+
+    def on_screen_suspend(self) -> None:
+        """A dialog or the palette covers the panes: their live updates come once a second
+        (tvtui/ui/coalesce.py says why), until the screen is back in front."""
+        self.tvtui.bridge.send(Behind(True))
+
+    def on_screen_resume(self) -> None:
+        self.tvtui.bridge.send(Behind(False))
 
     def restart_stream(self) -> None:
         """A new stream worker: ask it again for what the panes show."""
