@@ -27,6 +27,8 @@ from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints
 from tvtui.sim import Simulator
 from tvtui.ui.app import TvtuiApp
+from tvtui.ui.scenes import data_ready
+from tvtui.ui.screens.indicators import IndicatorScreen
 
 #: The terminal the app tests run in.
 SIZE = (160, 45)
@@ -62,6 +64,15 @@ async def wait_until(
         if loop.time() > deadline:
             raise TimeoutError(f"timed out after {timeout} s waiting for {what or condition}")
         await pilot.pause(0.02)
+
+
+async def open_chooser(app: TvtuiApp, pilot: Pilot) -> IndicatorScreen:
+    """``i`` in the app with its data shown: the indicator chooser, once it is up."""
+    await wait_until(pilot, lambda: data_ready(app), 10, "data")
+    await pilot.press("i")
+    await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
+    assert isinstance(app.screen, IndicatorScreen)
+    return app.screen
 
 
 def eventually(condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> Any:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
 
-from tests.support import wait_until
+from tests.support import open_chooser, wait_until
 from tvtui.sim.ta_more import StochRsi
 from tvtui.ui.app import TvtuiApp
-from tvtui.ui.scenes import data_ready
 from tvtui.ui.screens.indicator_form import InputsForm
 from tvtui.ui.screens.indicators import IndicatorScreen
 from tvtui.ui.widgets.indicators import IndicatorPane
@@ -37,11 +36,7 @@ async def test_search_pick_stoch_rsi_set_k_apply_and_restart(
 ) -> None:
     app: TvtuiApp = make_app(symbols=["BINANCE:BTCUSDT"])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        await pilot.press("i")
-        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
-        chooser = app.screen
-        assert isinstance(chooser, IndicatorScreen)
+        chooser = await open_chooser(app, pilot)
         limit = chooser.query_one("#indicator-count", Static)
         assert _text(limit) == "2 of 2 indicators"  # shown before it is hit
         await pilot.press(*"stoch")

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Input, OptionList, Static
 
-from tests.support import wait_until
+from tests.support import open_chooser, wait_until
 from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.ui.app import TvtuiApp
@@ -65,11 +65,7 @@ def _burst(app: TvtuiApp, *keys: str) -> None:
 async def test_keys_typed_quickly_in_the_chooser_all_count(make_app) -> None:
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        await pilot.press("i")
-        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
-        chooser = app.screen
-        assert isinstance(chooser, IndicatorScreen)
+        chooser = await open_chooser(app, pilot)
         _burst(app, *"stoch")
         search = chooser.query_one("#indicator-search", Input)
         await wait_until(pilot, lambda: search.value == "stoch", 5, "the text")
@@ -95,11 +91,7 @@ async def test_keys_typed_quickly_in_the_chooser_all_count(make_app) -> None:
 async def test_the_chooser_shows_the_limit_and_will_not_apply_past_it(make_app) -> None:
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: data_ready(app), 10, "data")
-        await pilot.press("i")
-        await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
-        chooser = app.screen
-        assert isinstance(chooser, IndicatorScreen)
+        chooser = await open_chooser(app, pilot)
         count = chooser.query_one("#indicator-count", Static)
         assert str(count.render()) == "2 of 2 indicators"
         await pilot.press(*"commodity")
