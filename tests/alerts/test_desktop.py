@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import AWHILE
 from tvtui.alerts.desktop import MAX_BODY, DesktopNotifier, detect, sequence
 from tvtui.config.alerts import load_alerts
 
@@ -167,10 +168,10 @@ def test_the_app_in_a_terminal_sends_the_firing_as_osc_777(tmp_path: Path) -> No
     )
     os.close(slave)
     try:
-        out = read_pty(master, b"\x1b]777;", 30)
+        out = read_pty(master, b"\x1b]777;", AWHILE)
         start = out.find(b"\x1b]777;")
         assert start >= 0, out[-2000:]
-        out += read_pty(master, b"\x07", 5) if out.find(b"\x07", start) < 0 else b""
+        out += read_pty(master, b"\x07", AWHILE) if out.find(b"\x07", start) < 0 else b""
         end = out.index(b"\x07", start) + 1
         (row,) = [json.loads(line) for line in alert_log.read_text().splitlines()]
         when = datetime.fromtimestamp(row["time"], UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

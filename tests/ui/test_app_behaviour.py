@@ -287,14 +287,14 @@ async def test_q_quits_at_once_even_while_a_symbol_check_hangs(tmp_path: Path) -
         app = app_for(sim, tmp_path, symbols=["NASDAQ:AAPL"])
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: data_ready(app), 10, "data")
-            sim.faults.http_delay = 8.0  # the scanner answers after 8 s
+            sim.faults.http_delay = 45.0  # the scanner answers after 45 s
             await pilot.press("a", *"NASDAQ:MSFT", "enter")
             entry = app.screen
             await wait_until(pilot, lambda: entry.state == "checking", 5, "the check")
             started = time.monotonic()
             await pilot.press("escape", "q")
             await wait_until(pilot, lambda: not app.is_running, 6, "the app to exit")
-        # well before the check's 8 s (a quit that waited for it would take them all); not 3 s
-        # as it was: run_test's own teardown is in the figure, 3-4 s on a busy machine
-        assert time.monotonic() - started < 6
+        # well before the check's 45 s (a quit that waited for it would take them all):
+        # run_test's own teardown is in the figure, 3-8 s on a machine with a CPU hog
+        assert time.monotonic() - started < 25
         sim.faults.reset()

@@ -38,12 +38,12 @@ def test_tvtui_demo_starts_shows_prices_and_quits_on_q(tmp_path: Path) -> None:
                     os.read(main, 65536)
                 except OSError:
                     break
-        proc.wait(timeout=5)
+        proc.wait(timeout=AWHILE)
         assert proc.returncode == 0
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(timeout=5)
+            proc.wait(timeout=AWHILE)
         os.close(main)
     assert not (tmp_path / "config.toml").exists()  # nothing changed, nothing written
 
@@ -106,14 +106,14 @@ def test_a_termination_signal_restores_the_terminal_and_exits_128_plus_it(
         _read_until(main, proc, lambda seen: b"connected" in seen, AWHILE)
         proc.send_signal(signum)
         after = _read_until(main, proc, lambda seen: proc.poll() is not None, 10)
-        proc.wait(timeout=5)
+        proc.wait(timeout=AWHILE)
         assert proc.returncode == 128 + signum
         assert b"\x1b[?1049l" in after  # left the alternate screen
         assert b"\x1b[?1000l" in after  # mouse reporting off
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(timeout=5)
+            proc.wait(timeout=AWHILE)
         os.close(main)
 
 
@@ -174,4 +174,4 @@ def test_ctrl_c_on_stream_follow_exits_130(tmp_path: Path, live_sim) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(timeout=5)
+            proc.wait(timeout=AWHILE)

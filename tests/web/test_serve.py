@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import websockets
 
+from tests.support import AWHILE
 from tests.web.browser import descendants, free_port, screen_text, serve_env, served, still_running
 from tvtui.web.serve import app_command
 from tvtui.web.server import is_loopback_host, origin_allowed
@@ -222,7 +223,7 @@ async def test_an_app_that_will_not_quit_is_still_stopped(
     process = service._process
     assert process is not None
     if signal_seen == -9:  # wait until it has set its handler, so SIGTERM is really ignored
-        deadline = asyncio.get_running_loop().time() + 10
+        deadline = asyncio.get_running_loop().time() + AWHILE
         while not (tmp_path / "ready").exists():
             assert asyncio.get_running_loop().time() < deadline, "the program did not start"
             await asyncio.sleep(0.02)
