@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from tvtui.ui.watchlist_cells import EXTRA_FIELDS
 from tvtui.ui.watchlist_holdings import Holdings, number
 from tvtui.ui.watchlist_state import WatchlistState
 
@@ -20,20 +21,7 @@ SECTION = "\x00section:"
 TOTALS = "\x00totals"
 
 #: What each sortable column sorts by: a quote field, or a position figure.
-QUOTE_SORT = {
-    "last": "lp",
-    "change": "ch",
-    "change_pct": "chp",
-    "volume": "volume",
-    "bid": "bid",
-    "ask": "ask",
-    "high": "high_price",
-    "low": "low_price",
-    "open": "open_price",
-    "prev_close": "prev_close_price",
-    "low_52w": "price_52_week_low",
-    "high_52w": "price_52_week_high",
-}
+QUOTE_SORT = {"last": "lp", "change": "ch", "change_pct": "chp", "volume": "volume", **EXTRA_FIELDS}
 POSITION_SORT = ("quantity", "avg_cost", "market_value", "day_gain", "total_gain", "total_gain_pct")
 #: The order ``s`` cycles through (manual first: the saved order).
 SORT_CYCLE: tuple[str | None, ...] = (
