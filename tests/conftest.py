@@ -12,6 +12,7 @@ one folder needs: ``tests/feed`` a scripted HTTP server, ``tests/sim`` a raw pro
   (a moving market; a market whose clock stands still, for snapshots).
 - ``make_app``: the app against ``live_sim``; ``app_sim``: a simulator paced for the app.
 - ``collector`` / ``make_client``: an event sink to wait on, FeedClients closed at teardown.
+- ``mount_tmpfs``: a real read-only or full file system (root only; skipped elsewhere).
 
 Plain helpers (``wait_until``, ``app_for``, ``run_stream`` ...) live in ``tests/support.py``.
 """
@@ -19,6 +20,8 @@ Plain helpers (``wait_until``, ``app_for``, ``run_stream`` ...) live in ``tests/
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,6 @@ from hypothesis import settings
 
 from tests.feed.helpers import Collector
 from tests.support import SimEnv, app_for
-from tests.test_export import mount_tmpfs  # noqa: F401 - fixture, shared with tests/faults
 from tvtui.feed import studies
 from tvtui.feed.client import FeedClient
 from tvtui.feed.endpoints import Endpoints
@@ -66,6 +68,34 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     studies.clear_cache()
     yield tmp_path
     studies.clear_cache()
+
+
+@pytest.fixture
+def mount_tmpfs(tmp_path: Path) -> Iterator[Callable[[str, str], Path]]:
+    """``mount_tmpfs(name, options)``: a small tmpfs mounted under ``tmp_path`` (a read-only or a
+    genuinely full file system, for the export tests); skipped where mounting is not allowed
+    (not root, no privileges)."""
+    mounted: list[Path] = []
+
+    def mount(name: str, options: str) -> Path:
+        point = tmp_path / name
+        point.mkdir()
+        if os.geteuid() != 0 or shutil.which("mount") is None:
+            pytest.skip("mounting a tmpfs needs root")
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tvtui-test", str(point)],
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True, timeout=10, check=False)
 
 
 @pytest.fixture
@@ -159,38 +189,41 @@ def make_client() -> Iterator[Callable[..., FeedClient]]:
         client.close()
 
 
-#: The tests that take longest, by name (seconds on the 2-core CI machine, ``--durations``),
-#: mostly real-time fault scenarios that wait rather than compute. Run in parallel, the suite
+#: The tests that take longest, by name (seconds with 8 workers on a quiet 2-core machine,
+#: ``--durations``): real-time fault scenarios that wait rather than compute, and app tests
+#: that drive many screens. Run in parallel, the suite
 #: lasts about as long as the worker that drew the most of them: so they start first, each on
 #: the worker that frees up first (see ``pytest_collection_modifyitems``). A test renamed or
 #: missing here only loses its head start.
 SLOW_FIRST: dict[str, float] = {
     "test_drops_6s_after_each_open_and_20s_refusals_tvtui_stream_follow_keeps_every_bar": 60,
-    "test_random_server_text_everywhere_leaves_the_app_running_and_the_screen_clean": 35,
     "test_drops_never_fire_one_crossing_twice_nor_miss_one": 31,
     "test_drops_every_2s_for_30s_lose_nothing_and_restore_everything": 29,
-    "test_a_20s_outage_counts_down_then_backfills_the_gap": 23,
-    "test_heartbeats_without_a_hello_do_not_keep_a_link_connecting": 22,  # while it xfails
-    "test_the_token_is_sent_and_appears_nowhere_else": 23,
-    "test_the_app_works_in_chromium_and_stopping_leaves_no_app": 22,
-    "test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_sent": 16,
+    "test_a_20s_outage_counts_down_then_backfills_the_gap": 24,
+    "test_search_pick_stoch_rsi_set_k_apply_and_restart": 21,
+    "test_random_server_text_everywhere_leaves_the_app_running_and_the_screen_clean": 21,
     "test_repeated_drops_lose_no_bar_and_duplicate_none": 15,
-    "test_a_10s_outage_is_over_for_the_client_within_6s_of_the_servers_return": 14,
+    "test_a_10s_outage_is_over_for_the_client_within_6s_of_the_servers_return": 13,
+    "test_the_token_is_sent_and_appears_nowhere_else": 13,
+    "test_past_the_oldest_or_home_again_asks_the_worker_and_no_more_is_said_once": 13,
+    "test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_sent": 12,
+    "test_the_cursor_shows_its_bars_exact_values_and_stays_on_it_as_bars_arrive": 12,
+    "test_ctrl_c_stops_every_app_the_server_started[server-only]": 12,
+    "test_the_app_works_in_chromium_and_stopping_leaves_no_app": 12,
+    "test_a_crossing_fires_a_notification_and_the_list_pauses_and_deletes": 12,
+    "test_the_chooser_shows_the_limit_and_will_not_apply_past_it": 11,
     "test_app_status_line_says_reconnecting_then_connected_and_the_chart_has_no_gap": 11,
-    "test_bad_token_exits_3_without_printing_it": 10,
-    "test_an_unknown_symbol_is_rejected_with_a_clear_message": 10,
-    "test_the_app_adds_a_lower_case_symbol_once_in_tradingview_form": 10,
-    "test_adding_a_valid_symbol_previews_then_adds_and_saves_it": 10,
-    "test_app_symbol_entry_refuses_hostile_input_and_sends_nothing": 9,
+    "test_a_flood_of_updates_is_coalesced_and_the_ui_stays_responsive": 10,
+    "test_every_timeframe_is_in_the_header_and_brackets_walk_them_in_order": 10,
+    "test_s_sorts_by_each_column_under_live_prices_and_keeps_the_selected_row": 9,
+    "test_A_opens_a_prefilled_dialog_and_enter_saves_it": 9,
     "test_tvtui_stream_follow_rides_through_drops": 8,
+    "test_every_background_worker_can_be_waited_for": 8,
+    "test_no_module_imports_or_reads_a_private_name_of_textual_rich_or_plotext": 8,
+    "test_keys_typed_quickly_in_the_chooser_all_count": 8,
+    "test_plus_minus_and_the_wheel_change_the_bars_on_screen": 8,
+    "test_the_palette_offers_to_add_symbols_from_tradingview_search": 8,
     "test_app_shows_the_refusal_and_keeps_backing_off": 8,
-    "test_q_quits_at_once_even_while_a_symbol_check_hangs": 8,
-    "test_a_bad_token_is_one_clear_error_and_no_storm": 7,
-    "test_a_silent_server_is_declared_stale_by_the_client_and_shown_by_the_app": 7,
-    "test_app_under_20k_updates_a_second_shows_the_last_price_sent": 7,
-    "test_a_silent_server_is_declared_stale_and_replaced": 7,
-    "test_ctrl_c_stops_every_app_the_server_started[server-only]": 7,
-    "test_every_valid_frame_survives_any_mix_of_corruption": 6,
 }  # fmt: skip
 
 

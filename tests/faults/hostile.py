@@ -1,4 +1,6 @@
-"""A hostile server for the display tests: the simulator, with chosen text put into what it sends.
+"""A hostile server for the display tests: the simulator, with chosen text put into what it sends;
+what the screen must never show; and the app on a stub feed that hands server text straight to
+the real worker, coalescer and panes.
 
 The simulator speaks the real protocol over a real WebSocket on 127.0.0.1; :func:`make_hostile`
 wraps its connection's send so a test can put markup, escape sequences or a click action into a
@@ -11,11 +13,20 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from textual.command import CommandList
 
+from tvtui.config import load_config
+from tvtui.feed import events as ev
+from tvtui.feed.endpoints import Endpoints
+from tvtui.feed.events import LinkState
 from tvtui.sim import connection as sim_connection
+from tvtui.ui.app import TvtuiApp
+from tvtui.ui.coalesce import TREND_TIMEFRAME
 
 #: What a hostile server sends: markup that ends a markup parser, a click action that writes a
 #: file, OSC 2 (window title), OSC 52 (clipboard), a clear-screen, a C1 CSI, a bidi override.
@@ -115,3 +126,109 @@ def hostile_retry_after(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
         original(self, keyword, value if keyword == "Retry-After" else header_value)
 
     monkeypatch.setattr(sim_http._Handler, "send_header", send_header)
+
+
+# --- what the screen shows ---------------------------------------------------------------
+
+SYMBOL = "BINANCE:BTCUSDT"
+
+
+def notices(app: TvtuiApp) -> list[str]:
+    return [f"{n.title}\n{n.message}" for n in app.told]
+
+
+def screen_text(app: TvtuiApp) -> str:
+    """What the terminal would show, as Textual exports it (every segment's text)."""
+    return app.export_screenshot()
+
+
+def palette_listed(app: TvtuiApp) -> bool:
+    """The command palette lists its commands (the watchlist's descriptions among them)."""
+    hits = app.screen.query(CommandList)
+    return bool(hits) and hits.first().option_count > 0
+
+
+def toast_laid_out(app: TvtuiApp) -> bool:
+    """A notice is on screen with its final size (a click can then land on it)."""
+    toasts = app.screen.query("Toast")
+    return bool(toasts) and toasts.last().region.height > 0
+
+
+def assert_clean(app: TvtuiApp) -> None:
+    shown = screen_text(app)
+    assert not attacks_in(shown), attacks_in(shown)
+    assert not CONTROL_RE.search(shown.replace("\n", "").replace("\t", "")), "control character"
+
+
+# --- an app on a stub feed: server text straight to the screen ---------------------------
+
+
+class StubFeed:
+    """A feed client that sends what the test tells it (the bridge, coalescer and panes are
+    the real ones): the shortest path from server text to the screen, for many examples."""
+
+    def __init__(self, sink) -> None:
+        self.sink = sink
+        self.handles: list[Any] = []
+
+    @property
+    def chart_session(self) -> str:
+        """The chart's session (not the short-lived series that seeds a watchlist trend)."""
+        return next(h.chart_session for h in self.handles if h.timeframe != TREND_TIMEFRAME)
+
+    def start(self) -> None:
+        self.sink(ev.ConnectionStatus(state=LinkState.CONNECTED, message="connected"))
+
+    def close(self, timeout: float = 1.0) -> None:
+        pass
+
+    def add_symbols(self, *symbols: str) -> list[str]:
+        return list(symbols)
+
+    def remove_symbols(self, *symbols: str) -> None:
+        pass
+
+    def open_series(self, symbol: str, timeframe: str, count: int = 300) -> Any:
+        session = f"cs_{len(self.handles) + 1}"
+        self.handles.append(
+            SimpleNamespace(
+                symbol=symbol, timeframe=timeframe, chart_session=session, series_id="sds_1"
+            )
+        )
+        return self.handles[-1]
+
+    def modify_series(self, handle: Any, symbol: str, timeframe: str) -> Any:
+        return self.open_series(symbol, timeframe)
+
+    def add_study(self, handle: Any, indicator: Any) -> str:
+        return "st1"
+
+    def remove_study(self, handle: Any, study_id: str) -> None:
+        pass
+
+    def close_series(self, handle: Any) -> None:
+        pass
+
+    def reconnect(self) -> None:
+        pass
+
+
+def stub_app(tmp_path: Path) -> tuple[TvtuiApp, list[StubFeed]]:
+    config = tmp_path / "hyp-config.toml"
+    config.write_text('indicators = []\nwatchlist = ["BINANCE:BTCUSDT"]\n', encoding="utf-8")
+    feeds: list[StubFeed] = []
+
+    def factory(sink):
+        feeds.append(StubFeed(sink))
+        return feeds[-1]
+
+    app = TvtuiApp(
+        load_config(config),
+        endpoints=Endpoints.from_env({"TVTUI_WS_URL": "ws://127.0.0.1:9/socket.io/websocket"}),
+        mode="live",
+        token="unauthorized_user_token",
+        theme="tvtui-dark",
+        export_dir=tmp_path / "export",
+        client_factory=factory,
+    )
+    return app, feeds

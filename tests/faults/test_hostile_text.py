@@ -3,77 +3,42 @@
 Each case runs the app against the simulator on 127.0.0.1 rewritten by ``hostile.py`` into a
 server that puts markup, a click action or terminal escape sequences where a person reads:
 the app must keep running, show the text literally, run no action, and put none of the data's
-escape sequences on screen. A hypothesis test then feeds random text (markup, escapes, control
-characters, huge lengths) through every place server text is shown.
+escape sequences on screen. Random text through every place server text is shown is in
+``test_hostile_sweep.py``; the command line's output in ``test_hostile_cli.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandPalette
 
-from tests.support import AWHILE, SIZE, app_for, holds_for_app, wait_until
-from tvtui.config import load_config
+from tests.support import SIZE, app_for, holds_for_app, wait_until
 from tvtui.feed import events as ev
-from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.events import LinkState
-from tvtui.ui import messages as msg
-from tvtui.ui.app import TvtuiApp
 from tvtui.ui.coalesce import TREND_TIMEFRAME
 from tvtui.ui.format import sparkline
-from tvtui.ui.screens.symbol_entry import SymbolEntry
 from tvtui.ui.widgets.chart import ChartPane
 from tvtui.ui.widgets.status import StatusLine
 from tvtui.ui.widgets.watchlist import Watchlist
 
 from .hostile import (
-    CONTROL_RE,
     ESCAPES,
     MARKUP,
+    SYMBOL,
     Hostility,
-    attacks_in,
+    assert_clean,
     click_action,
     hostile_retry_after,
     make_hostile,
+    notices,
+    screen_text,
+    stub_app,
+    toast_laid_out,
 )
-
-SYMBOL = "BINANCE:BTCUSDT"
-
-
-def notices(app: TvtuiApp) -> list[str]:
-    return [f"{n.title}\n{n.message}" for n in app.told]
-
-
-def screen_text(app: TvtuiApp) -> str:
-    """What the terminal would show, as Textual exports it (every segment's text)."""
-    return app.export_screenshot()
-
-
-def palette_listed(app: TvtuiApp) -> bool:
-    """The command palette lists its commands (the watchlist's descriptions among them)."""
-    hits = app.screen.query(CommandList)
-    return bool(hits) and hits.first().option_count > 0
-
-
-def toast_laid_out(app: TvtuiApp) -> bool:
-    """A notice is on screen with its final size (a click can then land on it)."""
-    toasts = app.screen.query("Toast")
-    return bool(toasts) and toasts.last().region.height > 0
-
-
-def assert_clean(app: TvtuiApp) -> None:
-    shown = screen_text(app)
-    assert not attacks_in(shown), attacks_in(shown)
-    assert not CONTROL_RE.search(shown.replace("\n", "").replace("\t", "")), "control character"
-
 
 # --- 17.2 / 17.4: markup and escapes in what the server sends --------------------------------
 
@@ -277,233 +242,3 @@ async def test_a_cell_that_fails_to_render_costs_the_table_not_the_app(tmp_path:
             5,
             "the cell drawn again",
         )
-
-
-# --- the hypothesis sweep: every place server text is shown -----------------------------------
-
-FRAGMENTS = [
-    "[/]", "[b]", "[/b]", "[@click=app.quit]", "[@click=app.screenshot('x','/tmp')]x[/]",
-    "[$accent]", "[on red]", "[#ff0000]", "\\", "[", "]", "\x1b]2;PWNED\x07",
-    "\x1b]52;c;UFdORUQ=\x07", "\x1b[2J", "\x1b[31m", "\x9b31m", "\x9d0;t\x9c", "\x00", "\x07",
-    "\x7f", "\u202e", "\u2066", "\ud800", "\n", "\r", "\t", "한국어", "🚀", "\u0301",
-]  # fmt: skip
-hostile_text = st.lists(
-    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=10
-).map("".join)
-hostile_or_huge = st.one_of(
-    hostile_text,
-    st.builds(lambda s, n: (s or "x") * n, hostile_text, st.integers(500, 20_000)),
-)
-
-
-class StubFeed:
-    """A feed client that sends what the test tells it (the bridge, coalescer and panes are
-    the real ones): the shortest path from server text to the screen, for many examples."""
-
-    def __init__(self, sink) -> None:
-        self.sink = sink
-        self.handles: list[Any] = []
-
-    @property
-    def chart_session(self) -> str:
-        """The chart's session (not the short-lived series that seeds a watchlist trend)."""
-        return next(h.chart_session for h in self.handles if h.timeframe != TREND_TIMEFRAME)
-
-    def start(self) -> None:
-        self.sink(ev.ConnectionStatus(state=LinkState.CONNECTED, message="connected"))
-
-    def close(self, timeout: float = 1.0) -> None:
-        pass
-
-    def add_symbols(self, *symbols: str) -> list[str]:
-        return list(symbols)
-
-    def remove_symbols(self, *symbols: str) -> None:
-        pass
-
-    def open_series(self, symbol: str, timeframe: str, count: int = 300) -> Any:
-        session = f"cs_{len(self.handles) + 1}"
-        self.handles.append(
-            SimpleNamespace(
-                symbol=symbol, timeframe=timeframe, chart_session=session, series_id="sds_1"
-            )
-        )
-        return self.handles[-1]
-
-    def modify_series(self, handle: Any, symbol: str, timeframe: str) -> Any:
-        return self.open_series(symbol, timeframe)
-
-    def add_study(self, handle: Any, indicator: Any) -> str:
-        return "st1"
-
-    def remove_study(self, handle: Any, study_id: str) -> None:
-        pass
-
-    def close_series(self, handle: Any) -> None:
-        pass
-
-    def reconnect(self) -> None:
-        pass
-
-
-def stub_app(tmp_path: Path) -> tuple[TvtuiApp, list[StubFeed]]:
-    config = tmp_path / "hyp-config.toml"
-    config.write_text('indicators = []\nwatchlist = ["BINANCE:BTCUSDT"]\n', encoding="utf-8")
-    feeds: list[StubFeed] = []
-
-    def factory(sink):
-        feeds.append(StubFeed(sink))
-        return feeds[-1]
-
-    app = TvtuiApp(
-        load_config(config),
-        endpoints=Endpoints.from_env({"TVTUI_WS_URL": "ws://127.0.0.1:9/socket.io/websocket"}),
-        mode="live",
-        token="unauthorized_user_token",
-        theme="tvtui-dark",
-        export_dir=tmp_path / "export",
-        client_factory=factory,
-    )
-    return app, feeds
-
-
-async def show_everywhere(texts: list[str], tmp_path: Path) -> None:
-    app, feeds = stub_app(tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: bool(feeds), AWHILE, "the feed")
-        sink = feeds[0].sink
-        await wait_until(
-            pilot,
-            lambda: any(h.timeframe != TREND_TIMEFRAME for h in feeds[0].handles),
-            AWHILE,
-            "chart",
-        )
-        watchlist = app.query_one(Watchlist)
-        status = app.query_one(StatusLine)
-        for n, text in enumerate(texts):
-            prices = (1e308, -1e308, math.nan, "1.5", 7.0)
-            sink(
-                ev.QuoteUpdate(
-                    symbol=SYMBOL,
-                    changes={
-                        "description": text, "short_name": text, "exchange": text,
-                        "type": text, "currency_code": text, "lp": prices[n % len(prices)],
-                        "ch": prices[(n + 1) % len(prices)], "chp": 1.0, "volume": math.inf,
-                    },
-                )
-            )  # fmt: skip
-            sink(ev.SymbolError(session=feeds[0].chart_session, symbol_id="sds_sym_1", reason=text))
-            sink(ev.SeriesError(session=feeds[0].chart_session, series_id="sds_1", reason=text))
-            sink(ev.CriticalError(session="", name=text, detail=text))
-            sink(ev.ProtocolError(reason=text))
-            sink(ev.ConnectionStatus(state=LinkState.RECONNECTING, attempt=2, retry_in=3,
-                                     message=text))  # fmt: skip
-            app.post_message(msg.StudyFailed("STD;RSI", text))
-            app.post_message(msg.FeedProblem(text))
-            await wait_until(
-                pilot,
-                lambda text=text: watchlist.quotes.get(SYMBOL, {}).get("description") == text,
-                AWHILE,
-                "the quote",
-            )
-            await pilot.pause()  # the messages posted above handled (the screenshot composes anew)
-            assert_clean(app)
-        sink(ev.ConnectionStatus(state=LinkState.AUTH_FAILED, message=texts[-1]))
-        await wait_until(
-            pilot, lambda: status.status.state == LinkState.AUTH_FAILED, AWHILE, "the refusal shown"
-        )
-        assert_clean(app)
-        # the palette (descriptions as help lines) and the symbol entry's preview
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), AWHILE, "palette")
-        await wait_until(pilot, lambda: palette_listed(app), AWHILE, "the palette's list")
-        assert_clean(app)
-        await pilot.press("escape")
-        app.action_add_symbol("NASDAQ:AAPL")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, SymbolEntry) and bool(app.screen.query("#entry-add")),
-            AWHILE,
-            "the entry dialog",
-        )
-        entry = app.screen
-        assert isinstance(entry, SymbolEntry)
-        for text in texts:
-            entry.candidate, entry.state = "NASDAQ:AAPL", "previewing"
-            quote = {"description": text, "exchange": text, "type": text, "lp": 1.0,
-                     "currency_code": text, "chp": math.nan}  # fmt: skip
-            entry.preview_ready("NASDAQ:AAPL", quote, None)
-            await pilot.pause()
-            assert_clean(app)
-            entry.candidate, entry.state = "NASDAQ:AAPL", "previewing"
-            entry.preview_ready("NASDAQ:AAPL", None, text)
-            entry._checked("NASDAQ:AAPL", "unknown", text)
-            await pilot.pause()
-            assert_clean(app)
-        assert app.is_running
-
-
-#: Three apps, six to fourteen texts each (about 30 texts in all): each text goes through every
-#: place, and an app's start costs as much CPU as several texts.
-@settings(
-    max_examples=3,
-    deadline=None,
-    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # a failure is printed, not shrunk
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(texts=st.lists(hostile_or_huge, min_size=6, max_size=14))
-def test_random_server_text_everywhere_leaves_the_app_running_and_the_screen_clean(
-    texts: list[str], tmp_path: Path
-) -> None:
-    asyncio.run(show_everywhere(texts, tmp_path))
-
-
-# --- the command line: stderr and stdout carry no escape sequence from the data ---------------
-
-
-def run_stream(capsys, *args: str) -> tuple[int, str, str]:
-    from tvtui.headless import main as stream_main
-
-    code = stream_main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_stream_prints_a_hostile_reason_as_plain_text(sim_env, monkeypatch, capsys) -> None:
-    make_hostile(monkeypatch, Hostility(chart_error=("symbol_error", MARKUP + ESCAPES)))
-    code, out, err = run_stream(capsys, SYMBOL, "--follow", "--seconds", "10")
-    assert code == 3, err
-    assert "Bad[/]" in err
-    assert not attacks_in(err) and not attacks_in(out)
-    assert not CONTROL_RE.search(err.replace("\n", ""))
-
-
-def test_stream_json_lines_escape_what_a_terminal_would_obey(sim_env, monkeypatch, capsys) -> None:
-    import json
-
-    make_hostile(monkeypatch, Hostility(description=MARKUP + ESCAPES))
-    code, out, err = run_stream(capsys, SYMBOL, "--follow", "--seconds", "3")
-    assert code == 0, err
-    assert not CONTROL_RE.search(out.replace("\n", "")), "a raw control character on stdout"
-    quotes = [json.loads(line) for line in out.splitlines() if '"type": "quote"' in line]
-    described = [q for q in quotes if "description" in q["quote"]]
-    assert described and described[0]["quote"]["description"] == MARKUP + ESCAPES  # data kept
-
-
-def test_stream_csv_with_a_bar_time_past_any_calendar_is_a_clear_error(
-    sim_env, monkeypatch, capsys
-) -> None:
-    hostile = make_hostile(monkeypatch, Hostility(bar_time=1e12))
-    code, out, err = run_stream(capsys, SYMBOL, "-n", "3", "--format", "csv", "--seconds", "5")
-    assert hostile.sent.get("bar_time")
-    assert code == 4, err
-    assert "Traceback" not in err and "CSV cannot hold" in err
-    assert out == ""
-
-
-def test_stream_with_a_broken_endpoint_variable_is_a_clear_error(monkeypatch, capsys) -> None:
-    monkeypatch.setenv("TVTUI_WS_URL", "ftp://[nope\x1b]2;PWNED\x07")
-    code, out, err = run_stream(capsys, SYMBOL)
-    assert code == 2, err
-    assert err.startswith("tvtui stream: ") and "Traceback" not in err
-    assert not attacks_in(err) and out == ""
