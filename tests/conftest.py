@@ -251,12 +251,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: three workers per core, at least six, at most twelve. Most tests wait on a
+    """``-n auto``: four workers per core, at least eight, at most twelve. Most tests wait on a
     socket, a timer or the simulator's clock rather than on the CPU, so it takes several at
     once to keep both cores busy while the long fault scenarios wait; but an app test draws
     its live panes for as long as it runs, and the subprocess tests run whole demo apps, so
     more workers make each test slower and cost more CPU in all. Measured on the 2-core
-    machine, quiet: six workers 179 s, eight 167-176 s, ten 182 s (327 s of CPU against 289);
-    beside two CPU hogs eight starved the demo subprocesses and snapshot pilots (12 failures),
-    where six had passed three runs in a row."""
-    return min(12, max(6, 3 * (os.cpu_count() or 1)))
+    machine, quiet: six workers 157 s, eight 132-138 s (with ``SLOW_FIRST`` re-measured);
+    beside two CPU hogs in a session of their own (half the machine left to the suite), eight
+    passed three full runs in a row (186, 189 and 201 s)."""
+    return min(12, max(8, 4 * (os.cpu_count() or 1)))
