@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import itertools
 
-from textual.widgets import Static
+import pytest
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
 
 from tests.support import wait_until
 from tvtui.ui.app import TvtuiApp
 from tvtui.ui.scenes import data_ready
+from tvtui.ui.screens.alert_dialog import AlertDialog
 from tvtui.ui.screens.help import HelpScreen
+from tvtui.ui.screens.position_entry import PositionEntry
 from tvtui.ui.widgets.chart import CandlePlot, ChartPane, VolumePlot
 from tvtui.ui.widgets.indicators import IndicatorPane, StudyPlot
 from tvtui.ui.widgets.watchlist import Watchlist
@@ -69,6 +73,23 @@ async def test_the_help_box_fits_80_columns(make_app) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), 5, "help")
         box = app.screen.query_one("#help-box")
         assert box.region.right <= 80 and box.region.bottom <= 24
+
+
+@pytest.mark.parametrize(("key", "dialog"), [("A", AlertDialog), ("p", PositionEntry)])
+async def test_at_80x24_a_dialog_shows_every_button_and_hint_whole(
+    make_app, key: str, dialog: type[ModalScreen[object]]
+) -> None:
+    """The alert dialog's buttons lost their lower edge at 80x24 (the form was a row taller
+    than the dialog may be) and the position dialog's hint ended in "Esc can"."""
+    app: TvtuiApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, dialog), 5, "the dialog")
+        await pilot.pause()  # laid out
+        box = app.screen.query_one(".dialog").content_region
+        for widget in [*app.screen.query(Button), *app.screen.query(".dialog-hint")]:
+            assert box.contains_region(widget.region), widget  # a wider hint was cut off
 
 
 async def test_below_what_fits_the_app_says_so_instead_of_scrolling(make_app) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,6 +28,7 @@ from tvtui.feed.endpoints import Endpoints
 from tvtui.feed.symbols import SymbolLookupError
 from tvtui.feed.untrusted import plain
 from tvtui.ui.background import await_in_background
+from tvtui.ui.layout import SHORT_BELOW
 
 #: The condition chooser: TradingView's words (an indicator prefix for RSI / MACD).
 CONDITIONS: list[str] = [
@@ -122,6 +123,19 @@ class AlertDialog(ModalScreen[Alert | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="alert-ok", variant="primary")
                 yield Button("Cancel", id="alert-cancel")
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, rows: int) -> None:
+        """Borderless buttons (Textual's ``compact``) on a short terminal: with bordered ones
+        the form takes 22 rows, and an 80x24 terminal leaves a dialog 21 (``max-height:
+        90%``), which cut the buttons' lower edge off."""
+        for button in self.query(Button):
+            button.compact = rows < SHORT_BELOW
 
     def parsed(self) -> Alert:
         """The alert the fields describe; ``AlertError`` naming the first problem."""
