@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 
 from tvtui.config import load_config
@@ -64,6 +65,15 @@ async def wait_until(
         if loop.time() > deadline:
             raise TimeoutError(f"timed out after {timeout} s waiting for {what or condition}")
         await pilot.pause(0.02)
+
+
+def burst(app: TvtuiApp, *keys: str) -> None:
+    """Keys in one burst, as a terminal delivers fast typing or a paste: all queued at once,
+    none waiting for the one before it to be handled (``pilot.press`` waits)."""
+    chars = {"enter": "\r", "delete": None, "down": None, "up": None, "tab": "\t"}
+    chars |= {"colon": ":", "space": " "}
+    for key in keys:
+        app.post_message(events.Key(key, chars.get(key, key)))
 
 
 async def open_chooser(app: TvtuiApp, pilot: Pilot) -> IndicatorScreen:

@@ -97,7 +97,7 @@ async def show_everywhere(texts: list[str], tmp_path: Path) -> None:
         await wait_until(pilot, lambda: palette_listed(app), AWHILE, "the palette's list")
         assert_clean(app)
         await pilot.press("escape")
-        app.action_add_symbol("NASDAQ:AAPL")
+        await app.action_add_symbol("NASDAQ:AAPL")
         await wait_until(
             pilot,
             lambda: isinstance(app.screen, SymbolEntry) and bool(app.screen.query("#entry-add")),

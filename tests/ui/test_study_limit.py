@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import events
 from textual.widgets import Input, OptionList, Static
 
-from tests.support import open_chooser, wait_until
+from tests.support import burst, open_chooser, wait_until
 from tvtui.config import load_config
 from tvtui.feed.endpoints import Endpoints
 from tvtui.ui.app import TvtuiApp
@@ -55,33 +54,26 @@ async def test_a_refused_study_retried_on_a_new_time_frame_is_refused_again_not_
         assert abs(rsi.region.height - pane.blocks()["STD;MACD"].region.height) <= 1
 
 
-def _burst(app: TvtuiApp, *keys: str) -> None:
-    """Keys in one burst, as a terminal delivers fast typing: no waiting between them."""
-    chars = {"enter": "\r", "delete": None, "down": None, "up": None, "tab": "\t"}
-    for key in keys:
-        app.post_message(events.Key(key, chars.get(key, key)))
-
-
 async def test_keys_typed_quickly_in_the_chooser_all_count(make_app) -> None:
     app: TvtuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         chooser = await open_chooser(app, pilot)
-        _burst(app, *"stoch")
+        burst(app, *"stoch")
         search = chooser.query_one("#indicator-search", Input)
         await wait_until(pilot, lambda: search.value == "stoch", 5, "the text")
         results = chooser.query_one("#indicator-results", OptionList)
         await wait_until(pilot, lambda: results.option_count == 4, 10, "the results")
-        _burst(app, "down", "down", "enter")  # the third row (Stochastic RSI), added
+        burst(app, "down", "down", "enter")  # the third row (Stochastic RSI), added
         await wait_until(pilot, lambda: len(chooser.entries) == 3, 5, "the added study")
         assert chooser.entries[-1].ref.pine_id == "STD;Stochastic_RSI"
         # typed and Enter at once, before the search answered: the best match of the new
         # text is added, never the highlighted row of the previous results
         search.value = ""
-        _burst(app, *"commodity", "enter")
+        burst(app, *"commodity", "enter")
         await wait_until(pilot, lambda: len(chooser.entries) == 4, 5, "the second study")
         assert chooser.entries[-1].ref.pine_id == "STD;CCI"
         search.value = ""  # arrows typed ahead count from the new search's best match too
-        _burst(app, *"moving average", "down", "down", "enter")
+        burst(app, *"moving average", "down", "down", "enter")
         await wait_until(pilot, lambda: len(chooser.entries) == 5, 5, "the third study")
         found = chooser.found
         assert found is not None and found.query == "moving average"
@@ -155,6 +147,6 @@ async def test_delete_then_enter_typed_at_once_applies_the_removal(
         await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
         app.screen.query_one("#indicator-chosen", OptionList).focus()
         await pilot.pause()
-        _burst(app, "delete", "enter")  # remove RSI (the first), apply: one burst
+        burst(app, "delete", "enter")  # remove RSI (the first), apply: one burst
         await wait_until(pilot, lambda: not isinstance(app.screen, IndicatorScreen), 5, "apply")
         assert app.indicator_ids == ["STD;MACD", "STD;SMA"]

@@ -210,9 +210,9 @@ class TvtuiApp(Appearance, CleanExit, PlainNotices):
         if self.main is not None:
             self.main.set_indicators(pine_ids)
 
-    def action_add_symbol(self, initial: str = "") -> None:
+    async def action_add_symbol(self, initial: str = "") -> None:
         if self.main is not None:
-            self.main.action_add_symbol(initial)
+            await self.main.action_add_symbol(initial)
 
     def action_select_timeframe(self, timeframe: str) -> None:
         if self.main is not None:

@@ -140,7 +140,7 @@ class ExportActions(_Base):
             records[key] = {"pine_id": ref.pine_id, "name": name, "inputs": ref.overrides}
         return records
 
-    def action_export(self) -> None:
+    async def action_export(self) -> None:
         app = self.tvtui
         chart = self.query_one(ChartPane)
         if not chart.bars:
@@ -161,7 +161,7 @@ class ExportActions(_Base):
         held = sum(1 for s in state.symbols if state.positions.get(s))
         listed = shown(f"{state.shown.name} ({len(state.symbols)} symbols, {held} positions)")
         screen = ExportScreen(summary, app.export_format, app.export_dir, run, watchlist=listed)
-        app.push_screen(screen)
+        await app.push_screen(screen)
 
     @work(thread=True, exit_on_error=False, group="export", description="export")
     def write_watchlist(self, table: Table, request: ExportRequest, screen: ExportScreen) -> None:

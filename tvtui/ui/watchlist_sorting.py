@@ -108,10 +108,24 @@ class SortAndFilter(RowCursor):
         Binding(
             "s", "cycle_sort", "Sort: next column, again reverses", show=False, id="watchlist.sort"
         ),
-        Binding("f", "filter", "Filter", show=False, id="watchlist.filter"),
+        Binding("f", "filter", "Filter", show=False, id="watchlist.filter", priority=True),
         Binding("w", "screen.next_list(1)", "Next watchlist", show=False, id="watchlist.next_list"),
-        Binding("ctrl+n", "screen.new_list", "New list", show=False, id="watchlist.new_list"),
-        Binding("p", "screen.edit_position", "Position", show=False, id="watchlist.position"),
+        Binding(
+            "ctrl+n",
+            "screen.new_list",
+            "New list",
+            show=False,
+            id="watchlist.new_list",
+            priority=True,
+        ),
+        Binding(
+            "p",
+            "screen.edit_position",
+            "Position",
+            show=False,
+            id="watchlist.position",
+            priority=True,
+        ),
     ]
 
     def init_sorting(self) -> None:
@@ -218,11 +232,6 @@ class SortAndFilter(RowCursor):
         )
         return f"an empty list: {next(keys, 'a')} adds a symbol"
 
-    def _is_filter_key(self, key: str) -> bool:
-        """``key`` is bound (after the keymap) to this pane's filter."""
-        active = self.screen.active_bindings.get(key)
-        return active is not None and active.node is self and active.binding.action == "filter"
-
     def set_filter(self, text: str) -> None:
         self.state.filter = text
         self.rebuild()
@@ -237,18 +246,17 @@ class SortAndFilter(RowCursor):
         else:
             self.border_subtitle = ""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``f`` is a priority binding: taken as the app receives it, so the keys typed right
+        behind it are already the filter's ("f" then "eth" at once once went "e": export).
+        While the filter takes typing, "f" is a letter of it."""
+        return not (action == "filter" and self.filtering)
+
     def on_key(self, event: events.Key) -> None:
         if not self.filtering:
             if event.key == "escape" and self.state.filter:
                 event.stop()
                 self.set_filter("")
-            elif self._is_filter_key(event.key):
-                # here, not as a binding: a binding runs only once the key has bubbled up to
-                # the app, after this pane has already taken the keys typed right behind it
-                # ("f" then "eth" at once went "e": export)
-                event.stop()
-                event.prevent_default()
-                self.action_filter()
             return
         text = self.state.filter
         if event.key == "escape":

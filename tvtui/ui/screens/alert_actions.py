@@ -96,11 +96,11 @@ class AlertActions(_Base):
         symbol = self.query_one(Watchlist).selected_symbol or app.active_symbol or ""
         return symbol, level_text(self.quote_of(symbol).get("lp")) if symbol else ""
 
-    def action_new_alert(self, editing: Alert | None = None) -> None:
+    async def action_new_alert(self, editing: Alert | None = None) -> None:
         """``A``: the "new alert" dialog, prefilled (or filled with ``editing``)."""
         symbol, level = (editing.symbol, "") if editing is not None else self.alert_target()
         app = self.tvtui
-        self.app.push_screen(
+        await self.app.push_screen(
             AlertDialog(
                 symbol,
                 level,
@@ -124,11 +124,11 @@ class AlertActions(_Base):
         self.app.notify(f"Alert saved: {alert.text}", title="Alerts", timeout=4)
         self.alerts_changed()
 
-    def action_alert_list(self) -> None:
+    async def action_alert_list(self) -> None:
         """``ctrl+a``: every alert, its state, the recent firings."""
         if isinstance(self.app.screen, AlertList):
             return
-        self.app.push_screen(
+        await self.app.push_screen(
             AlertList(self.alerts, edit=self.action_new_alert, new=self.action_new_alert),
             lambda _: self.alerts_changed(),
         )

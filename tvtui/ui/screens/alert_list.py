@@ -10,7 +10,7 @@ untrusted text: every cell is plain ``Text``, never markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,8 +68,8 @@ class AlertList(ModalScreen[None]):
         self,
         alerts: WorkerAlerts,
         *,
-        edit: Callable[[Alert], None],
-        new: Callable[[], None],
+        edit: Callable[[Alert], Awaitable[None]],
+        new: Callable[[], Awaitable[None]],
     ) -> None:
         super().__init__()
         self.alerts = alerts
@@ -182,13 +182,13 @@ class AlertList(ModalScreen[None]):
         self.alerts.paused.pop(alert.id, None)
         self.refresh_rows()
 
-    def action_edit(self) -> None:
+    async def action_edit(self) -> None:
         alert = self.selected()
         if alert is not None:
-            self.edit(alert)
+            await self.edit(alert)
 
-    def action_new(self) -> None:
-        self.new()
+    async def action_new(self) -> None:
+        await self.new()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -53,8 +53,8 @@ PaneT = TypeVar("PaneT", bound=Widget)
 #: Every key of the main screen, in the order the footer and the help screen show them.
 MAIN_BINDINGS = [
     Binding("q", "app.quit", "Quit", id="app.quit"),
-    Binding("question_mark,f1", "help", "Help", id="app.help"),
-    Binding("a,slash", "add_symbol", "Add", id="watchlist.add"),
+    Binding("question_mark,f1", "help", "Help", id="app.help", priority=True),
+    Binding("a,slash", "add_symbol", "Add", id="watchlist.add", priority=True),
     Binding("d,delete", "remove_symbol", "Remove", id="watchlist.remove"),
     Binding("K,shift+up", "move(-1)", "Move up", show=False, id="watchlist.move_up"),
     Binding("J,shift+down", "move(1)", "Move down", show=False, id="watchlist.move_down"),
@@ -99,16 +99,25 @@ MAIN_BINDINGS = [
     Binding("plus,equals_sign", "zoom(0.6667)", "Zoom in", show=False, id="chart.zoom_in"),
     Binding("minus", "zoom(1.5)", "Zoom out", show=False, id="chart.zoom_out"),
     Binding("c", "cycle_chart_type", "Chart type", id="chart.type"),
-    Binding("i", "choose_indicators", "Indicators", id="indicators.choose"),
-    Binding("e", "export", "Export", id="app.export"),
+    Binding("i", "choose_indicators", "Indicators", id="indicators.choose", priority=True),
+    Binding("e", "export", "Export", id="app.export", priority=True),
     Binding("r", "app.reconnect", "Reconnect", show=False, id="app.reconnect"),
     Binding("t", "app.cycle_theme(1)", "Next theme", show=False, id="app.cycle_theme"),
     Binding("T", "app.cycle_theme(-1)", "Previous theme", show=False, id="app.cycle_theme_back"),
     Binding("z", "maximise_chart", "Maximise chart", show=False, id="chart.maximise"),
     Binding("W", "toggle_pane('watchlist')", "Watchlist pane", show=False, id="watchlist.toggle"),
     Binding("I", "toggle_pane('indicators')", "Indicator pane", show=False, id="indicators.toggle"),
-    Binding("A", "new_alert", "New alert (prefilled)", show=False, id="app.new_alert"),
-    Binding("ctrl+a", "alert_list", "Alerts: list, pause, edit", show=False, id="app.alerts"),
+    Binding(
+        "A", "new_alert", "New alert (prefilled)", show=False, id="app.new_alert", priority=True
+    ),
+    Binding(
+        "ctrl+a",
+        "alert_list",
+        "Alerts: list, pause, edit",
+        show=False,
+        id="app.alerts",
+        priority=True,
+    ),
 ]
 
 #: ... and the watchlist's own (j / k): every binding the help screen lists and [keymap] may name.
@@ -127,6 +136,16 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
         | {"cursor", "cursor_home", "cursor_hide", "zoom", "cycle_chart_type"}
         | {"new_alert", "alert_list"}
     )
+    #: Actions that open a dialog. Their keys are priority bindings, taken as the app receives
+    #: them (before it hands the keys typed behind them to the focused pane), and each action
+    #: waits for its dialog to be up: what is typed right after the key then goes into the
+    #: dialog. Found in tmux: "aBINANCE:SOLUSDT" at once left the symbol field empty, "istoch"
+    #: opened the chooser without a search, "p2" the position dialog without a quantity.
+    #: Not while the watchlist's filter takes typing (its "a" is a letter of the filter).
+    OPENS_DIALOG = frozenset(
+        {"help", "add_symbol", "choose_indicators", "export", "new_alert", "alert_list"}
+        | {"edit_position", "new_list"}
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,6 +162,8 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cursor_hide" and not self.chart_cursor_shown():
             return False  # Escape / End with no cursor: left to whoever else wants them
+        if action in self.OPENS_DIALOG and self.watchlist_pane.filtering:
+            return False
         return action not in self.MAIN_ONLY or self.app.screen is self
 
     def compose(self) -> ComposeResult:
@@ -340,9 +361,9 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
 
     # --- help --------------------------------------------------------------------------------
 
-    def action_help(self) -> None:
+    async def action_help(self) -> None:
         if not isinstance(self.app.screen, HelpScreen):
-            self.app.push_screen(HelpScreen(self.help_rows()))
+            await self.app.push_screen(HelpScreen(self.help_rows()))
 
     def help_rows(self) -> list[HelpRow]:
         """Every binding with its current keys (after the keymap), for the help screen."""

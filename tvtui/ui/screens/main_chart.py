@@ -202,7 +202,7 @@ class ChartActions(_Base):
             pane.fail(key, reason)
             chart.overlay_failed(key, reason)
 
-    def action_choose_indicators(self) -> None:
+    async def action_choose_indicators(self) -> None:
         app = self.tvtui
 
         def chosen(pine_ids: list[str] | None) -> None:
@@ -214,4 +214,4 @@ class ChartActions(_Base):
         screen = IndicatorScreen(
             app.indicator_ids, app.study_limit, account, app.endpoints, self.premium, names
         )
-        app.push_screen(screen, chosen)
+        await app.push_screen(screen, chosen)

@@ -127,10 +127,10 @@ class WatchlistActions(_Base):
 
     # --- symbols -------------------------------------------------------------------------
 
-    def action_add_symbol(self, initial: str = "") -> None:
+    async def action_add_symbol(self, initial: str = "") -> None:
         app = self.tvtui
         screen = SymbolEntry(app.endpoints, list(app.symbols), app.bridge, initial=initial)
-        app.push_screen(screen, self.symbol_chosen)
+        await app.push_screen(screen, self.symbol_chosen)
 
     def symbol_chosen(self, symbol: str | None) -> None:
         """What the add dialog hands back (None: cancelled)."""
@@ -184,7 +184,7 @@ class WatchlistActions(_Base):
     def _names(self, but: str | None = None) -> list[str]:
         return [spec.name for spec in self.tvtui.watchlist.lists if spec.name != but]
 
-    def action_new_list(self) -> None:
+    async def action_new_list(self) -> None:
         """ctrl+n: a new, empty list (named in a dialog), shown at once."""
 
         def made(name: str | None) -> None:
@@ -192,7 +192,7 @@ class WatchlistActions(_Base):
                 self.add_list(ListSpec(name, [SectionSpec(None)]))
 
         check = lambda text: list_name_problem(text, self._names())  # noqa: E731
-        self.app.push_screen(Prompt("New list", placeholder="a name", check=check), made)
+        await self.app.push_screen(Prompt("New list", placeholder="a name", check=check), made)
 
     def add_list(self, spec: ListSpec) -> None:
         state = self.tvtui.watchlist
@@ -289,7 +289,7 @@ class WatchlistActions(_Base):
 
     # --- positions -----------------------------------------------------------------------
 
-    def action_edit_position(self) -> None:
+    async def action_edit_position(self) -> None:
         """``p``: the selected symbol's lots."""
         symbol = self.watchlist_pane.selected_symbol
         if symbol is None:
@@ -310,7 +310,7 @@ class WatchlistActions(_Base):
             self.watchlist_pane.rebuild(symbol)
             self.watchlist_changed(keep=symbol)
 
-        self.app.push_screen(PositionEntry(symbol, lots, last, decimals), done)
+        await self.app.push_screen(PositionEntry(symbol, lots, last, decimals), done)
 
     def action_choose_columns(self) -> None:
         """Palette "Columns…": which columns the shown list has, in which order."""
