@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from tvtui.config.studies import StudyRef, format_value, parse_value
@@ -95,6 +95,7 @@ class InputsForm(VerticalScroll):
         super().__init__(**kwargs)
         self.entry: Chosen | None = None
         self.fields: Vertical | None = None  #: the current entry's rows
+        self._mounting: AwaitMount | None = None  #: their mount, until it is done
         self.can_focus = False
 
     def compose(self) -> ComposeResult:
@@ -104,8 +105,13 @@ class InputsForm(VerticalScroll):
         """The fields of ``entry`` (a note while its metadata loads or when it has none)."""
         self.entry = entry
         if self.fields is not None:
-            self.fields.remove()  # removed later: the new fields go in a container of their own
-            self.fields = None
+            # the new fields go in a container of their own; the old one goes once it is
+            # mounted: removed mid-mount, a Select of it looked for its own list and crashed
+            # the app (seen once in a busy run, when the form was shown twice in a row)
+            old, mounting = self.fields, self._mounting
+            old.display = False
+            self.fields = self._mounting = None
+            self.call_later(_remove_when_mounted, old, mounting)
         note = self.query_one("#form-note", Static)
         if entry is None:
             note.update("Choose an indicator to set its inputs")
@@ -129,7 +135,7 @@ class InputsForm(VerticalScroll):
             error.display = spec.id in entry.bad
             rows.append(error)
         self.fields = Vertical(*rows, classes="input-fields")
-        self.mount(self.fields)
+        self._mounting = self.mount(self.fields)
 
     def retitle(self, name: str) -> None:
         """The study's legend changed with its inputs (``Inputs of SMA 50``)."""
@@ -209,3 +215,9 @@ def input_problem(entry: Chosen) -> str | None:
     except ValueError as exc:
         return shown(str(exc), 300)
     return None
+
+
+async def _remove_when_mounted(fields: Widget, mounting: AwaitMount | None) -> None:
+    if mounting is not None:
+        await mounting
+    await fields.remove()
