@@ -87,3 +87,17 @@ def test_public_scripts_are_searched_and_marked_not_built_in(sim_env) -> None:
     assert [d["scriptIdPart"] for d in both] == ["STD;Stochastic_RSI", "PUB;sim0003"]
     with pytest.raises(ValueError):
         search_public_scripts("  ")
+
+
+def test_the_metadata_says_which_studies_draw_over_the_candles(sim_env) -> None:
+    """``is_price_study``: a moving average and the open community script draw over the
+    candles, RSI in a pane of its own; unknown until the metadata has been fetched."""
+    from tvtui.feed.studies import known_price_study
+
+    assert known_price_study("PUB;sim0005") is None
+    assert fetch_indicator_metadata("PUB;sim0005").price_study is True
+    assert fetch_indicator_metadata("STD;SMA").price_study is True
+    assert fetch_indicator_metadata("STD;RSI").price_study is False
+    assert (known_price_study("PUB;sim0005"), known_price_study("STD;RSI")) == (True, False)
+    (script,) = search_public_scripts("moving average cross")
+    assert script.pine_id == "PUB;sim0005" and script.built_in is False

@@ -59,3 +59,27 @@ async def test_sma_50_and_sma_200_are_two_lines_two_legends_and_two_columns(
     recorded = meta["metadata"]["indicators"]
     assert recorded[FIFTY] == {"pine_id": "STD;SMA", "name": "SMA 50", "inputs": {"length": 50}}
     assert recorded[TWO_HUNDRED]["inputs"] == {"length": 200}
+
+
+async def test_a_community_script_its_metadata_calls_a_price_study_draws_over_the_candles(
+    make_app, live_sim, tmp_path: Path
+) -> None:
+    """No built-in list names "Moving Average Cross [sim]" (an open community script): its
+    metadata's ``is_price_study`` puts its two lines over the candles, with their values."""
+    script = "PUB;sim0005"
+    (tmp_path / "config.toml").write_text(f'indicators = ["RSI", "{script}"]\n')
+    app: TvtuiApp = make_app(symbols=["BINANCE:BTCUSDT"])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: data_ready(app), 10, "data")
+        chart = app.query_one(ChartPane)
+        await wait_until(pilot, lambda: script in chart.overlays, 10, "the script's lines")
+        legend = app.query_one("#overlay-legend")
+        await wait_until(pilot, lambda: "MA Cross" in str(legend.render()), 5, "its legend")
+        assert "Fast" in str(legend.render()) and "Slow" in str(legend.render())
+        blocks = app.query_one(IndicatorPane).blocks()
+        assert blocks["STD;RSI"].display and not blocks[script].display  # not a pane of its own
+        fast = {p.time: p.values for p in chart.overlays[script][1]}
+    t = sorted(fast)[-2]  # the newest closed bar
+    closes = [b[4] for b in live_sim.bars("BINANCE:BTCUSDT", "5", t - 300 * 300, t + 1)]
+    assert math.isclose(fast[t][0], math.fsum(closes[-9:]) / 9, rel_tol=1e-12)
+    assert math.isclose(fast[t][1], math.fsum(closes[-21:]) / 21, rel_tol=1e-12)

@@ -48,6 +48,9 @@ class Indicator:
     input_specs: tuple[InputSpec, ...] = ()
     #: The caller's overrides, by snake-case input name: ``{"rsi_length": 7}``.
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: Drawn over the candles on the price scale (the metadata's ``is_price_study``: moving
+    #: averages, bands, a community script's lines), not in a pane of its own.
+    price_study: bool = False
 
     @property
     def label(self) -> str:
@@ -78,6 +81,14 @@ _cache_lock = threading.Lock()
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+
+
+def known_price_study(pine_id: str) -> bool | None:
+    """Whether ``pine_id``'s metadata, once fetched (any version, any server), says it draws
+    over the candles (``is_price_study``); None while none has been fetched."""
+    with _cache_lock:
+        found = [i.price_study for (_, cached, _), i in _cache.items() if cached == pine_id]
+    return found[-1] if found else None
 
 
 def _check_id(pine_id: str, version: str) -> None:
@@ -175,6 +186,7 @@ def indicator_from_result(pine_id: str, version: str, result: dict[str, Any]) ->
         plot_titles=plot_titles(meta),
         inputs=inputs,
         input_specs=tuple(specs_from_meta(meta)),
+        price_study=meta.get("is_price_study") is True,
     )
 
 

@@ -42,9 +42,14 @@ __all__ = [
 #: (the residual weight after 300 bars is below 1e-9 for every default length here).
 WARMUP = 300
 
-#: Ids that exist but need a paid plan (``study_not_auth``), and prefixes of user scripts.
+#: Ids that exist but need a paid plan (``study_not_auth``), and prefixes of user scripts
+#: (refused as invite-only and private scripts are, unless the simulator computes the script:
+#: an open community script, which anyone may add).
 PREMIUM = frozenset({"STD;Volume%Profile", "STD;VbPFixed", "STD;Volume%1Profile%1Fixed%1Range"})
 PREMIUM_PREFIXES = ("PUB;", "USER;", "INDIC;")
+#: The open community script (``study_list.PUBLIC`` lists it): drawn over the candles, and
+#: in no built-in list of overlays, so only its metadata's ``is_price_study`` says so.
+OPEN_SCRIPT = "PUB;sim0005"
 
 
 # --- the catalogue ---------------------------------------------------------------------------
@@ -131,12 +136,15 @@ STUDIES: dict[str, StudySpec] = {
         StudySpec("STD;Volume", "12.0", "Volume", "Vol",
                   (_int("in_0", "MA Length", 20, "ma_length"),),
                   (("Volume", "columns"), ("Volume MA", _LINE)), ta_more.Volume),
+        StudySpec(OPEN_SCRIPT, "3.0", "Moving Average Cross [sim]", "MA Cross",
+                  (_int("in_0", "Fast Length", 9, "fast"), _int("in_1", "Slow Length", 21, "slow")),
+                  (("Fast", _LINE), ("Slow", _LINE)), ta_more.MaCross, True),
     )
 }  # fmt: skip
 
 
 def is_premium(pine_id: str) -> bool:
-    return pine_id in PREMIUM or pine_id.startswith(PREMIUM_PREFIXES)
+    return pine_id in PREMIUM or (pine_id.startswith(PREMIUM_PREFIXES) and pine_id not in STUDIES)
 
 
 def input_value(inp: Input, given: dict[str, Any]) -> Any:

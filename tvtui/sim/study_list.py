@@ -62,9 +62,10 @@ def _generated_id(name: str) -> str:
 @cache
 def standard_scripts() -> tuple[dict[str, Any], ...]:
     """The ``pine-facade/list?filter=standard`` array (computed ones with their real ids)."""
-    by_name = {s.description: s for s in indicators.STUDIES.values()}
+    built_in = [s for s in indicators.STUDIES.values() if s.pine_id.startswith("STD;")]
+    by_name = {s.description: s for s in built_in}
     out: dict[str, dict[str, Any]] = {}
-    for name in (*(s.description for s in indicators.STUDIES.values()), *NAMES):
+    for name in (*(s.description for s in built_in), *NAMES):
         spec = by_name.get(name)
         pine_id = spec.pine_id if spec else _generated_id(name)
         if pine_id in out:
@@ -85,12 +86,14 @@ def listed(pine_id: str) -> dict[str, Any] | None:
 
 
 #: A few community scripts for ``pubscripts-suggest-json`` (made up; ``PUB;`` ids are refused
-#: with ``study_not_auth`` on ``create_study``, as invite-only scripts are).
+#: with ``study_not_auth`` on ``create_study``, as invite-only scripts are, except the open
+#: one the simulator computes: ``indicators.OPEN_SCRIPT``).
 PUBLIC = (
     ("PUB;sim0001", "Squeeze Momentum Indicator [sim]", "simtrader", 12000),
     ("PUB;sim0002", "WaveTrend Oscillator [sim]", "simtrader", 8000),
     ("PUB;sim0003", "Stochastic RSI Divergences [sim]", "quantsim", 900),
     ("PUB;sim0004", "Supertrend Multi Timeframe [sim]", "quantsim", 4500),
+    ("PUB;sim0005", "Moving Average Cross [sim]", "simtrader", 3000),
 )
 
 

@@ -1,5 +1,5 @@
 """More of the simulator's indicator math: WMA, Stochastic, Stochastic RSI, ATR, VWAP, OBV,
-Volume.
+Volume, and the community script's two moving averages (MaCross).
 
 Why a second module: :mod:`tvtui.sim.ta` holds the ones with hand-written ``peek``; these are
 built on :class:`_Replaying`, whose ``peek`` folds the forming bar into a copy of the state.
@@ -41,6 +41,19 @@ class Wma(_Replaying):
             return None
         total = math.fsum(w * v for w, v in enumerate(self.win, start=1))
         return (total / (self.n * (self.n + 1) / 2.0),)
+
+
+class MaCross(_Replaying):
+    """The open community script "Moving Average Cross [sim]": plots 0 fast, 1 slow, two
+    simple moving averages of the close (both once the slow one has its bars)."""
+
+    def __init__(self, fast: int = 9, slow: int = 21) -> None:
+        self.fast, self.slow = Mean(fast), Mean(slow)
+
+    def push(self, bar: Bar) -> Values:
+        close = source_value(bar, "close")
+        fast, slow = self.fast.push(close), self.slow.push(close)
+        return None if fast is None or slow is None else (fast, slow)
 
 
 def _stoch(value: float, high: float, low: float) -> float | None:

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from tvtui.config.studies import legend_name, parse_study, study_pine_id
 from tvtui.feed.events import StudyPoint
+from tvtui.feed.studies import known_price_study
 from tvtui.ui import format as fmt
 from tvtui.ui.chart.lines import LINE_COLOURS, number, point_at
 from tvtui.ui.chart.study_chart import study_value
@@ -25,7 +26,9 @@ from tvtui.ui.safe import shown
 from tvtui.ui.themes import rich_colour
 
 #: Studies drawn over the candles (same scale as price) instead of in a plot of their own;
-#: the indicator pane keeps their points (for the export) in a hidden block.
+#: the indicator pane keeps their points (for the export) in a hidden block. The built-ins
+#: TradingView marks ``is_price_study``: where a study goes before its metadata is in (and
+#: offline); the metadata then decides (:func:`is_overlay`).
 OVERLAYS = frozenset(
     {
         "STD;SMA",
@@ -55,8 +58,12 @@ OVERLAYS = frozenset(
 
 
 def is_overlay(key: str) -> bool:
-    """Drawn over the candles (a study key: ``STD;SMA length=50``)."""
-    return study_pine_id(key) in OVERLAYS
+    """Drawn over the candles (a study key: ``STD;SMA length=50``): as its metadata says once
+    the library has fetched it (a community script that draws over the candles, which no
+    built-in list can know), else as :data:`OVERLAYS` guesses."""
+    pine_id = study_pine_id(key)
+    known = known_price_study(pine_id)
+    return pine_id in OVERLAYS if known is None else known
 
 
 def fallback_name(key: str) -> str:

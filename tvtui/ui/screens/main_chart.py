@@ -187,10 +187,13 @@ class ChartActions(_Base):
         app = self.tvtui
         if message.pine_ids != app.indicator_ids:
             return  # chosen again meanwhile
-        app.bridge.set_studies(message.loaded)
         pane = self.query_one(IndicatorPane)
-        self.metadata_failed = {key for key, _ in message.failed}
         chart = self.query_one(ChartPane)
+        # over the candles or in a pane of its own, as the metadata now in says
+        pane.set_studies(app.indicator_ids)
+        chart.keep_overlays(app.indicator_ids)
+        app.bridge.set_studies(message.loaded)
+        self.metadata_failed = {key for key, _ in message.failed}
         for indicator in message.loaded:  # sent (again): a refused one is retried now
             key = study_key(indicator)
             pane.clear_error(key)

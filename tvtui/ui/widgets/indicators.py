@@ -98,7 +98,7 @@ class StudyBlock(Vertical):
         #: the study's identity (``STD;SMA length=50``) and its indicator (``STD;SMA``)
         self.key = key
         self.pine_id = study_pine_id(key)
-        self.overlay = self.pine_id in OVERLAYS
+        self.overlay = is_overlay(key)
         self.display = not self.overlay  # the chart shows it, with its legend
         self.titles: list[str] = []
         self.points: list[StudyPoint] = []
@@ -223,6 +223,11 @@ class IndicatorPane(VerticalScroll):
         for key in keys:
             if key not in existing:
                 self.mount(StudyBlock(self, key, classes="study"))
+            elif existing[key].overlay != is_overlay(key):  # its metadata said otherwise
+                block = existing[key]
+                block.overlay = is_overlay(key)
+                block.display = not block.overlay
+                block.refresh_block()
         self.names = {k: v for k, v in self.names.items() if k in keys}
         self.call_after_refresh(self.fit_blocks)
         own = [k for k in keys if not is_overlay(k)]
