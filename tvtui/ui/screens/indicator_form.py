@@ -106,8 +106,8 @@ class InputsForm(VerticalScroll):
         self.entry = entry
         if self.fields is not None:
             # the new fields go in a container of their own; the old one goes once it is
-            # mounted: removed mid-mount, a Select of it looked for its own list and crashed
-            # the app (seen once in a busy run, when the form was shown twice in a row)
+            # mounted: removed mid-mount, a Select of it can look for its own option list and
+            # fail (the likeliest cause of a NoMatches crash seen twice in busy runs)
             old, mounting = self.fields, self._mounting
             old.display = False
             self.fields = self._mounting = None
