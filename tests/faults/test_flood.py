@@ -115,8 +115,13 @@ def test_20k_updates_a_second_memory_stays_flat_and_the_last_value_is_the_last_s
 
 
 async def test_app_under_20k_updates_a_second_shows_the_last_price_sent(
-    app_sim, tmp_path: Path
+    sim_factory, tmp_path: Path
 ) -> None:
+    # Paced for the app (as app_sim), with heartbeats at TradingView's own pace (10 s, as the
+    # client's flood test above): beside two CPU hogs the app once fell over 2.5 s behind the
+    # flood, the simulator's fast 1 s heartbeats timed out and the app reconnected, and the
+    # simulator's record of what it "sent last" then mixed the two connections.
+    app_sim = sim_factory(time_scale=60.0, tick_interval=0.5, heartbeat_interval=10.0)
     symbols = ["BINANCE:BTCUSDT", "NASDAQ:AAPL", "FX:EURUSD"]
     app = app_for(app_sim, tmp_path, symbols=symbols, timeframe="1m")
     async with app.run_test(size=SIZE) as pilot:
@@ -146,7 +151,12 @@ async def test_app_under_20k_updates_a_second_shows_the_last_price_sent(
             await wait_until(pilot, caught_up, 60, "the screen to show the last values sent")
         except TimeoutError:
             shown = {s: watchlist.quotes.get(s, {}).get("lp") for s in symbols}
-            raise AssertionError(f"shown {shown}, {chart.bars[-1]}; sent {truth}, {bar}") from None
+            links = app_sim.stats.connections, app_sim.stats.heartbeat_timeouts
+            raise AssertionError(
+                f"shown {shown}, {chart.bars[-1]}; sent {truth}, {bar}; "
+                f"connections, heartbeat timeouts: {links}"
+            ) from None
+        assert app_sim.stats.connections == 1  # the flood, on one connection throughout
         # and the cells on screen say so too
         for symbol in symbols:
             cell = str(watchlist.get_cell(symbol, "last"))
