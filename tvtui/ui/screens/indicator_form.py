@@ -173,7 +173,12 @@ class InputsForm(VerticalScroll):
     @on(Checkbox.Changed)
     def _changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
         event.stop()
-        widget = event.control
+        widget, fields = event.control, self.fields
+        if fields is None or fields not in widget.ancestors:
+            # a field of a form already replaced: its Changed (posted as it mounted) arrives
+            # after the next study's fields took its place, where an input of the same id
+            # would take its value (seen beside two CPU hogs: no '#err-in_0' there, a crash)
+            return
         spec = self._spec_of(widget)
         entry = self.entry
         if spec is None or entry is None or entry.specs is None:
@@ -181,9 +186,7 @@ class InputsForm(VerticalScroll):
         raw = event.value
         entry.typed[spec.id] = raw
         value, problem = check(spec, entry.specs, raw, entry.ref.pine_id)
-        if self.fields is None:
-            return
-        error = self.fields.query_one(f"#err-{spec.id}", Static)
+        error = fields.query_one(f"#err-{spec.id}", Static)
         error.update(Text(f"✗ {problem}") if problem else "")
         error.display = bool(problem)
         widget.set_class(bool(problem), "-invalid")
