@@ -68,19 +68,7 @@ from tvtui.stream import (
 )
 from tvtui.stream.arguments import check_candles, check_indicator_requests
 
-#: ``tvtui alerts`` (headless_alerts.py) takes these from here.
-__all__ = [
-    "EXIT_BAD_INPUT",
-    "EXIT_INTERRUPTED",
-    "EXIT_NOT_FOUND",
-    "EXIT_OK",
-    "EXIT_UNREACHABLE",
-    "CliError",
-    "PlainFormatter",
-    "inbox_items",
-    "json_text",
-    "main",
-]
+__all__ = ["inbox_items", "main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,8 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--indicator", "-i", action="append", default=[], metavar="STUDY",
-        help="an indicator with its inputs, as in the config: 'RSI length=7', "
-        "'SMA length=50', 'STD;RSI@37.0' (repeatable; version defaults to 'last')",
+        help="an indicator by its script id with its inputs, as in the config: "
+        "'STD;RSI length=7', 'STD;SMA length=50', 'STD;RSI@37.0' (repeatable; version "
+        "defaults to 'last')",
     )  # fmt: skip
     parser.add_argument("--format", "-f", choices=("json", "csv"), default="json")
     parser.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")

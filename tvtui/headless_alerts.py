@@ -32,7 +32,8 @@ from tvtui.feed.events import ConnectionStatus, Event, LinkState
 from tvtui.feed.studies import IndicatorError
 from tvtui.feed.symbols import SymbolLookupError, SymbolNotFoundError, validate_symbol
 from tvtui.feed.untrusted import plain
-from tvtui.headless import (
+from tvtui.headless import inbox_items
+from tvtui.headless_output import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
     EXIT_NOT_FOUND,
@@ -40,7 +41,6 @@ from tvtui.headless import (
     EXIT_UNREACHABLE,
     CliError,
     PlainFormatter,
-    inbox_items,
     json_text,
 )
 

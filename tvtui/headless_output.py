@@ -13,11 +13,11 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from tvtui.config.saving import atomic_write
 from tvtui.feed.untrusted import plain
 
 EXIT_OK = 0
@@ -64,24 +64,14 @@ def csv_text(text: str) -> str:
 
 
 def write_text(path: Path | None, text: str) -> None:
-    """stdout, or ``path`` written atomically (a temp file in the same folder, then rename)."""
+    """stdout, or ``path`` written atomically (the config's own writer: a temp file in the
+    same folder, then a rename)."""
     if path is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        atomic_write(path, text)
     except OSError as exc:
         raise CliError(f"Cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
 
