@@ -301,10 +301,10 @@ class Coalescer:
     def _study_error(self, event: ev.StudyError) -> list[Message]:
         chart = self.chart
         series = chart.studies.get(event.study_id) if chart is not None else None
-        pine_id = series.pine_id if series is not None else event.study_id
+        key = series.pine_id if series is not None else event.study_id  # the study's key
         if series is not None:
             series.error = event.reason
-        return [msg.StudyFailed(pine_id, event.reason or "refused by the server")]
+        return [msg.StudyFailed(key, event.reason or "refused by the server")]
 
     # --- flushing ----------------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ class StudyChanged(StreamMessage, bubble=False):
     study_id: str
     #: the study's key in the app (``STD;SMA length=50``: ``config/studies.py``), which is
     #: the plain pine id for a study with its defaults
-    pine_id: str
+    key: str
     titles: list[str]
     points: list[StudyPoint]
 
@@ -111,7 +111,7 @@ class StudyFailed(StreamMessage, bubble=False):
     """A study could not be shown: the server refused it or its metadata could not be read."""
 
     #: the study's key (``STD;SMA length=50``), as in :class:`StudyChanged`
-    pine_id: str
+    key: str
     reason: str
 
 

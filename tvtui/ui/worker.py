@@ -394,6 +394,6 @@ class StreamBridge:
             if key not in self._studies:
                 study_id = client.add_study(self._handle, indicator)
                 self._studies[key] = study_id
-                # the coalescer's messages name the study by its key (StudyChanged.pine_id)
+                # the coalescer's messages name the study by its key (StudyChanged.key)
                 self.coalescer.add_study(study_id, key, list(indicator.plot_titles))
         return []

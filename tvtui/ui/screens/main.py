@@ -277,21 +277,19 @@ class MainScreen(AlertActions, ChartActions, WatchlistActions, ExportActions, Sc
     @guarded
     def on_study_changed(self, message: msg.StudyChanged) -> None:
         if indicators := self._pane(IndicatorPane):
-            indicators.set_points(
-                message.generation, message.pine_id, message.titles, message.points
-            )
-        if is_overlay(message.pine_id) and (chart := self._pane(ChartPane)):
-            chart.set_overlay(message.generation, message.pine_id, message.titles, message.points)
+            indicators.set_points(message.generation, message.key, message.titles, message.points)
+        if is_overlay(message.key) and (chart := self._pane(ChartPane)):
+            chart.set_overlay(message.generation, message.key, message.titles, message.points)
 
     @guarded
     def on_study_failed(self, message: msg.StudyFailed) -> None:
         if is_premium_refusal(message.reason):
-            self.premium.add(study_pine_id(message.pine_id))
+            self.premium.add(study_pine_id(message.key))
         reason = refusal_text(message.reason)
         if indicators := self._pane(IndicatorPane):
-            indicators.fail(message.pine_id, reason)
-        if is_overlay(message.pine_id) and (chart := self._pane(ChartPane)):
-            chart.overlay_failed(message.pine_id, reason)
+            indicators.fail(message.key, reason)
+        if is_overlay(message.key) and (chart := self._pane(ChartPane)):
+            chart.overlay_failed(message.key, reason)
 
     @guarded
     def on_study_limit(self, message: msg.StudyLimit) -> None:

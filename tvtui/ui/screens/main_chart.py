@@ -155,9 +155,15 @@ class ChartActions(_Base):
         app = self.tvtui
         app.indicator_ids = list(keys)
         app.remember()
-        self.query_one(IndicatorPane).set_studies(app.indicator_ids)
-        self.query_one(ChartPane).keep_overlays(app.indicator_ids)
+        self.place_studies()
         self.load_indicators(list(keys))
+
+    def place_studies(self) -> None:
+        """Each chosen study over the candles or in a block of its own (as its metadata says
+        once it is in: ``overlay_legend.is_overlay``)."""
+        keys = self.tvtui.indicator_ids
+        self.query_one(IndicatorPane).set_studies(keys)
+        self.query_one(ChartPane).keep_overlays(keys)
 
     def load_indicators(self, keys: list[str]) -> Worker[None]:
         """Fetch the studies' metadata (HTTP) in the background and apply their inputs; an
@@ -187,11 +193,9 @@ class ChartActions(_Base):
         app = self.tvtui
         if message.pine_ids != app.indicator_ids:
             return  # chosen again meanwhile
+        self.place_studies()  # the metadata now in may move a study
         pane = self.query_one(IndicatorPane)
         chart = self.query_one(ChartPane)
-        # over the candles or in a pane of its own, as the metadata now in says
-        pane.set_studies(app.indicator_ids)
-        chart.keep_overlays(app.indicator_ids)
         app.bridge.set_studies(message.loaded)
         self.metadata_failed = {key for key, _ in message.failed}
         for indicator in message.loaded:  # sent (again): a refused one is retried now

@@ -98,8 +98,8 @@ class StudyBlock(Vertical):
         #: the study's identity (``STD;SMA length=50``) and its indicator (``STD;SMA``)
         self.key = key
         self.pine_id = study_pine_id(key)
-        self.overlay = is_overlay(key)
-        self.display = not self.overlay  # the chart shows it, with its legend
+        self.overlay = False
+        self.place()
         self.titles: list[str] = []
         self.points: list[StudyPoint] = []
         self.error: str | None = None
@@ -109,6 +109,14 @@ class StudyBlock(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="legend")
         yield StudyPlot(self)
+
+    def place(self) -> bool:
+        """Over the candles (hidden here: the chart shows it, with its legend) or a block of
+        its own, as ``is_overlay`` says now; True when that moved it."""
+        overlay = is_overlay(self.key)
+        moved, self.overlay = overlay != self.overlay, overlay
+        self.display = not overlay
+        return moved
 
     def on_mount(self) -> None:
         self.refresh_block()
@@ -223,11 +231,8 @@ class IndicatorPane(VerticalScroll):
         for key in keys:
             if key not in existing:
                 self.mount(StudyBlock(self, key, classes="study"))
-            elif existing[key].overlay != is_overlay(key):  # its metadata said otherwise
-                block = existing[key]
-                block.overlay = is_overlay(key)
-                block.display = not block.overlay
-                block.refresh_block()
+            elif existing[key].place():  # its metadata said otherwise
+                existing[key].refresh_block()
         self.names = {k: v for k, v in self.names.items() if k in keys}
         self.call_after_refresh(self.fit_blocks)
         own = [k for k in keys if not is_overlay(k)]
