@@ -102,11 +102,11 @@ def test_studies_and_their_errors() -> None:
     c.add_study("st2", "STD;MACD", ["MACD", "Signal", "Histogram"])
     points = [ev.StudyPoint(60 * i, [50.0 + i]) for i in range(5)]
     out = c.feed(ev.StudyData(session="cs_a", study_id="st1", points=points, update="history"), 0)
-    assert isinstance(out[0], msg.StudyChanged) and out[0].pine_id == "STD;RSI"
+    assert isinstance(out[0], msg.StudyChanged) and out[0].key == "STD;RSI"
     assert [p.values[0] for p in out[0].points] == [50.0, 51.0, 52.0, 53.0, 54.0]
     refused = c.feed(ev.StudyError(session="cs_a", study_id="st2", reason="premium only"), 0.1)
     assert isinstance(refused[0], msg.StudyFailed)
-    assert (refused[0].pine_id, refused[0].reason) == ("STD;MACD", "premium only")
+    assert (refused[0].key, refused[0].reason) == ("STD;MACD", "premium only")
 
 
 def test_link_changes_are_immediate_and_stats_count_messages() -> None:

@@ -86,10 +86,15 @@ async def test_at_80x24_a_dialog_shows_every_button_and_hint_whole(
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press(key)
         await wait_until(pilot, lambda: isinstance(app.screen, dialog), 5, "the dialog")
-        await pilot.pause()  # laid out
-        box = app.screen.query_one(".dialog").content_region
-        for widget in [*app.screen.query(Button), *app.screen.query(".dialog-hint")]:
-            assert box.contains_region(widget.region), widget  # a wider hint was cut off
+
+        def cut_off() -> list[object]:
+            box = app.screen.query_one(".dialog").content_region
+            parts = [*app.screen.query(Button), *app.screen.query(".dialog-hint")]
+            return [w for w in parts if not box.contains_region(w.region)]
+
+        # laid out, every button and hint inside the box (a wider hint was cut off)
+        await wait_until(pilot, lambda: not cut_off(), 5, "every button and hint in the box")
+        assert not cut_off()
 
 
 async def test_below_what_fits_the_app_says_so_instead_of_scrolling(make_app) -> None:

@@ -145,8 +145,9 @@ async def test_delete_then_enter_typed_at_once_applies_the_removal(
         await wait_until(pilot, lambda: data_ready(app), 10, "data")
         await pilot.press("i")
         await wait_until(pilot, lambda: isinstance(app.screen, IndicatorScreen), 5, "chooser")
-        app.screen.query_one("#indicator-chosen", OptionList).focus()
-        await pilot.pause()
+        chosen = app.screen.query_one("#indicator-chosen", OptionList)
+        chosen.focus()
+        await wait_until(pilot, lambda: chosen.has_focus, 5, "the chosen list focused")
         burst(app, "delete", "enter")  # remove RSI (the first), apply: one burst
         await wait_until(pilot, lambda: not isinstance(app.screen, IndicatorScreen), 5, "apply")
         assert app.indicator_ids == ["STD;MACD", "STD;SMA"]
